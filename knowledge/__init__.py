@@ -1,0 +1,1 @@
+"""The bureau's responsibility list as cited, structured records with hybrid retrieval."""

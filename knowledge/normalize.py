@@ -1,0 +1,137 @@
+"""Query and passage normalisation: the same function on both sides of the search.
+
+Libraries do the character work (unicodedata NFKC for full-width forms, OpenCC for
+traditional → simplified, jieba for words); the domain's vocabulary lives in data files under
+``resources/`` (synonyms, typos, the jieba user dictionary), never in code.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+USER_DICT = RESOURCES / "jieba" / "userdict.txt"
+SYNONYMS = RESOURCES / "synonyms.tsv"
+TYPOS = RESOURCES / "typos.tsv"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202f\ufeff]")
+_SPACE = re.compile(r"\s+")
+_HAS_CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+# Words that carry no meaning for retrieval (question words, politeness, particles).
+STOPWORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 和 与 及 或 我 你 他 她 它 我们 你们 他们 请问 请 问 一下 "
+    "什么 怎么 怎样 如何 哪个 哪些 哪里 哪儿 谁 多少 几 会 能 可以 要 想 该 去 找 这 那 这个 那个 "
+    "就 都 也 还 又 被 把 给 对 让 吗 啥 咋 为什么 是不是 有没有 个 些 么 嗯 哦 喂 您好 你好 谢谢".split()
+)
+
+
+def load_pairs(path: Path) -> list[tuple[str, list[str]]]:
+    pairs: list[tuple[str, list[str]]] = []
+    if not path.exists():
+        return pairs
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip() or "\t" not in line:
+            continue
+        phrase, targets = line.split("\t", 1)
+        pairs.append((phrase.strip(), [t.strip() for t in targets.split(",") if t.strip()]))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # opencc-python-reimplemented
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _typos() -> tuple[tuple[str, str], ...]:
+    return tuple((a, b[0]) for a, b in load_pairs(TYPOS) if b)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    # longest phrases first, so "不签劳动合同" wins over "合同"
+    pairs = sorted(load_pairs(SYNONYMS), key=lambda p: -len(p[0]))
+    return tuple((a, tuple(b)) for a, b in pairs)
+
+
+def clean(text: str) -> str:
+    """Characters only: control characters out, full-width → half-width, traditional → simplified."""
+    text = _CONTROL.sub("", text or "")
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def fix_typos(text: str) -> str:
+    for wrong, right in _typos():
+        text = text.replace(wrong, right)
+    return text
+
+
+def expand(text: str) -> str:
+    """Append the list's own terms for the everyday phrases found in ``text``."""
+    extra: list[str] = []
+    for phrase, targets in _synonyms():
+        if phrase in text:
+            extra.extend(t for t in targets if t not in text and t not in extra)
+    return text if not extra else text + " " + " ".join(extra)
+
+
+def normalize_query(text: str) -> str:
+    return expand(fix_typos(clean(text)))
+
+
+def normalize_passage(text: str) -> str:
+    return fix_typos(clean(text))
+
+
+def has_content(text: str) -> bool:
+    """False for empty, punctuation-only or emoji-only input."""
+    return bool(_HAS_CONTENT.search(text or ""))
+
+
+_jieba_lock = threading.Lock()
+_jieba_ready: set[str] = set()
+
+
+def tokenizer(extra_words: tuple[str, ...] = ()):
+    """A jieba tokenizer with the user dictionary (and the given words) loaded once."""
+    import jieba
+
+    with _jieba_lock:
+        if "base" not in _jieba_ready:
+            jieba.setLogLevel(60)
+            if USER_DICT.exists():
+                jieba.load_userdict(str(USER_DICT))
+            for _, targets in _synonyms():
+                for t in targets:
+                    jieba.add_word(t, freq=1000)
+            _jieba_ready.add("base")
+        for word in extra_words:
+            if word not in _jieba_ready:
+                jieba.add_word(word, freq=2000)
+                _jieba_ready.add(word)
+    return jieba
+
+
+def tokens(text: str, extra_words: tuple[str, ...] = ()) -> list[str]:
+    """Content words for keyword search: jieba words minus stopwords and punctuation.
+
+    Search-engine mode also yields the sub-words of long compounds, so "劳动保障监察大队"
+    matches "监察大队".
+    """
+    jieba = tokenizer(extra_words)
+    out: list[str] = []
+    for word in jieba.cut_for_search(text):
+        word = word.strip().lower()
+        if not word or word in STOPWORDS or not _HAS_CONTENT.search(word):
+            continue
+        out.append(word)
+    return out

@@ -1,0 +1,123 @@
+"""Retrieval units: one passage per duty item, boundary share, service, supervision clause.
+
+A passage keeps the list's text verbatim for display (``text``) and a richer ``search_text``
+(headings, office names) for the index. ``office``/``phone`` say who handles it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from .records import Contact, Office, ResponsibilityList
+
+
+@dataclass
+class Passage:
+    id: str
+    kind: str  # duty | boundary | service | clause
+    record_id: str
+    citation: str
+    text: str
+    search_text: str
+    office: str
+    phone: str
+    system_id: str = ""
+    section: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class OfficeDirectory:
+    """Finds offices mentioned in a text by their names or aliases (longest match first)."""
+
+    def __init__(self, offices: list[Office]):
+        self.offices = {o.name: o for o in offices}
+        names: list[tuple[str, str]] = []
+        for office in offices:
+            names.append((office.name, office.name))
+            names.extend((alias, office.name) for alias in office.aliases)
+        self._names = sorted(names, key=lambda pair: -len(pair[0]))
+
+    def mentioned(self, text: str) -> list[str]:
+        """Canonical names of the offices mentioned in ``text``, in order of first mention."""
+        found: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for name, canonical in self._names:
+            for m in re.finditer(re.escape(name), text):
+                span = (m.start(), m.end())
+                if any(a < span[1] and span[0] < b for a, b in taken):
+                    continue
+                taken.append(span)
+                found.append((m.start(), canonical))
+        ordered: list[str] = []
+        for _, canonical in sorted(found):
+            if canonical not in ordered:
+                ordered.append(canonical)
+        return ordered
+
+    def canonical(self, name: str) -> str | None:
+        for alias, canonical in self._names:
+            if alias == name:
+                return canonical
+        return None
+
+    def phone(self, name: str) -> str:
+        office = self.offices.get(name)
+        return office.phone or "" if office else ""
+
+
+def _contacts_office(contacts: list[Contact], directory: OfficeDirectory) -> tuple[str, str]:
+    names: list[str] = []
+    phones: list[str] = []
+    for c in contacts:
+        name = directory.canonical(c.office) or c.office
+        if name not in names:
+            names.append(name)
+        if c.phone and c.phone not in phones:
+            phones.append(c.phone)
+    return "、".join(names), "、".join(phones)
+
+
+def build_passages(records: ResponsibilityList) -> list[Passage]:
+    directory = OfficeDirectory(records.offices)
+    out: list[Passage] = []
+    for d in records.duties:
+        office, phone = _contacts_office(d.contacts, directory)
+        search = f"{d.work_item} {d.main_duty if d.main_duty != d.work_item else ''} 负责科室：{office}"
+        out.append(Passage(d.id, "duty", d.id, d.citation, d.work_item, search, office, phone))
+    for b in records.boundaries:
+        text = f"{b.topic}：{b.department}{b.share}"
+        search = f"{b.topic} {b.department} {b.share} {b.legal_basis}"
+        out.append(Passage(b.id, "boundary", b.id, b.citation, text, search, b.department, ""))
+    for s in records.services:
+        office, phone = _contacts_office(s.contacts, directory)
+        paragraphs = [p for p in s.content.split("\n") if p.strip()]
+        if len(paragraphs) > 1:
+            # one passage per numbered paragraph, so "春暖行动" finds its own paragraph
+            for n, para in enumerate(paragraphs, 1):
+                pid = f"{s.id}.{n}"
+                out.append(Passage(pid, "service", s.id, f"{s.citation}（第{n}段）", f"{s.item}：{para}",
+                                   f"{s.item} {para} {s.time} {office}", office, phone))
+        else:
+            out.append(Passage(s.id, "service", s.id, s.citation, f"{s.item}：{s.content}",
+                               f"{s.item} {s.content} {s.time} {office}", office, phone))
+    # A clause's office: the one it names, else the one its system names most.
+    system_office: dict[str, str] = {}
+    counts: dict[str, Counter[str]] = {}
+    for c in records.clauses:
+        counts.setdefault(c.system_id, Counter()).update(directory.mentioned(c.text))
+    for sid, counter in counts.items():
+        if counter:
+            system_office[sid] = counter.most_common(1)[0][0]
+    for c in records.clauses:
+        named = directory.mentioned(c.text)
+        office = named[0] if named else system_office.get(c.system_id, "")
+        phones = re.findall(r"(?<!\d)\d{7,8}(?!\d)", c.text)
+        phone = phones[0] if phones else directory.phone(office)
+        heading = " ".join(x for x in (c.system_title, c.section, c.subsection) if x)
+        out.append(Passage(c.id, "clause", c.id, c.citation, c.text, f"{heading} {c.text}", office, phone,
+                           c.system_id, c.section))
+    return out

@@ -1,0 +1,177 @@
+"""Hybrid retrieval: FAISS over passage embeddings + BM25 over jieba tokens, fused by RRF.
+
+The fused *order* comes from reciprocal rank fusion; the reported *score* (0..1) is
+calibrated so callers can tell "found in the list" from "not in the list": half dense
+similarity (rescaled to the e5 range) and half keyword coverage (IDF-weighted share of the
+question's content words that the passage contains).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embedder import Embedder
+from .normalize import has_content, normalize_passage, normalize_query, tokens
+from .passages import Passage
+from .store import KnowledgeStore, StoreError
+
+RRF_K = 60
+CANDIDATES = 50
+RERANK = 10  # fused candidates re-ranked by the calibrated score
+RERANK_RRF_WEIGHT = 0.1  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
+
+
+@dataclass
+class SearchHit:
+    id: str
+    kind: str
+    citation: str
+    text: str
+    office: str
+    phone: str
+    score: float
+    found: bool
+    dense: float = 0.0
+    keyword: float = 0.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("dense")
+        d.pop("keyword")
+        return d
+
+
+class IndexError_(StoreError):
+    """The dense index is missing or was built from another source or model."""
+
+
+class DenseIndex:
+    """FAISS inner-product index over L2-normalised passage vectors, with its provenance."""
+
+    def __init__(self, index, ids: list[str], meta: dict):
+        self.index, self.ids, self.meta = index, ids, meta
+
+    @staticmethod
+    def build(passages: list[Passage], embedder: Embedder, source_sha256: str) -> DenseIndex:
+        import faiss
+
+        vectors = embedder.embed_passages([normalize_passage(p.search_text) for p in passages])
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(vectors)
+        meta = {"model_id": embedder.model_id, "source_sha256": source_sha256, "dim": int(vectors.shape[1]),
+                "count": len(passages)}
+        return DenseIndex(index, [p.id for p in passages], meta)
+
+    def save(self, directory: Path) -> None:
+        import faiss
+
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / "passages.faiss.tmp"
+        faiss.write_index(self.index, str(tmp))
+        os.replace(tmp, directory / "passages.faiss")
+        (directory / "index.json").write_text(json.dumps({**self.meta, "ids": self.ids}, ensure_ascii=False),
+                                              encoding="utf-8")
+
+    @staticmethod
+    def load(directory: Path) -> DenseIndex:
+        import faiss
+
+        meta_path, index_path = directory / "index.json", directory / "passages.faiss"
+        if not meta_path.exists() or not index_path.exists():
+            raise IndexError_(f"dense index missing in {directory}: run `python -m knowledge build`")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        ids = meta.pop("ids")
+        return DenseIndex(faiss.read_index(str(index_path)), ids, meta)
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        k = min(k, len(self.ids))
+        scores, idx = self.index.search(np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), k)
+        return [(self.ids[i], float(s)) for s, i in zip(scores[0], idx[0], strict=True) if i >= 0]
+
+
+class HybridRetriever:
+    """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
+
+    def __init__(self, store: KnowledgeStore, embedder: Embedder, index: DenseIndex,
+                 found_threshold: float = 0.5, dense_floor: float = 0.78, dense_ceiling: float = 0.92):
+        if index.meta.get("source_sha256") != store.source_sha256:
+            raise IndexError_("the dense index was built from another source: run `python -m knowledge build`")
+        if index.meta.get("model_id") != embedder.model_id:
+            raise IndexError_(f"the dense index was built with {index.meta.get('model_id')}, "
+                              f"not {embedder.model_id}: run `python -m knowledge build`")
+        self.store, self.embedder, self.index = store, embedder, index
+        self.found_threshold = found_threshold
+        self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
+        self.office_words = tuple(w for o in store.offices for w in (o.name, *o.aliases))
+        rows = store.db.query("select id, tokens from passages")
+        self.passage_tokens = {r["id"]: set(r["tokens"].split()) for r in rows}
+        df: Counter[str] = Counter()
+        for toks in self.passage_tokens.values():
+            df.update(toks)
+        n = max(1, len(self.passage_tokens))
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.default_idf = math.log(1 + n)
+
+    def query_tokens(self, normalized: str) -> list[str]:
+        return tokens(normalized, self.office_words)
+
+    def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
+        # Unknown words weigh as much as the rarest known word: they are what the list lacks.
+        weights = {t: self.idf.get(t, self.default_idf) for t in set(q_tokens)}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        have = self.passage_tokens.get(passage_id, set())
+        return sum(w for t, w in weights.items() if t in have) / total
+
+    def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
+               boost: dict[str, float] | None = None, mode: str = "hybrid") -> list[SearchHit]:
+        """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
+        RRF weight to passages by id (used for follow-up context); ``mode`` "dense" or
+        "keyword" ranks by one retriever alone (for the benchmark)."""
+        if not has_content(query):
+            return []
+        normalized = normalize_query(query)
+        q_tokens = self.query_tokens(normalized)
+        vector = self.embedder.embed_queries([normalized])[0]
+        dense = self.index.search(vector, CANDIDATES if not kinds else len(self.index.ids))
+        keyword = self.store.keyword_search(q_tokens, CANDIDATES if not kinds else 1000)
+        allowed = (lambda pid: self.store.passage_by_id[pid].kind in kinds) if kinds else (lambda pid: True)
+        dense = [(pid, s) for pid, s in dense if allowed(pid)]
+        keyword = [(pid, s) for pid, s in keyword if allowed(pid)]
+        rankings = {"hybrid": (dense, keyword), "dense": (dense,), "keyword": (keyword,)}[mode]
+        fused: dict[str, float] = {}
+        for ranking in rankings:
+            for rank, (pid, _) in enumerate(ranking):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for pid, extra in (boost or {}).items():
+            if pid in fused:
+                fused[pid] += extra
+        dense_score = dict(dense)
+        hits: list[SearchHit] = []
+        # RRF picks the candidates; within them the calibrated score decides, with the fused
+        # rank (and any follow-up boost) as a tie-breaker.
+        candidates = sorted(fused.items(), key=lambda kv: -kv[1])[: max(k, RERANK)]
+        for pid, rrf in candidates:
+            p = self.store.passage_by_id[pid]
+            d = dense_score.get(pid)
+            if d is None:
+                d = float(np.dot(vector, self.index.index.reconstruct(self.index.ids.index(pid))))
+            d_norm = min(1.0, max(0.0, (d - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
+            cov = self._coverage(q_tokens, pid)
+            score = round(0.5 * d_norm + 0.5 * cov, 4)
+            hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
+                                  score >= self.found_threshold, round(d, 4), round(cov, 4)))
+            hits[-1]._order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1)  # type: ignore[attr-defined]
+        if mode == "hybrid":
+            hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
+        hits = hits[:k]
+        return hits

