@@ -61,12 +61,16 @@ def main() -> int:
     warm_seconds = time.perf_counter() - started
     cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
     cases = [c for c in cases if c.get("key")]
-    rows = [evaluate(kb, cases, mode) for mode in ("keyword", "dense", "hybrid")]
+    # hybrid first: it pays for the query embeddings; the other modes reuse the cached vectors,
+    # so only the hybrid row's latency is a real query latency.
+    by_mode = {mode: evaluate(kb, cases, mode) for mode in ("hybrid", "dense", "keyword")}
+    rows = [by_mode[m] for m in ("keyword", "dense", "hybrid")]
     print(f"retrieval on {len(cases)} keyed questions from {args.cases.name} "
           f"(model {report.model_id}, {report.passages} passages)")
-    print(f"{'mode':10s} {'recall@1':>9s} {'recall@5':>9s} {'MRR':>6s} {'p50 ms':>7s}")
+    print(f"{'mode':10s} {'recall@1':>9s} {'recall@5':>9s} {'MRR':>6s}")
     for r in rows:
-        print(f"{r['mode']:10s} {r['recall@1']:9.1%} {r['recall@5']:9.1%} {r['mrr']:6.3f} {r['p50_ms']:7.1f}")
+        print(f"{r['mode']:10s} {r['recall@1']:9.1%} {r['recall@5']:9.1%} {r['mrr']:6.3f}")
+    print(f"hybrid query latency p50 (uncached, embedding included): {by_mode['hybrid']['p50_ms']:.1f} ms")
     print(f"build (parse + embed + index): {build_seconds:.1f} s; load + warm-up: {warm_seconds:.1f} s")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "build_seconds": build_seconds,

@@ -25,6 +25,8 @@ INTENT_TERMS = {
     "ask_penalty": "处罚 罚款",
     "ask_procedure": "程序 阶段",
 }
+# The intent is evidence too: its vocabulary's ranking outweighs the bare question's a little.
+EXPANSION_WEIGHT = 1.5
 INTENT_KINDS: dict[str, tuple[str, ...]] = {
     "ask_penalty": ("clause",),
     "ask_boundary": ("boundary",),
@@ -179,9 +181,9 @@ class AnswerComposer:
         expanded = self.retriever.search(f"{question} {INTENT_TERMS[intent]}", k=10, kinds=kinds, boost=boost)
         fused: dict[str, float] = {}
         by_id = {h.id: h for h in hits}
-        for ranking in (hits, expanded):
+        for ranking, weight in ((hits, 1.0), (expanded, EXPANSION_WEIGHT)):
             for rank, h in enumerate(ranking):
-                fused[h.id] = fused.get(h.id, 0.0) + 1.0 / (10 + rank)
+                fused[h.id] = fused.get(h.id, 0.0) + weight / (10 + rank)
                 by_id.setdefault(h.id, h)
         order = sorted(fused, key=lambda pid: -fused[pid])
         return [by_id[pid] for pid in order[:5]]
@@ -205,8 +207,19 @@ class AnswerComposer:
                 lines.append(office_line)
             lines.append(f"清单原文：{excerpt}")
         sources = [self._source(top.id, excerpt)]
+        procedure_passage = p
+        if intent == "ask_complaint":
+            # Where complaints are filed: the clause the list's complaint vocabulary finds first.
+            channel = self._complaint_channel()
+            if channel is not None:
+                procedure_passage = channel
+                if channel.office and channel.office not in p.office:
+                    lines.insert(0, "投诉举报受理：" + self._office_line(channel.office, channel.phone)
+                                 .removeprefix("负责科室："))
+                    lines.append(f"受理依据：{self._excerpt(channel.text, question)}（{channel.citation}）")
+                    sources.append(self._source(channel.id))
         if intent in ("ask_complaint", "ask_procedure") or (p.kind == "clause" and intent is None):
-            limits = self._time_limits(p)
+            limits = self._time_limits(procedure_passage)
             if limits:
                 lines.append(limits[0])
                 sources.extend(limits[1])
@@ -219,6 +232,12 @@ class AnswerComposer:
         return Answer("\n".join(lines), sources, [], True,
                       {"intent": intent, "office": offices[0] if offices else None, "ids": [top.id],
                        "system": p.system_id, "question": question})
+
+    def _complaint_channel(self) -> Passage | None:
+        if not hasattr(self, "_channel"):
+            hits = self.retriever.search(INTENT_TERMS["ask_complaint"], k=1, kinds=("clause",))
+            self._channel = self.store.passage_by_id[hits[0].id] if hits else None
+        return self._channel
 
     def _boundary_text(self, p: Passage) -> str:
         record = next(b for b in self.store.boundaries if b.id == p.record_id)

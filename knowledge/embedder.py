@@ -14,6 +14,7 @@ not import torch or sentence-transformers.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -100,6 +101,8 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._st is not None:
                 return
+            # No model hub is reachable on a station: never wait for one (a user may override).
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
             import torch
             from sentence_transformers import SentenceTransformer
 

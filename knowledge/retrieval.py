@@ -124,7 +124,8 @@ class HybridRetriever:
         return tokens(normalized, self.office_words)
 
     def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
-        # Unknown words weigh as much as the rarest known word: they are what the list lacks.
+        # Words the list never uses weigh as much as its rarest word: they are what the list
+        # lacks (colloquial words are mapped to the list's own by the synonym table first).
         weights = {t: self.idf.get(t, self.default_idf) for t in set(q_tokens)}
         total = sum(weights.values())
         if not total:

@@ -1,0 +1,84 @@
+"""Retrieval and answers with the real embedding model, on questions written for these tests
+(not the development set)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    "question,expected_id,office",
+    [
+        ("公司老板欠了我三个月工资不发", "sup-7.7", "劳动监察保障大队"),
+        ("把许可证出租给别人会怎么处理", "sup-2.30", "劳动科"),
+        ("城乡居民养老保险归哪个部门管", "duty-8.2", "农保中心"),
+        ("事业单位绩效工资标准是谁制定的", "duty-14.1", "机关事业科"),
+        ("职业病诊断鉴定是哪个部门负责", "boundary-3.1", "卫生局"),
+        ("高校毕业生就业服务月找哪个单位", "service-1", "就业局"),
+        ("定点零售药店多久检查一次", "sup-3.9", None),
+    ],
+)
+def test_finds_the_clause(real_kb, question, expected_id, office):
+    hits = real_kb.search(question, k=5)
+    assert expected_id in [h.id for h in hits], [(h.id, h.score) for h in hits]
+    top = next(h for h in hits if h.id == expected_id)
+    assert top.found
+    if office:
+        assert office in top.office
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "帮我写一首关于春天的诗", "How do I renew my passport?"])
+def test_off_topic_questions_are_not_found(real_kb, question):
+    assert all(not h.found for h in real_kb.search(question, k=5))
+
+
+def test_traditional_characters_and_full_width_forms(real_kb):
+    hits = real_kb.search("農保中心負責甚麼工作", k=3)
+    assert hits[0].id == "duty-8.2"
+    hits = real_kb.search("ＡＢＣ　人事代理", k=5)
+    assert any("人事代理" in h.text for h in hits)
+
+
+def test_penalty_per_person_is_multiplied(real_kb):
+    answer = real_kb.answer("黑中介介绍3个童工去打工怎么处罚", intent="ask_penalty")
+    assert answer.found
+    assert "15000 元" in answer.text
+    assert "吊销" in answer.text
+    assert answer.sources[0]["citation"].endswith("六（一）第(6)项")
+
+
+def test_penalty_range_quotes_the_list(real_kb):
+    answer = real_kb.answer("超出批准范围做中介业务罚多少钱", intent="ask_penalty")
+    assert "一千元以上五千元以下" in answer.text
+    assert "1000 元以上 5000 元以下" in answer.text
+    assert "《河北省劳动力市场管理条例》第二十五条" in answer.text
+
+
+def test_phone_follow_up_uses_the_previous_office(real_kb):
+    first = real_kb.answer("城乡居民养老保险找哪个科室", intent="ask_office")
+    assert "农保中心" in first.text
+    second = real_kb.answer("那他们的电话呢", intent="ask_phone", context=first.context)
+    assert "7591916" in second.text
+
+
+def test_penalty_follow_up_switches_clause(real_kb):
+    first = real_kb.answer("中介提供虚假招聘信息怎么罚", intent="ask_penalty")
+    assert "二千元以上一万元以下" in first.text
+    second = real_kb.answer("如果是介绍童工呢", intent="follow_up", context=first.context)
+    assert "五千元" in second.text and "吊销" in second.text
+
+
+def test_complaint_answer_gives_office_and_time_limits(real_kb):
+    answer = real_kb.answer("老板扣着我的身份证不还，我想投诉", intent="ask_complaint")
+    assert "劳动监察保障大队" in answer.text
+    assert "5个工作日" in answer.text.replace(" ", "")
+    assert any("规范案件查处" in s["citation"] for s in answer.sources)
+
+
+def test_not_in_the_list_says_so_with_suggestions(real_kb):
+    answer = real_kb.answer("我想咨询一下公积金贷款额度", intent=None)
+    assert not answer.found
+    assert "没有找到" in answer.text
+    assert "7591916" not in answer.text and "8565682" not in answer.text
