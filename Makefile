@@ -9,30 +9,55 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 
-.PHONY: help setup test test-fast lint run bench knowledge
+.PHONY: help setup test test-fast lint run bench knowledge rasa-model browser-deps
 
 help:
 	@echo "make run    - set up what is missing, start Rasa + the app, print the URL"
-	@echo "make test   - set up, then run every test"
+	@echo "make test   - set up, then run every test (unit, knowledge, actions, Rasa, API, e2e, browser)"
 	@echo "make bench  - benchmarks (retrieval quality, latency, memory)"
-	@echo "make setup  - environments, embedding model, knowledge store and index"
+	@echo "make setup  - both environments, embedding model, knowledge store and index, Rasa model"
 
+# --- environments (re-created only when their requirements change) -----------------------
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON311) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or pass PYTHON310=/path/to/python3.10" >&2; exit 1; }
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade pip 'setuptools<70' wheel
+	$(RASA_VENV)/bin/pip install -q -r requirements-rasa.txt
+	@touch $@
+
+# --- state in var/ (rebuilt only when inputs change) ---------------------------------------
 knowledge: $(VENV)/.installed
 	$(PY) -m knowledge build
 
-setup: $(VENV)/.installed knowledge
+rasa-model: knowledge $(RASA_VENV)/.installed
+	$(PY) -m actions.export_lookups data/nlu/lookups/offices.yml
+	bash scripts/rasa_train.sh
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed knowledge rasa-model
+
+# Headless Chromium for the browser tests (Debian packages; needs root or sudo).
+browser-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# --- use ------------------------------------------------------------------------------------
+run: setup
+	$(PY) -m bot.run
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
-test: setup lint
-	$(PY) -m pytest
+test: setup lint browser-deps
+	$(PY) -m pytest -m "not integration"
+	JIZE_E2E_REQUIRED=1 $(PY) -m pytest -m integration
+	bash scripts/rasa_checks.sh
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not integration"

@@ -82,3 +82,10 @@ def test_not_in_the_list_says_so_with_suggestions(real_kb):
     assert not answer.found
     assert "没有找到" in answer.text
     assert "7591916" not in answer.text and "8565682" not in answer.text
+
+
+def test_complaint_context_names_the_receiving_office(real_kb):
+    answer = real_kb.answer("公司三个月没发工资了，我要举报", intent="ask_complaint")
+    assert answer.context["complaint_office"] == "劳动监察保障大队"
+    follow = real_kb.answer("电话呢", intent="ask_phone", context=answer.context)
+    assert "劳动监察保障大队" in follow.text and "7523309" in follow.text

@@ -1,0 +1,37 @@
+"""``action_default_fallback``: the NLU was unsure (nlu_fallback) or no rule applied.
+
+Retrieval alone may still find the answer (``knowledge.answer(intent=None)``); if it does not,
+say so and offer help or a human. Either way the user message is reverted, as Rasa's own
+fallback does, so that the unclear turn does not steer the next prediction; the kb context of
+a found answer is kept for follow-ups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common, messages
+
+
+class ActionDefaultFallback(Action):
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = common.latest_text(tracker)
+        answer = None
+        if question:
+            answer = common.ask_knowledge(
+                question, None, common.entities_of(tracker), common.kb_context(tracker)
+            )
+        if answer is not None and answer.found:
+            common.utter_answer(dispatcher, answer)
+            return [UserUtteranceReverted(), *common.context_slot(answer)]
+        dispatcher.utter_message(text=messages.NOT_FOUND, buttons=messages.NOT_FOUND_BUTTONS)
+        return [UserUtteranceReverted()]

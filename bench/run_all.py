@@ -1,0 +1,450 @@
+"""``python -m bench``: every benchmark of the assistant on the machine at hand.
+
+1. retrieval quality and the knowledge build time (bench/retrieval.py);
+2. the query path split in-process (embedding, FAISS, keyword search, fusion, search, answer);
+3. the baseline: a bare Rasa 3.6 with a trivial model (bench/baseline/), over its REST channel;
+4. the real system (``python -m bot.run`` on free ports, bot/testing.py): start-up time,
+   /api/chat latency with one client, Rasa and the action server measured directly, then
+   throughput and latency with 1, 4 and 8 concurrent clients for a fixed time each;
+5. peak memory of each process;
+then a table, the goals, and bench/results/<date>.json.
+
+Loopback only; every load loop is bounded in time and count. The chat rate limits are
+switched off for the run (JIZE_RATE_CHAT_PER_*=0: the bench's clients all come from
+127.0.0.1 and would be throttled at 20 messages/s); --keep-rate-limits measures with them.
+
+    python -m bench                  # about 6 minutes on 2 cores
+    python -m bench --quick          # short runs, to check the harness
+    python -m bench --full           # also time a forced Rasa training (a few minutes more)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import components, procmem  # noqa: E402
+from bench.load import (  # noqa: E402
+    Client,
+    Seen,
+    Target,
+    fixed_time,
+    gateway_target,
+    rasa_rest_target,
+    sequential,
+    stats,
+    throughput_row,
+)
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+GOALS = {
+    "p50_ratio_max": 1.5,  # our one-client p50 / bare Rasa's
+    "p95_ms_max": 120.0,  # our one-client p95
+    "throughput_ratio_min": 0.8,  # our 8-client messages/s / bare Rasa's
+    "ready_s_max": 45.0,
+    "total_rss_mb_max": 2560.0,  # 2.5 GiB
+}
+
+
+def say(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+# ----------------------------------------------------------------------------- machine
+def machine() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    return info
+
+
+def loadavg() -> float | None:
+    with contextlib.suppress(OSError, ValueError):
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    return None
+
+
+def busy_processes(exclude: set[int]) -> list[str]:
+    """Other Rasa trainings/tests or pytest runs that would skew the figures."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit() or int(d.name) in exclude:
+            continue
+        cmd = procmem.cmdline(int(d.name))
+        if re.search(r"rasa (train|test)|pytest", cmd):
+            out.append(cmd[:120])
+    return out
+
+
+# ----------------------------------------------------------------------------- Rasa training time
+def rasa_train_seconds(settings, full: bool) -> dict:
+    """--full: time a forced training of the project's model into a temp dir. Otherwise read
+    the last 'rasa_train: done in Ns' line from <data_dir>/logs/rasa-train.log if one exists."""
+    if full:
+        from bot.run import rasa_env
+
+        out = Path(tempfile.mkdtemp(prefix="bench-train-"))
+        env = rasa_env(patches=False)
+        env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "2")
+        env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+        env.setdefault("OMP_NUM_THREADS", "1")
+        env["RASA_CACHE_DIRECTORY"] = str(out / ".rasa-cache")
+        say(f"training the project's Rasa model into {out} (--full) ...")
+        started = time.perf_counter()
+        with open(out / "train.log", "wb") as f:
+            rc = subprocess.run([str(settings.rasa_bin), "train", "--force", "--fixed-model-name", "jize",
+                                 "--out", str(out)], cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL,
+                                stdout=f, stderr=subprocess.STDOUT, timeout=3600).returncode
+        seconds = time.perf_counter() - started
+        shutil.rmtree(out, ignore_errors=True)
+        return {"seconds": round(seconds, 1) if rc == 0 else None, "source": "forced training (--full)",
+                "ok": rc == 0}
+    log = settings.data_dir / "logs" / "rasa-train.log"
+    with contextlib.suppress(OSError):
+        found = re.findall(r"rasa_train: done in (\d+)\s*s", log.read_text(errors="replace"))
+        if found:
+            return {"seconds": float(found[-1]), "source": str(log)}
+    return {"seconds": None, "source": f"not measured: no {log}; run with --full to time a training"}
+
+
+# ----------------------------------------------------------------------------- load runs
+def latency_runs(target: Target, passes: int, tag: str, seen: Seen) -> dict:
+    samples = sequential(target, passes, tag, seen)
+    first = [s for s in samples if s.first]
+    repeat = [s for s in samples if not s.first]
+    by_kind: dict[str, dict] = {}
+    for kind in dict.fromkeys(s.kind for s in samples):
+        st = stats([s for s in samples if s.kind == kind])
+        by_kind[kind] = {"n": st.n, "p50": round(st.p50, 1), "p95": round(st.p95, 1)}
+    return {"passes": passes, "all": stats(samples).as_dict(), "first_ask": stats(first).as_dict(),
+            "repeat": stats(repeat).as_dict(), "by_kind": by_kind}
+
+
+def concurrency_runs(target: Target, clients: list[int], seconds: float, tag: str, seen: Seen) -> list[dict]:
+    rows = []
+    for n in clients:
+        samples, wall = fixed_time(target, n, seconds, f"{tag}{n}", seen)
+        row = throughput_row(samples, wall, n)
+        rows.append(row)
+        say(f"  {target.name:8s} {n} client(s): {row['msg_per_s']:6.1f} msg/s, p50 {row['p50']:.1f} ms, "
+            f"p95 {row['p95']:.1f} ms, errors {row['errors']}")
+    return rows
+
+
+def run_baseline(settings, args) -> dict:
+    from bench.bare_rasa import BareRasa, ensure_model
+
+    say("\n== baseline: bare Rasa 3.6, trivial model, REST channel ==")
+    model = ensure_model(settings, log=say)
+    with BareRasa(settings, model["model"]) as bare:
+        say(f"  answering after {bare.startup_seconds:.1f} s")
+        target = rasa_rest_target(bare.url, "baseline")
+        seen = Seen()
+        sequential(target, 1, "bwarm", Seen())  # warm-up pass, not counted
+        latency = latency_runs(target, args.passes, "blat", seen)
+        say(f"  one client: p50 {latency['all']['p50']:.1f} ms, p95 {latency['all']['p95']:.1f} ms")
+        conc = concurrency_runs(target, args.clients, args.duration, "bc", seen)
+        mem = procmem.memory(bare.proc.pid)
+    return {"model": model, "startup_seconds": round(bare.startup_seconds, 2), "latency": latency,
+            "concurrency": conc, "memory": mem}
+
+
+class HealthWatcher(threading.Thread):
+    """Polls /healthz every 0.1 s while the system starts; records when each part came up."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        super().__init__(daemon=True)
+        self.url, self.timeout = url, timeout
+        self.t0 = time.monotonic()
+        self.first: dict[str, float] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        import httpx
+
+        with httpx.Client(trust_env=False, timeout=2.0) as http:
+            while not self.stop.is_set() and time.monotonic() - self.t0 < self.timeout:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    state = http.get(self.url + "/healthz").json()
+                    now = time.monotonic() - self.t0
+                    self.first.setdefault("app answering", now)
+                    for part in ("knowledge", "actions", "rasa"):
+                        if state.get(part):
+                            self.first.setdefault(part, now)
+                    if state.get("status") == "ok":
+                        self.first.setdefault("all ok", now)
+                        return
+                self.stop.wait(0.1)
+
+
+def run_system(settings, args) -> dict:
+    from bot.testing import RunningSystem
+
+    say("\n== the assistant: python -m bot.run (app + actions + Rasa) ==")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-system-"))
+    env = {"JIZE_LOG_RETENTION_DAYS": "0"}
+    if not args.keep_rate_limits:
+        env.update({"JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0"})
+    if args.rasa_endpoints:
+        env["JIZE_RASA_ENDPOINTS"] = str(args.rasa_endpoints.resolve())
+    system = RunningSystem(app_db=tmp / "app.db", env=env, start_timeout=300)
+    watcher = HealthWatcher(system.url, 360)
+    result: dict = {"app_db": str(tmp / "app.db"), "rate_limits": "on" if args.keep_rate_limits else "off"}
+    try:
+        watcher.start()
+        system.start()
+        watcher.join(5)
+        ready = watcher.first.get("all ok", system.startup_seconds)
+        result["startup"] = {"ready_seconds": round(ready, 2),
+                             "parts_seconds": {k: round(v, 2) for k, v in watcher.first.items()}}
+        say(f"  /healthz all ok after {ready:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in watcher.first.items())})")
+        rasa_url = system.env["JIZE_RASA_URL"]
+        gw = gateway_target(system.url)
+        # warm-up: TensorFlow traces its graphs, the embedder its kernels (texts not in the mix)
+        warm = Client(gw)
+        for text in ("您好", "请问社保卡丢了怎么办", "请问人事科的电话", "谢谢"):
+            warm.post("bench-warmup-0001", text)
+        warm.close()
+        seen = Seen()
+        result["latency"] = latency_runs(gw, args.passes, "lat", seen)
+        lat = result["latency"]
+        say(f"  one client: p50 {lat['all']['p50']:.1f} ms, p95 {lat['all']['p95']:.1f} ms, "
+            f"p99 {lat['all']['p99']:.1f} ms (first ask p50 {lat['first_ask']['p50']:.1f} ms, "
+            f"repeat p50 {lat['repeat']['p50']:.1f} ms)")
+        result["rasa_direct"] = components.rasa_split(rasa_url, seen, passes=max(1, args.passes - 1))
+        result["action_roundtrip"] = components.action_roundtrip(system.action_port, reps=max(1, args.passes))
+        say(f"  Rasa REST directly: p50 {result['rasa_direct']['rest_mix']['p50']:.1f} ms (mix), "
+            f"{result['rasa_direct']['rest_no_action']['p50']:.1f} ms (no custom action); "
+            f"action webhook p50 {result['action_roundtrip']['p50']:.1f} ms")
+        result["concurrency"] = concurrency_runs(gw, args.clients, args.duration, "c", seen)
+        rasa_pid = system.rasa_pid() if hasattr(system, "rasa_pid") else None
+        result["memory"] = procmem.tree_memory(
+            system.proc.pid, name_of=lambda cmd: "rasa" if "rasa" in cmd else "other")
+        result["memory"]["rasa_pid"] = rasa_pid
+    finally:
+        watcher.stop.set()
+        code = system.stop()
+        result["exit_code"] = code
+        if not args.keep_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+# ----------------------------------------------------------------------------- report
+def fmt(v, nd=1, unit="") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    return f"{v:.{nd}f}{unit}"
+
+
+def goals(res: dict) -> list[dict]:
+    out = []
+    sysr, base = res.get("system") or {}, res.get("baseline") or {}
+
+    def add(name, value, target, ok, why=""):
+        out.append({"goal": name, "value": value, "target": target, "met": ok, "note": why})
+
+    ours_p50 = (sysr.get("latency") or {}).get("all", {}).get("p50")
+    base_p50 = (base.get("latency") or {}).get("all", {}).get("p50")
+    if ours_p50 and base_p50:
+        r = ours_p50 / base_p50
+        add("p50 vs bare Rasa", f"{r:.2f}x ({ours_p50:.1f} / {base_p50:.1f} ms)",
+            f"<= {GOALS['p50_ratio_max']}x", r <= GOALS["p50_ratio_max"])
+    p95 = (sysr.get("latency") or {}).get("all", {}).get("p95")
+    if p95:
+        add("p95, one client", f"{p95:.1f} ms", f"<= {GOALS['p95_ms_max']:.0f} ms", p95 <= GOALS["p95_ms_max"])
+    ours8 = next((r for r in sysr.get("concurrency", []) if r["clients"] == 8), None)
+    base8 = next((r for r in base.get("concurrency", []) if r["clients"] == 8), None)
+    if ours8 and base8 and base8["msg_per_s"]:
+        r = ours8["msg_per_s"] / base8["msg_per_s"]
+        add("8-client throughput vs bare Rasa",
+            f"{r:.2f}x ({ours8['msg_per_s']:.1f} / {base8['msg_per_s']:.1f} msg/s), {ours8['errors']} errors",
+            f">= {GOALS['throughput_ratio_min']}x, 0 errors",
+            r >= GOALS["throughput_ratio_min"] and ours8["errors"] == 0)
+    ready = (sysr.get("startup") or {}).get("ready_seconds")
+    if ready is not None:
+        add("ready after start", f"{ready:.1f} s", f"<= {GOALS['ready_s_max']:.0f} s", ready <= GOALS["ready_s_max"])
+    total = (sysr.get("memory") or {}).get("total_peak_rss_mb")
+    if total:
+        add("total peak RSS", f"{total:.0f} MiB", f"<= {GOALS['total_rss_mb_max']:.0f} MiB",
+            total <= GOALS["total_rss_mb_max"])
+    return out
+
+
+def print_report(res: dict) -> None:
+    say("\n" + "=" * 78)
+    m = res["machine"]
+    say(f"bench {res['date']}  {m.get('cpu', '?')}, {m.get('cpus')} CPUs, {m.get('mem_gb')} GB; "
+        f"load before {res.get('loadavg_before')}")
+    if res.get("busy"):
+        say("WARNING: other heavy processes were running: " + "; ".join(res["busy"][:3]))
+    base, sysr = res.get("baseline") or {}, res.get("system") or {}
+
+    if base or sysr:
+        say("\n/api/chat latency, one client (ms)      n     p50     p95     p99    mean  errors")
+        rows = []
+        if sysr.get("latency"):
+            rows += [("ours: all", sysr["latency"]["all"]), ("ours: first ask", sysr["latency"]["first_ask"]),
+                     ("ours: repeat", sysr["latency"]["repeat"])]
+        if sysr.get("rasa_direct"):
+            rows += [("Rasa REST directly (mix)", sysr["rasa_direct"]["rest_mix"]),
+                     ("Rasa REST, no custom action", sysr["rasa_direct"]["rest_no_action"])]
+        if sysr.get("action_roundtrip"):
+            rows.append(("action server POST /webhook", sysr["action_roundtrip"]))
+        if base.get("latency"):
+            rows.append(("bare Rasa baseline", base["latency"]["all"]))
+        for name, s in rows:
+            say(f"  {name:36s} {s['n']:4d} {fmt(s['p50']):>7s} {fmt(s['p95']):>7s} {fmt(s['p99']):>7s} "
+                f"{fmt(s['mean']):>7s} {s['errors']:6d}")
+        if sysr.get("latency"):
+            kinds = ", ".join(f"{k} {v['p50']:.0f}" for k, v in sysr["latency"]["by_kind"].items())
+            say(f"  ours p50 by kind: {kinds}")
+
+        say("\nthroughput, fixed time per row     clients   msg/s     p50     p95     p99  errors")
+        for label, r in [("ours", x) for x in sysr.get("concurrency", [])] + \
+                        [("bare Rasa", x) for x in base.get("concurrency", [])]:
+            say(f"  {label:32s} {r['clients']:7d} {r['msg_per_s']:7.1f} {fmt(r['p50']):>7s} "
+                f"{fmt(r['p95']):>7s} {fmt(r['p99']):>7s} {r['errors']:7d}")
+
+    ks = res.get("knowledge_split")
+    if ks:
+        say(f"\nquery path in-process ({ks['questions']} questions x {ks['reps']}; ms)       p50      p95")
+        for r in ks["rows"]:
+            say(f"  {r['part']:48s} {fmt(r['p50_ms'], 2):>8s} {fmt(r['p95_ms'], 2):>8s}  {r['note']}")
+
+    say("\nstart-up and build")
+    if sysr.get("startup"):
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in sysr["startup"]["parts_seconds"].items())
+        say(f"  python -m bot.run -> /healthz ok   {sysr['startup']['ready_seconds']:.1f} s  ({parts})")
+    if base.get("startup_seconds") is not None:
+        say(f"  bare Rasa -> first answer          {base['startup_seconds']:.1f} s")
+    rq = res.get("retrieval")
+    if rq:
+        say(f"  knowledge build (parse+embed+index) {rq['build_seconds']:.1f} s; load + warm-up {rq['warm_seconds']:.1f} s")
+    rt = res.get("rasa_train") or {}
+    say(f"  Rasa training                      {fmt(rt.get('seconds'), 0, ' s')}  ({rt.get('source', '')})")
+
+    say("\npeak memory (VmHWM)")
+    for p in (sysr.get("memory") or {}).get("processes", []):
+        say(f"  {p['name']:8s} pid {p['pid']:<8d} peak {p['peak_rss_mb']:7.0f} MiB   now {p['rss_mb']:7.0f} MiB")
+    if sysr.get("memory"):
+        say(f"  total (sum of peaks)               {sysr['memory']['total_peak_rss_mb']:.0f} MiB")
+    if base.get("memory"):
+        say(f"  bare Rasa                          {base['memory']['peak_rss_mb']:.0f} MiB")
+
+    if rq:
+        say("\nretrieval quality")
+        for r in rq["rows"]:
+            say(f"  {r['mode']:10s} recall@1 {r['recall@1']:6.1%}  recall@5 {r['recall@5']:6.1%}  "
+                f"MRR {r['mrr']:.3f}  p50 {r['p50_ms']:.1f} ms")
+
+    if res.get("goals"):
+        say("\ngoals")
+        for g in res["goals"]:
+            say(f"  [{'met ' if g['met'] else 'MISS'}] {g['goal']:34s} {g['value']:44s} {g['target']}")
+    say(f"\nwritten: {res.get('written')}")
+
+
+# ----------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--duration", type=float, default=20.0, help="seconds per concurrency row (default 20)")
+    ap.add_argument("--clients", default="1,4,8", help="concurrent clients per row (default 1,4,8)")
+    ap.add_argument("--passes", type=int, default=3, help="passes over the mix with one client (default 3)")
+    ap.add_argument("--quick", action="store_true", help="5 s rows, one pass: to check the harness")
+    ap.add_argument("--full", action="store_true", help="also time a forced Rasa training")
+    ap.add_argument("--skip", default="", help="comma list of: retrieval, split, baseline, system")
+    ap.add_argument("--keep-rate-limits", action="store_true", help="keep the chat rate limits on")
+    ap.add_argument("--keep-tmp", action="store_true", help="keep the system's temporary app.db")
+    ap.add_argument("--rasa-endpoints", type=Path,
+                    help="another endpoints.yml for our Rasa (e.g. to compare tracker stores)")
+    ap.add_argument("--out", type=Path, help="JSON path (default bench/results/<date>.json)")
+    args = ap.parse_args(argv)
+    # SIGTERM (e.g. a CI timeout) stops the systems this bench started, like Ctrl-C does
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args.clients = [int(x) for x in str(args.clients).split(",") if x.strip()]
+    if args.quick:
+        args.duration, args.passes = min(args.duration, 5.0), 1
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+
+    from bot.core.config import AppSettings
+    from bot.testing import missing_parts
+
+    settings = AppSettings()
+    today = dt.date.today().isoformat()
+    res: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+                 "loadavg_before": loadavg(), "busy": busy_processes({os.getpid()}),
+                 "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                 "goal_targets": GOALS}
+    if res["busy"]:
+        say("WARNING: the machine is busy (" + "; ".join(res["busy"][:3]) + "): figures will be slower")
+
+    if "retrieval" not in skip:
+        from bench import retrieval
+
+        say("== retrieval quality and knowledge build (bench/retrieval.py) ==")
+        if retrieval.DEFAULT_CASES.exists():
+            res["retrieval"] = retrieval.run(retrieval.DEFAULT_CASES, out=lambda s: say("  " + s))
+        else:
+            say(f"  skipped: {retrieval.DEFAULT_CASES} not found")
+    if "split" not in skip:
+        say("\n== query path in-process ==")
+        res["knowledge_split"] = components.knowledge_split(reps=1 if args.quick else 3)
+        for r in res["knowledge_split"]["rows"]:
+            say(f"  {r['part']:40s} p50 {r['p50_ms']:8.2f} ms")
+    res["rasa_train"] = rasa_train_seconds(settings, args.full)
+
+    missing = missing_parts(settings)
+    if "baseline" not in skip:
+        if Path(settings.rasa_bin).exists():
+            res["baseline"] = run_baseline(settings, args)
+        else:
+            say(f"baseline skipped: Rasa not installed at {settings.rasa_bin}")
+    if "system" not in skip:
+        if missing:
+            say("system skipped: missing " + ", ".join(missing) + " (run `make setup`)")
+            res["system_missing"] = missing
+        else:
+            res["system"] = run_system(settings, args)
+    res["loadavg_after"] = loadavg()
+    res["goals"] = goals(res)
+
+    out = args.out or RESULTS_DIR / f"{today}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    res["written"] = str(out)
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, out)
+    print_report(res)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

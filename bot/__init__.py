@@ -1,0 +1,1 @@
+"""HTTP face of the Jize County HRSS assistant: API, sessions, logs, tickets, static pages."""

@@ -1,0 +1,146 @@
+"""The app's settings: the knowledge layer's settings plus HTTP, Rasa, admin and privacy knobs.
+
+Every field can be set from the environment with the ``JIZE_`` prefix (for example
+``JIZE_PORT=8080``, ``JIZE_ADMIN_TOKEN=...``, ``JIZE_CORS_ORIGINS='["https://example.org"]'``)
+or from a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from knowledge.settings import PROJECT_DIR, KnowledgeSettings
+
+
+class AppSettings(KnowledgeSettings):
+    model_config = SettingsConfigDict(env_prefix="JIZE_", env_file=".env", extra="ignore")
+
+    # Public HTTP server (the only public surface).
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    # Rasa server (REST channel) and the in-process action server it calls back.
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = Field(30.0, gt=0, description="seconds to wait for one Rasa answer")
+    # The action server only ever listens on a loopback address (Rasa runs on this machine).
+    action_host: str = "127.0.0.1"
+    action_port: int = Field(5055, ge=1, le=65535)
+    # Seconds one custom action may take; past that the action server answers with an error
+    # and Rasa goes on without it, so the user gets the fallback instead of a hang (Rasa's own
+    # action timeout is a fixed 5 minutes). Keep it below rasa_timeout.
+    action_timeout: float = Field(10.0, gt=0)
+    # Used by ``python -m bot.run`` to start Rasa.
+    rasa_bin: Path = PROJECT_DIR / ".venv-rasa" / "bin" / "rasa"
+    rasa_model_dir: Path = PROJECT_DIR / "var" / "rasa-models"
+    rasa_endpoints: Path = PROJECT_DIR / "endpoints.yml"
+    rasa_start_timeout: float = Field(300.0, gt=0, description="seconds bot.run waits for health")
+    # Rasa's SQL tracker store (SQLite): bot.run points the copy of endpoints.yml it gives Rasa
+    # at this file; default <data_dir>/rasa-tracker.db.
+    rasa_tracker_db: Path | None = None
+
+    # Admin endpoints and the agent console. Empty → admin endpoints are disabled (503).
+    admin_token: SecretStr = SecretStr("")
+    # Origins allowed to call the API from a browser (embedding the widget on another site).
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    # Input limits.
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="request bodies, chunked or not")
+    message_max_chars: int = Field(500, ge=1)
+    search_max_k: int = Field(20, ge=1)
+
+    # Rate limits (requests per minute; 0 switches that limit off).
+    rate_chat_per_sender: int = Field(30, ge=0)
+    rate_chat_per_ip: int = Field(1200, ge=0)
+    rate_search_per_ip: int = Field(1200, ge=0)
+    rate_feedback_per_ip: int = Field(120, ge=0)
+    # Client addresses the per-address limits never apply to (addresses or networks; default:
+    # this machine, e.g. the service-station kiosk). Comma list or JSON; empty = none.
+    rate_limit_exempt: Annotated[list[str], NoDecode] = ["127.0.0.0/8", "::1"]
+    # Reverse proxies whose X-Forwarded-For is believed: only when the direct peer is one of
+    # these is the client address taken from that header (the right-most address that is not
+    # itself a trusted proxy). Default: a proxy on this machine. Comma list or JSON.
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+
+    # Conversation logs (masked) older than this many days are deleted; 0 keeps them forever.
+    log_retention_days: int = Field(90, ge=0)
+    # Local time zone for ticket numbers and printed dates.
+    timezone: str = "Asia/Shanghai"
+
+    # The app's own database (conversations, feedback, tickets); default: <data_dir>/app.db.
+    app_db_path: Path | None = None
+
+    @field_validator("cors_origins", "rate_limit_exempt", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_origins(cls, v: object) -> object:
+        # Accept a comma separated string as well as a JSON list.
+        if isinstance(v, str):
+            if v.strip().startswith("["):
+                return json.loads(v)
+            return [s.strip() for s in v.split(",") if s.strip()]
+        return v
+
+    @field_validator("rate_limit_exempt", "trusted_proxies")
+    @classmethod
+    def _check_networks(cls, v: list[str]) -> list[str]:
+        for item in v:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return v
+
+    @field_validator("action_host")
+    @classmethod
+    def _loopback_only(cls, v: str) -> str:
+        host = v.strip("[]")
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ValueError(
+                f"the action server must listen on a loopback address (127.0.0.1), not {v!r}: "
+                "it runs code for Rasa only and has no authentication"
+            )
+        return v
+
+    @property
+    def networks_exempt(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.rate_limit_exempt)
+
+    @property
+    def networks_trusted(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.trusted_proxies)
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.rasa_tracker_db or (self.data_dir / "rasa-tracker.db")
+
+    @property
+    def app_db(self) -> Path:
+        return self.app_db_path or (self.data_dir / "app.db")
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.action_host}:{self.action_port}"
+
+    @property
+    def admin_enabled(self) -> bool:
+        return bool(self.admin_token.get_secret_value())
+
+
+@lru_cache(maxsize=1)
+def get_app_settings() -> AppSettings:
+    """The process-wide settings, read once."""
+    return AppSettings()

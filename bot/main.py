@@ -1,0 +1,266 @@
+"""The public app: ``create_app(settings)`` builds it; ``app`` is the default instance.
+
+Run with ``python -m bot.run`` (Rasa + app + action server), or for development
+``uvicorn bot.main:app`` (no action server, no Rasa: /api/search works, /api/chat says 503).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.actions_server import ActionObserver
+from bot.api.routes import admin, chat, feedback, health, knowledge, pages
+from bot.bodylimit import BodyLimitMiddleware
+from bot.core.config import AppSettings, get_app_settings
+from bot.privacy import Masker
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
+from bot.store import AppStore, purge_tracker_events
+
+logger = logging.getLogger("bot")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+# ---------------------------------------------------------------------- knowledge
+def load_knowledge(app: FastAPI) -> None:
+    """Load and warm the knowledge base once; on failure the app runs degraded."""
+    state = app.state
+    state.kb, state.kb_ready, state.kb_error = None, False, None
+    from knowledge.store import StoreError
+
+    try:
+        from knowledge.service import get_knowledge
+
+        kb = get_knowledge()
+        kb.warm_up()
+        state.kb, state.kb_ready = kb, True
+    except StoreError as e:  # missing or stale store/index: the message says what to run
+        state.kb_error = f"{type(e).__name__}: {e}"
+        logger.error("knowledge base could not be loaded (%s); /api/search will answer 503", e)
+        return
+    except Exception as e:  # missing model, ...
+        state.kb_error = f"{type(e).__name__}: {e}"
+        logger.exception("knowledge base could not be loaded; /api/search will answer 503")
+        return
+    try:
+        offices = [o for o in kb.offices() if o.phone]
+    except Exception:
+        logger.exception("could not read the office directory")
+        offices = []
+    # The bureau's published numbers stay readable in masked logs.
+    state.masker = Masker(published_numbers(kb, offices))
+    main_office = next((o for o in offices if o.name == "办公室"), offices[0] if offices else None)
+    state.contact_phone = main_office.phone if main_office else None
+
+
+def published_numbers(kb: Any, offices: list[Any]) -> set[str]:
+    """Every phone number the list publishes: office phones, plus (when the store exposes
+    them) contact points such as the complaint hotline and the phones printed on passages."""
+    numbers = {o.phone for o in offices if o.phone}
+    store = getattr(kb, "store", None)
+    try:
+        for cp in getattr(store, "contact_points", None) or []:
+            if getattr(cp, "kind", "phone") == "phone" and getattr(cp, "value", None):
+                numbers.add(cp.value)
+        for p in getattr(store, "passages", None) or []:
+            if getattr(p, "phone", None):
+                numbers.add(p.phone)
+    except Exception:
+        logger.exception("could not read the published numbers")
+    return numbers
+
+
+def open_store(settings: AppSettings) -> AppStore:
+    """The process-wide store when the settings are the process-wide ones, else a private one."""
+    from bot import store as store_mod
+
+    current = store_mod._store
+    if current is not None and current.path == settings.app_db:
+        return current
+    if settings is get_app_settings() or settings.app_db == get_app_settings().app_db:
+        return store_mod.get_store()
+    return AppStore(settings.app_db, tz=settings.timezone)
+
+
+def purge_old_logs(settings: AppSettings, store: AppStore) -> int:
+    """Delete conversation logs, feedback and Rasa tracker events older than the retention."""
+    days = settings.log_retention_days
+    if days <= 0:
+        return 0
+    n = store.purge_conversations(days)
+    try:
+        n += purge_tracker_events(settings.tracker_db, days)
+    except sqlite3.Error:
+        logger.exception("retention: could not purge Rasa's tracker store %s", settings.tracker_db)
+    return n
+
+
+async def retention_loop(app: FastAPI, every: float = 6 * 3600) -> None:
+    """Purge at start-up, then every ``every`` seconds (JIZE_LOG_RETENTION_DAYS; 0 = keep)."""
+    settings = app.state.settings
+    while settings.log_retention_days > 0:
+        try:
+            n = await asyncio.to_thread(purge_old_logs, settings, app.state.store)
+            if n:
+                logger.info("retention: deleted %d rows older than %d days", n, settings.log_retention_days)
+        except Exception:
+            logger.exception("retention purge failed")
+        await asyncio.sleep(every)
+
+
+# ---------------------------------------------------------------------- errors
+def _validation_detail(errors: list[dict[str, Any]]) -> str:
+    for e in errors:
+        if e.get("type") == "json_invalid":
+            return "请求内容不是有效的 JSON。/ The request body is not valid JSON."
+    parts = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "header")]
+        name = ".".join(loc) or "body"
+        typ = e.get("type", "")
+        if typ == "missing":
+            parts.append(f"缺少字段 {name} / missing field {name}")
+        elif name == "sender_id" and typ == "string_pattern_mismatch":
+            parts.append(
+                "sender_id 须为 8–64 位字母、数字、_ 或 - / sender_id must be 8–64 chars of A-Za-z0-9_-"
+            )
+        elif typ in ("model_attributes_type", "dict_type"):
+            parts.append("请求内容须为 JSON 对象 / the body must be a JSON object")
+        else:
+            parts.append(f"字段 {name} 不正确 / invalid {name}: {e.get('msg', '')}")
+    return "请求格式不正确：" + "；".join(parts) if parts else "请求格式不正确。/ Invalid request."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse(
+            {"detail": _validation_detail(list(exc.errors())), "errors": errors},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            # FastAPI's answer to a body it cannot decode at all (e.g. invalid UTF-8): the same
+            # 422 as any other malformed JSON.
+            return JSONResponse(
+                {"detail": "请求内容不是有效的 JSON。/ The request body is not valid JSON."},
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "未找到。/ Not found."
+        elif exc.status_code == 405:
+            detail = "不支持这种请求方法。/ Method not allowed."
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "服务器内部错误，请稍后再试。/ Internal server error."},
+            status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+
+# ---------------------------------------------------------------------- app
+def create_app(settings: AppSettings | None = None, *, observer: ActionObserver | None = None) -> FastAPI:
+    settings = settings or get_app_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = app.state
+        state.store = open_store(settings)
+        state.masker = Masker()
+        state.contact_phone = None
+        load_knowledge(app)
+        state.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.rasa_timeout, connect=3.0),
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30),
+            trust_env=False,
+        )
+        state.rasa = RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        retention = asyncio.create_task(retention_loop(app))
+        try:
+            yield
+        finally:
+            retention.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await retention
+            await state.http.aclose()
+
+    app = FastAPI(
+        title="鸡泽县人社局政策问答 / Jize County HRSS assistant",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.observer = observer or ActionObserver()
+    app.state.kb_ready = False
+    app.state.limiters = {
+        "chat_sender": RateLimiter(settings.rate_chat_per_sender),
+        "chat_ip": RateLimiter(settings.rate_chat_per_ip),
+        "search_ip": RateLimiter(settings.rate_search_per_ip),
+        "feedback_ip": RateLimiter(settings.rate_feedback_per_ip),
+    }
+
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        response = await call_next(request)
+        h = response.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        if h.get("content-type", "").startswith("text/html"):
+            h.setdefault("Content-Security-Policy", CSP)
+            h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.url.path.startswith("/api/"):
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+    # Outside the header middleware: an oversized body never reaches a route (see bot.bodylimit).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        )
+
+    for r in (chat.router, knowledge.router, feedback.router, health.router, admin.router, pages.router):
+        app.include_router(r)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    return app
+
+
+def __getattr__(name: str) -> Any:  # `uvicorn bot.main:app` builds the default app lazily
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -1,0 +1,107 @@
+"""Imported by Python at start-up in the ``rasa run`` process that ``python -m bot.run`` starts
+(bot.run puts this folder first on that process's PYTHONPATH; see ``bot.run.rasa_env``).
+Runs under Rasa's Python 3.10; standard library and Rasa's own dependencies only.
+
+What it changes, and why:
+
+* ``jsonschema.validate`` checks the *schema* against its meta-schema on every call before it
+  validates the instance. Rasa 3.6 calls it for every custom-action response
+  (``RemoteAction._validate_action_result`` with a schema it rebuilds each time); with
+  jsonschema 4.17 the meta-schema check costs ~34 ms of CPU per action call on a station PC,
+  more than the rest of Rasa's work for the turn. The replacement checks each distinct schema
+  once and reuses the compiled validator: the same errors for the same instances.
+* Rasa's SQL tracker store on SQLite runs in WAL mode with synchronous=NORMAL instead of a
+  rollback journal with an fsync on every one of the 2-4 commits per message (see
+  ``_sqlite_pragmas``).
+
+Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _patch_jsonschema() -> None:
+    try:
+        import json
+
+        import jsonschema
+        from jsonschema import exceptions, validators
+    except Exception:  # not Rasa's environment: nothing to do
+        return
+    original = jsonschema.validate
+    if getattr(original, "_jize_cached", False):
+        return
+    compiled: dict = {}
+
+    def validate(instance, schema, cls=None, *args, **kwargs):
+        if args or kwargs:
+            return original(instance, schema, cls, *args, **kwargs)
+        try:
+            key = (json.dumps(schema, sort_keys=True, default=repr), cls)
+        except (TypeError, ValueError):
+            return original(instance, schema, cls)
+        validator = compiled.get(key)
+        if validator is None:
+            klass = cls or validators.validator_for(schema)
+            klass.check_schema(schema)  # once per distinct schema, as before on every call
+            validator = klass(schema)
+            if len(compiled) < 256:
+                compiled[key] = validator
+        error = exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    validate._jize_cached = True  # type: ignore[attr-defined]
+    validate.__doc__ = original.__doc__
+    jsonschema.validate = validate
+    validators.validate = validate
+
+
+def _sqlite_pragmas() -> None:
+    """WAL + synchronous=NORMAL for Rasa's SQL tracker store on SQLite.
+
+    SQLite's default (rollback journal, synchronous=FULL) fsyncs on every commit, and Rasa
+    commits the tracker two to four times per message. WAL with NORMAL still survives a
+    crash of Rasa or of the app (committed events are in the WAL); only a power cut can lose
+    the last transactions, i.e. the last seconds of dialogue state, never the app's tickets
+    (those are in app.db, which keeps synchronous=FULL).
+
+    SQLAlchemy 1.4 opens and closes a new SQLite connection for every session (NullPool), and
+    closing the last connection to a WAL database checkpoints it and deletes the WAL: an
+    fsync per session again. So one extra connection per database file stays open for the
+    life of the process; checkpoints then happen as SQLite schedules them (every ~1000 pages).
+    """
+    try:
+        import sqlite3
+
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+    except Exception:
+        return
+
+    keepers: dict[str, sqlite3.Connection] = {}
+
+    def on_connect(dbapi_connection, connection_record):  # noqa: ARG001
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        try:
+            cur = dbapi_connection.cursor()
+            path = next((row[2] for row in cur.execute("PRAGMA database_list") if row[1] == "main"), "")
+            if path and path not in keepers:
+                cur.execute("PRAGMA journal_mode=WAL")  # persistent: once per file
+                keeper = sqlite3.connect(path, check_same_thread=False)
+                keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL
+                keepers[path] = keeper
+            cur.execute("PRAGMA synchronous=NORMAL")  # per connection
+            cur.close()
+        except sqlite3.Error:
+            pass  # e.g. a read-only file: leave SQLite's defaults
+
+    event.listen(Engine, "connect", on_connect)
+
+
+if os.environ.get("JIZE_RASA_NO_PATCHES") != "1":
+    _patch_jsonschema()
+    _sqlite_pragmas()

@@ -1,0 +1,501 @@
+"""``python -m bot.run``: start the whole assistant on this machine.
+
+1. binds the public port (settings.host:port) and the action port (127.0.0.1:action_port),
+   so a port that is taken is reported before anything starts;
+2. starts ``rasa run`` from .venv-rasa as a child process in its own process group
+   (REST channel only, no HTTP API, no CORS, bound to 127.0.0.1), its output going to
+   var/logs/rasa.log;
+3. serves the app and the action server with uvicorn, two servers in one event loop, so the
+   knowledge base is loaded once and shared;
+4. waits until /healthz reports every part up, printing progress, then prints the URL;
+5. Ctrl-C or SIGTERM stops everything it started. If Rasa dies it is reported and started
+   again (at most ``--max-restarts`` times), then the assistant stops with exit code 1.
+
+``--no-rasa`` serves the app and the action server only (Rasa started some other way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import uvicorn
+
+from bot.actions_server import ActionObserver, build_executor, create_action_app
+from bot.core.config import AppSettings, get_app_settings
+from bot.main import create_app
+from knowledge.settings import PROJECT_DIR
+
+log = logging.getLogger("bot.run")
+
+
+def say(msg: str) -> None:
+    print(f"[bot.run] {msg}", flush=True)
+
+
+class Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to bot.run (two servers share a loop)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):  # type: ignore[override]
+        yield
+
+
+def bind(host: str, port: int, what: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on connections whose socket
+    # says IPPROTO_TCP (proto 0 is skipped), and accepted connections inherit it from here.
+    # Without it, a response written as headers + body waits for the client's delayed ACK
+    # (Nagle): ~40 ms on every keep-alive request to the app and to the action server.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise SystemExit(
+            f"[bot.run] cannot listen on {host}:{port} for the {what}: {e.strerror}. "
+            f"Is another copy running? Set JIZE_{'PORT' if what == 'app' else 'ACTION_PORT'} "
+            "to use another port."
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(False)
+    return sock
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) != 0
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+RASA_SITE = Path(__file__).resolve().parent / "rasa_site"
+
+
+def rasa_env(base: dict[str, str] | None = None, patches: bool = True) -> dict[str, str]:
+    """The environment ``rasa run`` gets (also used by the bench's bare-Rasa baseline).
+
+    ``patches``: put bot/rasa_site first on Rasa's PYTHONPATH, so its sitecustomize.py fixes
+    Rasa's per-action-call JSON-schema cost (see that file).
+    """
+    env = dict(os.environ if base is None else base)
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    # Two cores shared with the app's torch: TensorFlow's default is a pool of one thread per
+    # core for each of intra- and inter-op work, for matrices of a few hundred numbers
+    # (DIET, one message at a time), where handing work between threads costs more than it
+    # saves. Whoever sets these variables keeps their values.
+    for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS"):
+        env.setdefault(name, "1")
+    if patches:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(RASA_SITE), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class RasaProcess:
+    """``rasa run`` as a child process group."""
+
+    def __init__(self, settings: AppSettings) -> None:
+        self.settings = settings
+        url = urlparse(settings.rasa_url)
+        self.host = url.hostname or "127.0.0.1"
+        self.port = url.port or 5005
+        # One log per Rasa port, so a test copy on other ports does not mix into the main log.
+        self.log_path = settings.log_dir / ("rasa.log" if self.port == 5005 else f"rasa-{self.port}.log")
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    def check(self) -> None:
+        s = self.settings
+        problems = []
+        local = self.host in ("127.0.0.1", "localhost", "::1")
+        if not local:
+            problems.append(f"JIZE_RASA_URL={s.rasa_url} is not on this machine; use --no-rasa")
+        if not Path(s.rasa_bin).exists():
+            problems.append(f"Rasa is not installed at {s.rasa_bin} (run `make setup`)")
+        models = sorted(Path(s.rasa_model_dir).glob("*.tar.gz"))
+        if not models:
+            problems.append(f"no trained Rasa model in {s.rasa_model_dir} (run `make train`)")
+        if not Path(s.rasa_endpoints).exists():
+            problems.append(f"{s.rasa_endpoints} is missing")
+        if local and not port_free(self.host, self.port):
+            problems.append(f"port {self.port} is already in use (another Rasa running?)")
+        if problems:
+            raise SystemExit("[bot.run] cannot start Rasa:\n  - " + "\n  - ".join(problems))
+
+    def endpoints_file(self) -> Path:
+        """The project's endpoints.yml with the action endpoint pointed at *our* action port.
+
+        Rasa must call the action server this process serves (JIZE_ACTION_PORT), whatever port
+        endpoints.yml names; the copy lives in <data_dir>/run/.
+        """
+        import yaml
+
+        s = self.settings
+        with open(s.rasa_endpoints, encoding="utf-8") as f:
+            config = yaml.safe_load(f) or {}
+        action = config.get("action_endpoint") or {}
+        action["url"] = f"{s.action_url}/webhook"
+        config["action_endpoint"] = action
+        # The SQL tracker store on SQLite lives in the data dir whatever endpoints.yml says
+        # (its relative path is meant for a bare `rasa run` from the project root).
+        tracker = config.get("tracker_store")
+        if isinstance(tracker, dict) and str(tracker.get("type", "")).lower() == "sql":
+            if str(tracker.get("dialect", "sqlite")).lower() == "sqlite":
+                s.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+                tracker["db"] = str(s.tracker_db.resolve())
+        out = s.data_dir / "run" / f"endpoints-{s.action_port}.yml"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            "# generated by bot.run from "
+            + str(s.rasa_endpoints)
+            + "\n"
+            + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        return out
+
+    def command(self) -> list[str]:
+        """The ``rasa run`` command line: REST channel only, bound to this machine, no HTTP API
+        (no ``--enable-api``: /model/parse, /conversations/... do not exist) and no CORS."""
+        s = self.settings
+        return [
+            str(s.rasa_bin),
+            "run",
+            "--connector",
+            "rest",
+            "-m",
+            str(s.rasa_model_dir),
+            "--endpoints",
+            str(self.endpoints_file()),
+            "-i",
+            self.host,
+            "-p",
+            str(self.port),
+            # Rasa's default is 3600 s; past the app's own timeout nobody waits for the answer,
+            # so Rasa should not keep a worker (and the conversation's lock) busy with it.
+            "--response-timeout",
+            str(max(1, math.ceil(s.rasa_timeout))),
+        ]
+
+    def start(self) -> None:
+        s = self.settings
+        s.log_dir.mkdir(parents=True, exist_ok=True)
+        cmd = self.command()
+        env = rasa_env()
+        env["JIZE_ACTION_PORT"] = str(s.action_port)
+        self._log = open(self.log_path, "ab")
+        self._log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
+        self._log.flush()
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=str(PROJECT_DIR),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def tail(self, n: int = 15) -> str:
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join("    " + line for line in lines[-n:])
+
+    def stop(self, timeout: float = 15.0) -> None:
+        p = self.proc
+        if p is None:
+            return
+        if p.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGTERM)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGKILL)
+                p.wait(5)
+        else:  # the leader is gone; make sure nothing of its group is left
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(p.pid, signal.SIGKILL)
+        if self._log:
+            self._log.close()
+            self._log = None
+
+
+def make_servers(app: Any, action_app: Any, verbose: bool = False) -> tuple[Server, Server]:
+    """uvicorn servers for the app and the action server (sockets are bound by :func:`bind`).
+
+    uvicorn's own X-Forwarded-For handling is off (``proxy_headers=False``): the app reads the
+    header itself, from JIZE_TRUSTED_PROXIES only (bot.clientaddr).
+    """
+    log_level = "info" if verbose else "warning"
+    common = {"log_level": log_level, "access_log": verbose, "proxy_headers": False, "server_header": False}
+    app_server = Server(uvicorn.Config(app, lifespan="on", timeout_keep_alive=30, **common))
+    act_server = Server(uvicorn.Config(action_app, lifespan="off", **common))
+    return app_server, act_server
+
+
+PARTS = ("knowledge", "actions", "rasa")
+
+
+async def wait_healthy(
+    base: str,
+    stop: asyncio.Event,
+    timeout: float,
+    rasa: RasaProcess | None,
+    need: tuple[str, ...] = PARTS,
+    app: Any = None,
+) -> bool:
+    """Poll /healthz until the ``need`` parts are up; print what is still missing now and then."""
+    started = time.monotonic()
+    last, last_print = None, 0.0
+    async with httpx.AsyncClient(trust_env=False) as http:
+        while not stop.is_set():
+            elapsed = time.monotonic() - started
+            if rasa is not None and rasa.returncode is not None:
+                say(f"Rasa exited with code {rasa.returncode} while starting; last lines of {rasa.log_path}:")
+                print(rasa.tail(), flush=True)
+                return False
+            kb_error = getattr(app.state, "kb_error", None) if app is not None else None
+            if kb_error:
+                say(f"the knowledge base could not be loaded: {kb_error}")
+                say("build it with `python -m knowledge build` (make setup), then start again")
+                return False
+            state = None
+            try:
+                r = await http.get(base + "/healthz", timeout=5.0)
+                state = r.json()
+            except (httpx.HTTPError, ValueError):
+                pass
+            if state and all(state.get(p) for p in need):
+                missing = [p for p in PARTS if not state.get(p)]
+                say(
+                    f"{', '.join(need)} up after {elapsed:.0f} s"
+                    + (f" ({', '.join(missing)} not reachable yet)" if missing else "")
+                )
+                return True
+            if state != last or elapsed - last_print >= 15:
+                parts = (
+                    ", ".join(f"{k} {'ok' if state.get(k) else 'waiting'}" for k in PARTS)
+                    if state
+                    else "app starting"
+                )
+                say(f"waiting ({elapsed:.0f} s): {parts}")
+                last, last_print = state, elapsed
+            if elapsed > timeout:
+                say(f"gave up after {timeout:.0f} s (JIZE_RASA_START_TIMEOUT)")
+                if rasa is not None:
+                    print(rasa.tail(), flush=True)
+                return False
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+    return False
+
+
+def check_knowledge(settings: AppSettings) -> None:
+    """Refuse to start on a knowledge base that is missing or built from another source list.
+
+    Cheap checks only (files and the source digest); anything else that stops the knowledge
+    base from loading (another embedding model, a damaged index) is reported by the app's start.
+    """
+    from knowledge.store import KnowledgeStore, StoreError, source_digest
+
+    fix = "build it with `python -m knowledge build` (or `make setup`), then start again"
+    missing = [
+        str(p)
+        for p in (settings.knowledge_db, settings.index_dir / "index.json", settings.index_dir / "passages.faiss")
+        if not p.exists()
+    ]
+    if missing:
+        raise SystemExit(f"[bot.run] the knowledge base is not built ({', '.join(missing)} missing): {fix}")
+    try:
+        stale = KnowledgeStore(settings.knowledge_db).source_sha256 != source_digest(settings.source_path)
+    except (StoreError, OSError) as e:
+        raise SystemExit(f"[bot.run] the knowledge base cannot be read ({e}): {fix}") from None
+    if stale:
+        raise SystemExit(
+            f"[bot.run] the knowledge base {settings.knowledge_db} is stale: it was built from another "
+            f"version of {settings.source_path}; {fix}"
+        )
+
+
+async def amain(args: argparse.Namespace) -> int:
+    settings = get_app_settings()
+    check_knowledge(settings)
+    if settings.action_timeout >= settings.rasa_timeout:
+        say(
+            f"warning: JIZE_ACTION_TIMEOUT ({settings.action_timeout:g} s) is not below JIZE_RASA_TIMEOUT "
+            f"({settings.rasa_timeout:g} s): a slow action will end in 'service unavailable' instead "
+            "of the fallback answer"
+        )
+    app_sock = bind(settings.host, settings.port, "app")
+    act_sock = bind(settings.action_host, settings.action_port, "action server")
+
+    rasa = None if args.no_rasa else RasaProcess(settings)
+    if rasa is not None:
+        rasa.check()
+
+    observer = ActionObserver()
+    app = create_app(settings, observer=observer)
+    try:
+        executor = build_executor(args.actions_package)
+    except Exception as e:
+        log.exception("could not import the custom actions")
+        raise SystemExit(
+            f"[bot.run] cannot load the custom actions from '{args.actions_package}': {e}"
+        ) from None
+    say(f"{len(executor.actions)} custom actions registered from '{args.actions_package}'")
+    action_app = create_action_app(executor, observer, timeout=settings.action_timeout)
+    app_server, act_server = make_servers(app, action_app, args.verbose)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals_seen = 0
+
+    def on_signal(sig: int) -> None:
+        nonlocal signals_seen
+        signals_seen += 1
+        if signals_seen == 1:
+            say(f"{signal.Signals(sig).name} received, stopping ...")
+        else:
+            app_server.force_exit = act_server.force_exit = True
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal, sig)
+
+    if rasa is not None:
+        say(f"starting Rasa on {settings.rasa_url} (log: {rasa.log_path})")
+        rasa.start()
+    say(
+        f"starting app on {settings.host}:{settings.port} and action server on "
+        f"{settings.action_host}:{settings.action_port}; loading the knowledge base ..."
+    )
+    tasks = {
+        asyncio.create_task(app_server.serve(sockets=[app_sock]), name="app"),
+        asyncio.create_task(act_server.serve(sockets=[act_sock]), name="actions"),
+    }
+    code = 0
+    shown = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
+    base_local = (
+        f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    )
+    try:
+        need = PARTS if rasa is not None else ("knowledge", "actions")
+        health = asyncio.create_task(
+            wait_healthy(base_local, stop, settings.rasa_start_timeout, rasa, need, app)
+        )
+        done, _ = await asyncio.wait(tasks | {health}, return_when=asyncio.FIRST_COMPLETED)
+        if health not in done:
+            health.cancel()
+            say("a server stopped during start-up")
+            code = 1
+        elif not health.result():
+            code = 0 if stop.is_set() else 1
+        else:
+            url = f"http://{shown}:{settings.port}"
+            say(f"ready: {url}/  (agent console {url}/agent, service station {url}/station)")
+            say("press Ctrl-C to stop")
+            code = await supervise(rasa, stop, tasks, args.max_restarts, settings, base_local)
+    finally:
+        app_server.should_exit = act_server.should_exit = True
+        if rasa is not None:
+            say("stopping Rasa ...")
+            await asyncio.to_thread(rasa.stop)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for r in results:
+            if isinstance(r, SystemExit) or (
+                isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError)
+            ):
+                code = code or 1
+        for sock in (app_sock, act_sock):
+            sock.close()
+        say("stopped")
+    return code
+
+
+async def supervise(rasa, stop, tasks, max_restarts, settings, base) -> int:
+    restarts = 0
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), 2.0)
+        if any(t.done() for t in tasks):
+            say("a server stopped unexpectedly")
+            return 1
+        if rasa is None or rasa.returncode is None or stop.is_set():
+            continue
+        say(
+            f"Rasa stopped unexpectedly (exit code {rasa.returncode}); chat answers 503 meanwhile. "
+            f"Last lines of {rasa.log_path}:"
+        )
+        print(rasa.tail(), flush=True)
+        if restarts >= max_restarts:
+            say(f"Rasa died {restarts + 1} times; giving up")
+            return 1
+        restarts += 1
+        await asyncio.to_thread(rasa.stop)
+        say(f"restarting Rasa ({restarts}/{max_restarts}) ...")
+        rasa.start()
+        if not await wait_healthy(base, stop, settings.rasa_start_timeout, rasa):
+            return 0 if stop.is_set() else 1
+        say("Rasa is back")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bot.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--no-rasa", action="store_true", help="do not start Rasa (it runs elsewhere)")
+    ap.add_argument("--max-restarts", type=int, default=3, help="times to restart a Rasa that died")
+    ap.add_argument("--actions-package", default="actions", help="package with the custom actions")
+    ap.add_argument("-v", "--verbose", action="store_true", help="uvicorn info and access logs")
+    args = ap.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return asyncio.run(amain(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

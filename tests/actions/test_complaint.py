@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions import complaint, messages
+from actions.complaint import ActionSubmitComplaint, ValidateComplaintForm
+from tests.actions.conftest import DOMAIN, make_tracker, slot_events
+
+FILLED = {
+    "complaint_employer": "鸡泽县某某建材厂",
+    "complaint_details": "干了八个月不签合同，还拖欠工资",
+    "complaint_since_amount": "今年三月开始，欠了一万二",
+    "complaint_contact": "13800000000",
+}
+
+
+def run_validation(text: str, requested: str | None, intent: str | None = None, **filled):
+    """Run validate_complaint_form as Rasa calls it: the extracted slot is the last event."""
+    slots = {**filled, "requested_slot": requested}
+    extracted = {requested: text} if requested else {}
+    events = [{"event": "user", "text": text}, *slot_events(**extracted)]
+    tracker = make_tracker(
+        text, intent, slots={**slots, **extracted}, events=events, active_loop="complaint_form"
+    )
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateComplaintForm().run(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in result if e.get("event") == "slot"}, dispatcher.messages
+
+
+def test_new_complaint_starts_from_empty_fields():
+    # Activation: nothing requested yet, leftovers of an unfinished complaint are prefilled.
+    slots, _ = run_validation("我要投诉", None, "file_complaint", **FILLED)
+    assert slots == dict.fromkeys(complaint.FORM_SLOTS)
+
+
+def test_employer_is_kept():
+    slots, msgs = run_validation("鸡泽县某某建材厂", "complaint_employer", "ask_office")
+    assert slots == {"complaint_employer": "鸡泽县某某建材厂"}
+    assert msgs == []
+
+
+def test_too_short_employer_is_asked_again():
+    slots, msgs = run_validation("厂", "complaint_employer")
+    assert slots == {"complaint_employer": None}
+    assert msgs[0]["text"] == messages.ASK_AGAIN_EMPLOYER
+
+
+@pytest.mark.parametrize("text", ["取消", "算了", "算了吧", "不投诉了", "我不想投诉了", "放弃", "取消投诉"])
+@pytest.mark.parametrize("requested", ["complaint_employer", "complaint_details", "complaint_since_amount"])
+def test_cancel_at_any_step_ends_the_form(text, requested):
+    slots, _ = run_validation(text, requested, "deny")
+    assert slots["requested_slot"] is None
+    assert slots["complaint_confirmed"] is False
+    assert all(slots[s] is None for s in complaint.TEXT_SLOTS)
+
+
+@pytest.mark.parametrize("text", ["他们不给我签合同，也不给发工资", "老板不让走还扣着身份证", "不交社保"])
+def test_complaint_text_full_of_no_is_not_a_cancel(text):
+    slots, _ = run_validation(text, "complaint_details", "deny")
+    assert slots == {"complaint_details": text}
+
+
+def test_unknown_time_and_amount():
+    slots, _ = run_validation("不清楚", "complaint_since_amount", "deny")
+    assert slots == {"complaint_since_amount": messages.UNKNOWN_VALUE}
+
+
+@pytest.mark.parametrize("text", ["不留", "无", "跳过", "不想留", "算了不留了", "不方便留"])
+def test_contact_can_be_skipped(text):
+    slots, msgs = run_validation(text, "complaint_contact", "deny")
+    assert slots == {"complaint_contact": messages.CONTACT_NONE_VALUE}
+    assert msgs[0]["text"] == messages.CONTACT_NONE_ACK
+
+
+def test_contact_cancel_still_cancels():
+    slots, _ = run_validation("取消", "complaint_contact", "deny")
+    assert slots["complaint_confirmed"] is False and slots["requested_slot"] is None
+
+
+def test_contact_is_kept_verbatim():
+    slots, _ = run_validation("13800000000 王先生", "complaint_contact")
+    assert slots == {"complaint_contact": "13800000000 王先生"}
+
+
+@pytest.mark.parametrize("text", ["确认提交", "确认", "是的", "对", "好的，提交", "没问题", "可以", "没错"])
+def test_confirmation_submits(text):
+    slots, _ = run_validation(text, "complaint_confirmed", "affirm", **FILLED)
+    assert slots == {"complaint_confirmed": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "cleared"),
+    [
+        ("修改单位名称", ["complaint_employer"]),
+        ("改一下单位名称", ["complaint_employer"]),
+        ("不对，电话写错了", ["complaint_contact"]),
+        ("金额不对", ["complaint_since_amount"]),
+        ("问题描述要改", ["complaint_details"]),
+        ("公司名字和联系方式都要改", ["complaint_employer", "complaint_contact"]),
+    ],
+)
+def test_correction_clears_the_named_fields(text, cleared):
+    slots, msgs = run_validation(text, "complaint_confirmed", "deny", **FILLED)
+    assert slots["complaint_confirmed"] is None
+    assert {k for k, v in slots.items() if v is None and k != "complaint_confirmed"} == set(cleared)
+    assert "请重新提供" in msgs[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["不对", "修改", "有错误", "嗯？", "可以吗", "什么意思"])
+def test_unclear_reply_asks_which_field(text):
+    slots, msgs = run_validation(text, "complaint_confirmed", "deny", **FILLED)
+    assert slots == {"complaint_confirmed": None}
+    assert msgs[0]["text"] == messages.CHANGE_WHICH
+
+
+def test_cancel_at_confirmation():
+    slots, _ = run_validation("取消投诉", "complaint_confirmed", "deny", **FILLED)
+    assert slots["complaint_confirmed"] is False and slots["requested_slot"] is None
+
+
+# ------------------------------------------------------------------ submit
+
+
+def submit_tracker(confirmed, **fields):
+    return make_tracker(
+        "确认提交", "affirm", slots={**fields, "complaint_confirmed": confirmed}, sender_id="u-7"
+    )
+
+
+def test_submit_stores_ticket_then_confirms_with_ref_office_phone_and_limits(kb, store, dispatcher):
+    kb.next_answer.context = {"intent": "ask_complaint", "office": "测试股", "ids": ["P7"]}
+    kb.next_answer.text = "投诉举报受理：测试科，联系电话 1111111。自接到投诉举报之日起5个工作日内……"
+    events = ActionSubmitComplaint().run(dispatcher, submit_tracker(True, **FILLED), DOMAIN)
+
+    [ticket] = store.list_tickets()
+    assert ticket.kind == "complaint" and ticket.status == "open" and ticket.sender_id == "u-7"
+    assert ticket.fields == {
+        "employer": FILLED["complaint_employer"],
+        "details": FILLED["complaint_details"],
+        "since_amount": FILLED["complaint_since_amount"],
+        "contact": FILLED["complaint_contact"],
+    }
+    assert ticket.office == "测试股" and ticket.phone == "1111111"  # alias resolved via kb.offices()
+
+    assert kb.calls == [
+        {"question": FILLED["complaint_details"], "intent": "ask_complaint", "entities": {}, "context": None}
+    ]
+    [msg] = dispatcher.messages
+    assert msg["text"].startswith(messages.COMPLAINT_DONE.format(ref=ticket.ref))
+    assert kb.next_answer.text in msg["text"]  # office, phone and time limits as knowledge/ states them
+    assert messages.COMPLAINT_NOT_FILING in msg["text"]
+    assert msg["custom"] == {"sources": kb.next_answer.sources}
+    assert SlotSet("kb_context", kb.next_answer.context) in events
+    for slot in complaint.FORM_SLOTS:
+        assert SlotSet(slot, None) in events
+
+
+def test_submit_prefers_the_complaint_office_of_the_context(kb, store, dispatcher):
+    kb.next_answer.context = {"intent": "ask_complaint", "office": "总办", "complaint_office": "测试科"}
+    ActionSubmitComplaint().run(dispatcher, submit_tracker(True, **FILLED), DOMAIN)
+    [ticket] = store.list_tickets()
+    assert (ticket.office, ticket.phone) == ("测试科", "1111111")
+
+
+def test_submit_after_cancel_records_nothing(kb, store, dispatcher):
+    events = ActionSubmitComplaint().run(dispatcher, submit_tracker(False), DOMAIN)
+    assert store.list_tickets() == []
+    assert dispatcher.messages[0]["response"] == "utter_complaint_cancelled"
+    assert kb.calls == []
+    assert events == complaint.reset_events()
+
+
+def test_submit_without_knowledge_still_records(kb, store, dispatcher):
+    kb.fail = True
+    ActionSubmitComplaint().run(dispatcher, submit_tracker(True, **FILLED), DOMAIN)
+    [ticket] = store.list_tickets()
+    assert ticket.office is None
+    text = dispatcher.messages[0]["text"]
+    assert (
+        ticket.ref in text and messages.COMPLAINT_NO_OFFICE in text and messages.COMPLAINT_NOT_FILING in text
+    )
+
+
+def test_submit_when_no_office_is_found_points_to_the_general_office(kb, store, dispatcher):
+    kb.next_answer.found = False
+    kb.next_answer.text = "抱歉，没有找到……"
+    events = ActionSubmitComplaint().run(dispatcher, submit_tracker(True, **FILLED), DOMAIN)
+    [ticket] = store.list_tickets()
+    assert ticket.office is None
+    text = dispatcher.messages[0]["text"]
+    assert ticket.ref in text
+    assert "办公室" in text and "2222222" in text  # general office (alias of 总办), phone from kb.offices()
+    assert "没有找到" not in text and messages.COMPLAINT_NOT_FILING in text
+    assert events == complaint.reset_events()
+
+
+def test_submit_when_the_store_fails_says_so(kb, dispatcher, monkeypatch):
+    from actions import common
+
+    def broken_store():
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(common, "get_store", broken_store)
+    events = ActionSubmitComplaint().run(dispatcher, submit_tracker(True, **FILLED), DOMAIN)
+    assert dispatcher.messages[0]["text"].startswith(messages.COMPLAINT_FAILED)
+    assert "登记编号" not in dispatcher.messages[0]["text"]
+    assert events == complaint.reset_events()

@@ -1,0 +1,104 @@
+"""The actions against the real knowledge layer (tests/conftest.py: ``fake_kb`` is the real store
+and retriever with a fake embedder; ``real_kb`` is what `make setup` built with the real model).
+
+Marked ``integration``: they need knowledge/ built and exercise its answers, not only our adapter.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import answering, common, export_lookups
+from actions.complaint import ActionSubmitComplaint
+from tests.actions.conftest import DOMAIN, make_tracker
+
+pytestmark = pytest.mark.integration
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEPARTMENTS = {"人社局", "残联", "安监局", "卫生局", "财政局", "环保局"}
+
+
+def _office_names(kb) -> set[str]:
+    return {n for o in kb.offices() for n in [o.name, *o.aliases]}
+
+
+def _phone_of(kb, name: str) -> str:
+    return next(o.phone for o in kb.offices() if name == o.name or name in o.aliases)
+
+
+@pytest.fixture
+def use_kb(monkeypatch, fake_kb):
+    monkeypatch.setattr(common, "get_kb", lambda: fake_kb)
+    return fake_kb
+
+
+def test_office_synonyms_point_at_offices_the_knowledge_store_knows(fake_kb):
+    doc = yaml.safe_load((ROOT / "data/nlu/synonyms.yml").read_text(encoding="utf-8"))
+    targets = {item["synonym"] for item in doc["nlu"]} - DEPARTMENTS
+    assert targets <= _office_names(fake_kb)
+
+
+def test_lookup_export_reads_the_store(monkeypatch, fake_kb, tmp_path):
+    import knowledge.service
+
+    monkeypatch.setattr(knowledge.service, "get_knowledge", lambda: fake_kb)
+    out = tmp_path / "offices.yml"
+    assert export_lookups.main([str(out)]) == 0
+    names = yaml.safe_load(out.read_text(encoding="utf-8"))["nlu"][0]["examples"]
+    for office in fake_kb.offices():
+        assert f"- {office.name}\n" in names
+
+
+def test_phone_question_with_office_entity(use_kb):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "农保中心电话多少", "ask_phone", entities=[{"entity": "office", "value": "农保中心"}]
+    )
+    events = answering.ActionAnswerPhone().run(dispatcher, tracker, DOMAIN)
+    [msg] = dispatcher.messages
+    assert _phone_of(use_kb, "农保中心") in msg["text"]
+    assert msg["custom"]["sources"]
+    assert events and events[0]["name"] == "kb_context"
+
+
+def test_phone_follow_up_uses_the_previous_answer(use_kb):
+    first = CollectingDispatcher()
+    tracker = make_tracker(
+        "农保中心负责什么", "ask_office", entities=[{"entity": "office", "value": "农保中心"}]
+    )
+    [ctx_event] = answering.ActionAnswerOffice().run(first, tracker, DOMAIN)
+
+    second = CollectingDispatcher()
+    tracker = make_tracker("他们电话多少", "ask_phone", slots={"kb_context": ctx_event["value"]})
+    answering.ActionAnswerPhone().run(second, tracker, DOMAIN)
+    assert _phone_of(use_kb, "农保中心") in second.messages[0]["text"]
+
+
+def test_complaint_submission_names_an_office_and_its_phone(use_kb, monkeypatch, tmp_path):
+    from bot.store import AppStore
+
+    store = AppStore(tmp_path / "app.db")
+    monkeypatch.setattr(common, "get_store", lambda: store)
+    dispatcher = CollectingDispatcher()
+    slots = {
+        "complaint_employer": "某建材厂",
+        "complaint_details": "公司拖欠工资三个月不发",
+        "complaint_since_amount": "三个月，一万元",
+        "complaint_contact": "未留",
+        "complaint_confirmed": True,
+    }
+    ActionSubmitComplaint().run(dispatcher, make_tracker("确认", "affirm", slots=slots), DOMAIN)
+    [ticket] = store.list_tickets()
+    text = dispatcher.messages[0]["text"]
+    assert ticket.ref in text
+    if ticket.office:  # knowledge/ found who handles it: its answer is the message
+        assert ticket.office in _office_names(use_kb)
+        assert ticket.phone == _phone_of(use_kb, ticket.office)
+        assert dispatcher.messages[0]["custom"]["sources"]
+    else:  # otherwise the general office, with its phone from the store
+        assert _phone_of(use_kb, common.GENERAL_OFFICE) in text
+    store.close()

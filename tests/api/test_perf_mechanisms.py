@@ -1,0 +1,113 @@
+"""The mechanisms bench/ found and fixed stay fixed (figures: bench/README.md).
+
+* the app's and the action server's listening sockets give their connections TCP_NODELAY
+  (without it every keep-alive response waited ~40 ms for a delayed ACK);
+* ``rasa run`` gets bot/rasa_site on its PYTHONPATH and one-thread TensorFlow pools;
+* bot/rasa_site/sitecustomize.py (run by Rasa's Python 3.10): jsonschema.validate gives the
+  same answers while checking each schema once, and Rasa's SQLite tracker store runs in WAL
+  mode with synchronous=NORMAL and keeps its WAL between sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.run import RASA_SITE, bind, rasa_env
+
+RASA_PY = Path(__file__).resolve().parents[2] / ".venv-rasa" / "bin" / "python"
+
+
+def test_listening_socket_gives_connections_tcp_nodelay():
+    sock = bind("127.0.0.1", 0, "app")
+    port = sock.getsockname()[1]
+    seen: dict[str, int] = {}
+
+    async def main() -> None:
+        done = asyncio.Event()
+
+        async def handle(reader, writer):
+            seen["nodelay"] = writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            writer.close()
+            done.set()
+
+        server = await asyncio.start_server(handle, sock=sock)
+        async with server:
+            _, w = await asyncio.open_connection("127.0.0.1", port)
+            await asyncio.wait_for(done.wait(), 5)
+            w.close()
+
+    asyncio.run(main())
+    assert seen["nodelay"], "accepted connections must have TCP_NODELAY (asyncio sets it only for IPPROTO_TCP sockets)"
+
+
+def test_rasa_env_has_site_and_thread_caps(monkeypatch):
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    env = rasa_env({"PYTHONPATH": "/elsewhere", "OMP_NUM_THREADS": "3"})
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(RASA_SITE), "/elsewhere"]
+    assert (RASA_SITE / "sitecustomize.py").exists()
+    assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert env["TF_INTER_OP_PARALLELISM_THREADS"] == "1"
+    assert env["OMP_NUM_THREADS"] == "3"  # a value someone set is kept
+    assert "PYTHONPATH" not in rasa_env({}, patches=False)
+
+
+def _rasa_python(code: str, tmp_path: Path) -> str:
+    if not RASA_PY.exists():
+        pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
+    env = {**os.environ, "PYTHONPATH": str(RASA_SITE), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env.pop("JIZE_RASA_NO_PATCHES", None)
+    out = subprocess.run([str(RASA_PY), "-c", textwrap.dedent(code)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_cached_jsonschema_validate_gives_the_same_answers(tmp_path):
+    out = _rasa_python(
+        """
+        import jsonschema
+        assert jsonschema.validate._jize_cached
+        schema = {"type": "object", "properties": {"events": {"type": "array"},
+                  "responses": {"type": "array", "items": {"type": "object"}}}}
+        for instance in ({"events": [], "responses": [{"text": "x"}]}, {"events": 5}, {"responses": [3]}):
+            try:
+                jsonschema.validate(instance, schema)
+                print("ok")
+            except jsonschema.ValidationError as e:
+                print("error", e.message)
+        try:
+            jsonschema.validate({}, {"type": "no-such-type"})
+        except jsonschema.SchemaError:
+            print("schema error")
+        """,
+        tmp_path,
+    )
+    assert out.split("\n")[:4] == ["ok", "error 5 is not of type 'array'", "error 3 is not of type 'object'",
+                                   "schema error"]
+
+
+def test_rasa_sqlite_tracker_store_runs_in_wal(tmp_path):
+    out = _rasa_python(
+        """
+        import os, sqlalchemy as sa
+        engine = sa.create_engine("sqlite:///tracker.db")
+        for _ in range(3):
+            with engine.begin() as c:
+                c.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (a TEXT)")
+                c.exec_driver_sql("INSERT INTO t VALUES ('x')")
+        with engine.connect() as c:
+            print(c.exec_driver_sql("PRAGMA journal_mode").scalar(), c.exec_driver_sql("PRAGMA synchronous").scalar())
+        print(os.path.exists("tracker.db-wal"))
+        """,
+        tmp_path,
+    )
+    mode, sync, wal_kept = out.split()[:3]
+    assert (mode, sync) == ("wal", "1")  # 1 = NORMAL
+    assert wal_kept == "True"  # not checkpointed and deleted after every session
