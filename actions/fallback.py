@@ -35,3 +35,22 @@ class ActionDefaultFallback(Action):
             return [UserUtteranceReverted(), *common.context_slot(answer)]
         dispatcher.utter_message(text=messages.NOT_FOUND, buttons=messages.NOT_FOUND_BUTTONS)
         return [UserUtteranceReverted()]
+
+
+class ActionAnswerOutOfScope(Action):
+    """The NLU calls the question out of scope: decline, unless the list clearly covers it
+    (the knowledge layer decides; e.g. "失业证在哪办理" is in the list under another name)."""
+
+    def name(self) -> str:
+        return "action_answer_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = common.latest_text(tracker)
+        answer = common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), None) if question else None
+        if answer is not None and answer.found:
+            common.utter_answer(dispatcher, answer)
+            return list(common.context_slot(answer))
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

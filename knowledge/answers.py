@@ -56,7 +56,8 @@ def _sentences(text: str) -> list[str]:
 
 
 class AnswerComposer:
-    def __init__(self, store: KnowledgeStore, retriever: HybridRetriever):
+    def __init__(self, store: KnowledgeStore, retriever: HybridRetriever, out_of_scope_override: float = 0.6):
+        self.out_of_scope_override = out_of_scope_override
         self.store = store
         self.retriever = retriever
         self.directory = OfficeDirectory(store.offices)
@@ -157,6 +158,12 @@ class AnswerComposer:
         question = question[:500]
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
+        if intent == "out_of_scope":
+            # The NLU thinks the list does not cover it; answer only on strong evidence that it does.
+            hits = self.retriever.search(question, k=3)
+            if hits and hits[0].score >= self.out_of_scope_override:
+                return self._general(question, None, entities, context)
+            return Answer("", [], [], False, {})
         if intent == "ask_phone":
             return self._phone(question, entities, context)
         if intent == "ask_penalty":

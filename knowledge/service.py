@@ -79,7 +79,7 @@ class KnowledgeBase:
                                         found_threshold=self.settings.found_threshold)
             retriever.search("社会保险")  # first query pays tokenizer and kernel set-up, not a user
             self._store, self._retriever = store, retriever
-            self._composer = AnswerComposer(store, retriever)
+            self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override)
 
     @property
     def ready(self) -> bool:

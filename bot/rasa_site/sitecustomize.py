@@ -14,7 +14,8 @@ What it changes, and why:
   rollback journal with an fsync on every one of the 2-4 commits per message (see
   ``_sqlite_pragmas``).
 
-Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this.
+Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
+out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` (the bench compares with and without).
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ def _sqlite_pragmas() -> None:
     event.listen(Engine, "connect", on_connect)
 
 
-if os.environ.get("JIZE_RASA_NO_PATCHES") != "1":
-    _patch_jsonschema()
-    _sqlite_pragmas()
+_off = {x.strip() for x in os.environ.get("JIZE_RASA_NO_PATCHES", "").split(",")}
+if "1" not in _off:
+    if "jsonschema" not in _off:
+        _patch_jsonschema()
+    if "sqlite" not in _off:
+        _sqlite_pragmas()

@@ -18,6 +18,7 @@ CONTRACT_ACTIONS = {
     "action_answer_procedure",
     "action_answer_follow_up",
     "action_default_fallback",
+    "action_answer_out_of_scope",
     "action_handoff",
     "validate_complaint_form",
     "action_submit_complaint",

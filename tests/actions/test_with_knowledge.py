@@ -102,3 +102,21 @@ def test_complaint_submission_names_an_office_and_its_phone(use_kb, monkeypatch,
     else:  # otherwise the general office, with its phone from the store
         assert _phone_of(use_kb, common.GENERAL_OFFICE) in text
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "answered", "expected"),
+    [("失业证在哪办理", True, "就业局"), ("今天天气怎么样", False, None), ("身份证丢了怎么补办", False, None)],
+)
+def test_out_of_scope_is_declined_unless_the_list_clearly_covers_it(monkeypatch, real_kb, question, answered,
+                                                                   expected):
+    from actions.fallback import ActionAnswerOutOfScope
+
+    monkeypatch.setattr(common, "get_kb", lambda: real_kb)
+    dispatcher = CollectingDispatcher()
+    ActionAnswerOutOfScope().run(dispatcher, make_tracker(question, intent="out_of_scope"), DOMAIN)
+    [message] = dispatcher.messages
+    if answered:
+        assert expected in message["text"] and message["custom"]["sources"]
+    else:
+        assert message["response"] == "utter_out_of_scope"
