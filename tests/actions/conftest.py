@@ -3,7 +3,6 @@ knowledge base that records its calls, and a real AppStore in a temporary direct
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -11,6 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
+from knowledge.answers import Answer
+from knowledge.records import Office
 
 DOMAIN: dict[str, Any] = {
     "slots": {},
@@ -28,21 +29,13 @@ DOMAIN: dict[str, Any] = {
 }
 
 
-@dataclass
-class FakeAnswer:
-    text: str
-    sources: list[dict] = field(default_factory=list)
-    buttons: list[dict] = field(default_factory=list)
-    found: bool = True
-    context: dict = field(default_factory=dict)
+# The knowledge layer's own record types: the scripted stand-in below returns real ones.
+FakeOffice = Office
 
 
-@dataclass
-class FakeOffice:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    phone: str | None = None
-    duty_ids: list[str] = field(default_factory=list)
+def FakeAnswer(text: str, sources=None, buttons=None, found: bool = True, context=None) -> Answer:  # noqa: N802
+    """A found :class:`knowledge.answers.Answer` unless told otherwise."""
+    return Answer(text, list(sources or []), list(buttons or []), found, dict(context or {}))
 
 
 class FakeKB:
