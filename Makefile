@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 help:
 	@echo "make run    - set up what is missing, start Rasa + the app, print the URL"
 	@echo "make test   - set up, then run every test (unit, knowledge, actions, Rasa, API, e2e, browser)"
-	@echo "make bench  - benchmarks (retrieval quality, latency, memory)"
+	@echo "make bench  - benchmarks: retrieval quality, chat latency and throughput against bare Rasa, start-up, memory"
 	@echo "make setup  - both environments, embedding model, knowledge store and index, Rasa model"
 
 # --- environments (re-created only when their requirements change) -----------------------
@@ -63,4 +63,4 @@ test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not integration"
 
 bench: setup
-	$(PY) bench/retrieval.py
+	$(PY) -m bench
