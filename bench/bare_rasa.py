@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from bot.core.config import AppSettings
-from bot.run import rasa_env
+from bot.run import rasa_env, stop_process_group
 from bot.testing import free_port
 from knowledge.settings import PROJECT_DIR
 
@@ -110,18 +108,9 @@ class BareRasa:
         return ""
 
     def stop(self) -> None:
-        p = self.proc
-        if p is None:
+        if self.proc is None:
             return
-        if p.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGTERM)
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(p.pid, signal.SIGKILL)
-                p.wait(5)
+        stop_process_group(self.proc, 20)
         self._log.close()
         self.proc = None
 

@@ -238,24 +238,27 @@ class RasaProcess:
         return "\n".join("    " + line for line in lines[-n:])
 
     def stop(self, timeout: float = 15.0) -> None:
-        p = self.proc
-        if p is None:
-            return
-        if p.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGTERM)
-            try:
-                p.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(p.pid, signal.SIGKILL)
-                p.wait(5)
-        else:  # the leader is gone; make sure nothing of its group is left
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(p.pid, signal.SIGKILL)
+        if self.proc is not None:
+            stop_process_group(self.proc, timeout)
         if self._log:
             self._log.close()
             self._log = None
+
+
+def stop_process_group(p: subprocess.Popen, timeout: float = 15.0) -> None:
+    """SIGTERM a child's process group, SIGKILL it if it lingers; nothing of the group is left."""
+    if p.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGTERM)
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            p.wait(5)
+    else:  # the leader is gone; make sure nothing of its group is left
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(p.pid, signal.SIGKILL)
 
 
 def make_servers(app: Any, action_app: Any, verbose: bool = False) -> tuple[Server, Server]:
