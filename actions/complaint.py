@@ -11,7 +11,13 @@ Flow (domain.yml ``complaint_form``): employer → details → since/amount → 
 * at the summary: "确认" submits; "修改单位名称" (or any field name) clears that field so the
   form asks for it again; a bare "不对/修改" asks which field to change;
 * starts every new ``file_complaint`` from empty fields (the form was requested while no slot
-  was being asked for), even if an earlier, unfinished complaint left values behind.
+  was being asked for), even if an earlier, unfinished complaint left values behind;
+* answers a question asked in the middle of the form ("劳动监察大队电话多少？" while it asks for
+  the employer) instead of storing it as the field: when NLU is sure it is a question about the
+  list (:data:`QUESTION_INTENTS`, confidence ≥ :data:`QUESTION_MIN_CONFIDENCE`), the words read
+  as a question and knowledge/ finds the answer, the answer is sent, the field stays empty and
+  the form asks for it again. Complaint questions ("拖欠工资怎么办") are the complaint itself and
+  stay field values.
 
 ``action_submit_complaint`` stores the ticket first (bot.store), then confirms with the
 reference number, the handling office and phone and the time limits that knowledge/ gives for
@@ -71,6 +77,23 @@ UNKNOWN = re.compile(r"^(不清楚|不知道|不记得|记不清|忘了|不太�
 IDIOM_YES = re.compile(r"没有?问题|没错|没毛病|不错")
 NEGATIVE = re.compile(r"不对|不是|不行|不确认|不提交|不可以|不好|错|有误|改|重新|^不$|^否|^no")
 AFFIRM = re.compile(r"确认|提交|是的|对的|正确|可以|好|^行|^对|^是|^嗯|^ok|^yes|就这样")
+# Questions about the list that interrupt the form; ask_complaint/file_complaint describe the
+# complaint itself and are kept as the field's value.
+QUESTION_INTENTS = frozenset(
+    {
+        "ask_office",
+        "ask_phone",
+        "ask_penalty",
+        "ask_boundary",
+        "ask_service",
+        "ask_supervision",
+        "ask_procedure",
+    }
+)
+QUESTION_MIN_CONFIDENCE = 0.6
+QUESTION_WORDS = re.compile(
+    r"[?？]|吗$|呢$|多少|哪个|哪些|哪里|哪儿|哪家|怎么|怎样|如何|什么|啥|谁|几[个天日号]|是否"
+)
 
 
 def _norm(text: Any) -> str:
@@ -90,6 +113,33 @@ def complaint_office(answer: Any) -> str | None:
     return common.context_office(answer)
 
 
+def is_question(text: Any, tracker: Tracker) -> bool:
+    """True when the message is a question about the list rather than a field value."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    confident = float(intent.get("confidence") or 0.0) >= QUESTION_MIN_CONFIDENCE
+    return (
+        intent.get("name") in QUESTION_INTENTS
+        and confident
+        and bool(QUESTION_WORDS.search(str(text or "").strip()))
+    )
+
+
+def answer_question(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any] | None:
+    """Answer a question asked instead of a field value; None when it is the value after all
+    (not a question, or knowledge/ has no answer for it: then it is kept as written)."""
+    if not is_question(value, tracker):
+        return None
+    answer = common.ask_knowledge(
+        common.latest_text(tracker), common.latest_intent(tracker), common.entities_of(tracker)
+    )
+    if answer is None or not answer.found:
+        return None
+    common.utter_answer(dispatcher, answer, suffix=messages.FORM_RESUME)
+    return {slot: None}
+
+
 def cancel_slots() -> dict[str, Any]:
     """Clear the fields, mark the complaint as not confirmed and end the form."""
     return {**dict.fromkeys(TEXT_SLOTS), CONFIRMED: False, "requested_slot": None}
@@ -107,8 +157,14 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         # A form being activated has not asked for anything yet: start from empty fields.
-        if tracker.get_slot("requested_slot") is None:
+        requested = tracker.get_slot("requested_slot")
+        if requested is None:
             return reset_events()
+        value = tracker.slots_to_validate().get(requested)
+        if isinstance(value, str) and not is_cancel(value):
+            answered = answer_question(requested, value, dispatcher, tracker)
+            if answered is not None:
+                return [SlotSet(slot, v) for slot, v in answered.items()]
         return await super().run(dispatcher, tracker, domain)
 
     @staticmethod

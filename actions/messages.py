@@ -36,3 +36,5 @@ CHANGE_WHICH = (
     "请告诉我要修改哪一项：单位名称、问题描述、时间金额、联系方式；也可以回复“确认”提交，或“取消”放弃登记。"
 )
 CHANGE_ACK = "好的，请重新提供：{labels}。"
+# After answering a question asked in the middle of the complaint form.
+FORM_RESUME = "（您的投诉登记还没有完成，请接着回答下面的问题；不想登记了可以说“取消”。）"

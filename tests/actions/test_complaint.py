@@ -17,7 +17,9 @@ FILLED = {
 }
 
 
-def run_validation(text: str, requested: str | None, intent: str | None = None, **filled):
+def run_validation(
+    text: str, requested: str | None, intent: str | None = None, confidence: float = 0.99, **filled
+):
     """Run validate_complaint_form as Rasa calls it: the extracted slot is the last event."""
     slots = {**filled, "requested_slot": requested}
     extracted = {requested: text} if requested else {}
@@ -25,6 +27,8 @@ def run_validation(text: str, requested: str | None, intent: str | None = None, 
     tracker = make_tracker(
         text, intent, slots={**slots, **extracted}, events=events, active_loop="complaint_form"
     )
+    if intent:
+        tracker.latest_message["intent"]["confidence"] = confidence
     from rasa_sdk.executor import CollectingDispatcher
 
     dispatcher = CollectingDispatcher()
@@ -210,3 +214,55 @@ def test_submit_when_the_store_fails_says_so(kb, dispatcher, monkeypatch):
     assert dispatcher.messages[0]["text"].startswith(messages.COMPLAINT_FAILED)
     assert "登记编号" not in dispatcher.messages[0]["text"]
     assert events == complaint.reset_events()
+
+
+# ---- a question asked in the middle of the form ----
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested"),
+    [
+        ("劳动监察大队电话多少？", "ask_phone", "complaint_employer"),
+        ("扣押身份证会怎么处罚", "ask_penalty", "complaint_details"),
+        ("职称申报找哪个科室", "ask_office", "complaint_since_amount"),
+        ("那投诉一般多久处理完呢", "ask_procedure", "complaint_contact"),
+        ("监察大队归谁管？", "ask_office", "complaint_confirmed"),
+    ],
+)
+def test_question_mid_form_is_answered_and_the_field_asked_again(kb, text, intent, requested):
+    filled = {s: FILLED[s] for s in complaint.TEXT_SLOTS if s != requested}
+    slots, msgs = run_validation(text, requested, intent, **filled)
+    assert slots == {requested: None}  # not stored as the field: the form asks for it again
+    assert kb.calls == [{"question": text, "intent": intent, "entities": {}, "context": None}]
+    assert len(msgs) == 1
+    assert msgs[0]["text"].startswith(kb.next_answer.text)  # the knowledge answer, with its sources
+    assert msgs[0]["text"].endswith(messages.FORM_RESUME)
+    assert msgs[0]["custom"] == {"sources": kb.next_answer.sources}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("老板拖欠工资三个月了怎么办", "ask_complaint", 0.95),  # the complaint itself
+        ("老板拖欠工资三个月了怎么办", "file_complaint", 0.95),
+        ("他们扣了我的身份证不还", "ask_penalty", 0.95),  # no question in the words
+        ("哪个部门都不管我们的工资", "ask_office", 0.45),  # NLU is not sure
+    ],
+)
+def test_complaint_words_stay_the_field_value(kb, text, intent, confidence):
+    slots, msgs = run_validation(text, "complaint_details", intent, confidence)
+    assert slots == {"complaint_details": text}
+    assert msgs == []
+
+
+def test_question_knowledge_cannot_answer_stays_the_field_value(kb):
+    kb.next_answer.found = False
+    slots, msgs = run_validation("华为公司怎么样？", "complaint_employer", "ask_office")
+    assert slots == {"complaint_employer": "华为公司怎么样？"}
+    assert msgs == []
+
+
+def test_cancel_wins_over_a_question(kb):
+    slots, _ = run_validation("能取消吗？", "complaint_details", "ask_procedure")
+    assert slots["complaint_confirmed"] is False and slots["requested_slot"] is None
+    assert kb.calls == []

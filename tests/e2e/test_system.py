@@ -88,6 +88,29 @@ def test_complaint_form_creates_ticket_and_masks_log(e2e_system):
     assert r.json()["ticket"]["status"] == "done"
 
 
+def test_question_in_the_middle_of_the_complaint_form(e2e_system):
+    """A question asked while the form waits for a field gets its answer (from the list, with
+    sources) and the form asks for the same field again; the ticket holds the real answers."""
+    sid = sender()
+    assert "单位" in text_of(e2e_system.chat(sid, "我要投诉"))
+    r = e2e_system.chat(sid, "农保中心电话是多少？")
+    reply = text_of(r)
+    assert "7591916" in reply and r.json()["sources"]
+    assert "要投诉的单位" in reply.split("7591916", 1)[1]  # ...then the employer question again
+    for message, expect in [
+        ("鸡泽县某某纺织厂", "问题"),
+        ("拖欠工资两个月", "多少钱"),
+        ("不清楚", "联系方式"),
+        ("不留", "确认"),
+    ]:
+        reply = text_of(e2e_system.chat(sid, message))
+        assert expect in reply, f"after {message!r}: {reply}"
+    ref = re.search(r"TS-\d{8}-\d{4}", text_of(e2e_system.chat(sid, "确认"))).group(0)
+    tickets = admin_get(e2e_system, "/api/admin/tickets", status="open")["tickets"]
+    t = next(t for t in tickets if t["ref"] == ref)
+    assert t["fields"]["employer"] == "鸡泽县某某纺织厂"
+
+
 def test_handoff_ticket(e2e_system):
     sid = sender()
     reply = text_of(e2e_system.chat(sid, "转人工"))
