@@ -92,6 +92,9 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 RASA_SITE = Path(__file__).resolve().parent / "rasa_site"
+# Rasa's SQLTrackerStore with an in-memory cache (bot/rasa_site/jize_tracker_store.py); its
+# JIZE_RASA_NO_PATCHES=tracker switch makes it the plain store.
+CACHED_TRACKER_STORE = "jize_tracker_store.CachedSQLTrackerStore"
 
 
 def rasa_env(base: dict[str, str] | None = None, patches: bool = True) -> dict[str, str]:
@@ -166,12 +169,17 @@ class RasaProcess:
         action["url"] = f"{s.action_url}/webhook"
         config["action_endpoint"] = action
         # The SQL tracker store on SQLite lives in the data dir whatever endpoints.yml says
-        # (its relative path is meant for a bare `rasa run` from the project root).
+        # (its relative path is meant for a bare `rasa run` from the project root), and is
+        # bot/rasa_site/jize_tracker_store.py's subclass, which keeps the conversations in use
+        # in memory (rasa_env() puts that folder on Rasa's PYTHONPATH). endpoints.yml itself
+        # keeps Rasa's plain SQL store: a bare `rasa` command without that PYTHONPATH would
+        # otherwise fall back to Rasa's in-memory store (a warning only) and lose persistence.
         tracker = config.get("tracker_store")
         if isinstance(tracker, dict) and str(tracker.get("type", "")).lower() == "sql":
             if str(tracker.get("dialect", "sqlite")).lower() == "sqlite":
                 s.tracker_db.parent.mkdir(parents=True, exist_ok=True)
                 tracker["db"] = str(s.tracker_db.resolve())
+                tracker["type"] = CACHED_TRACKER_STORE
         out = s.data_dir / "run" / f"endpoints-{s.action_port}.yml"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(

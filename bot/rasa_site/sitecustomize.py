@@ -14,8 +14,13 @@ What it changes, and why:
   rollback journal with an fsync on every one of the 2-4 commits per message (see
   ``_sqlite_pragmas``).
 
+Beside this file, not loaded by it: ``jize_tracker_store.py``, the tracker store bot.run's
+endpoints file names (Rasa's SQL store with the conversations in use kept in memory).
+
 Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
-out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` (the bench compares with and without).
+out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``tracker`` (comma-separated; the
+bench compares with and without). ``tracker`` makes jize_tracker_store's class behave exactly
+as Rasa's ``SQLTrackerStore``.
 """
 
 from __future__ import annotations

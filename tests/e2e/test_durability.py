@@ -3,8 +3,9 @@
 * every listening socket of the app, the action server and Rasa is on 127.0.0.1, and Rasa's
   HTTP API does not exist;
 * Rasa stopped: the gateway answers a friendly 503 at once, and answers again by itself when
-  Rasa is back; the conversation survives the restart (SQL tracker store on SQLite), so the
-  follow-up "电话呢" still knows which office it is about;
+  Rasa is back; the conversation survives the restart (SQL tracker store on SQLite, with the
+  in-memory cache of bot/rasa_site/jize_tracker_store.py on), so the follow-up "电话呢" still
+  knows which office it is about;
 * the app killed with SIGKILL right after a complaint confirmation: the ticket whose reference
   the user was given is in app.db.
 
@@ -24,6 +25,7 @@ import uuid
 import httpx
 import pytest
 
+from bot.core.config import AppSettings
 from bot.testing import RunningSystem, listening_addresses, missing_parts
 
 pytestmark = pytest.mark.integration
@@ -110,6 +112,12 @@ def test_rasa_stopped_is_503_then_back_and_the_conversation_survives(system):
     finally:
         db.close()
     assert n > 0, "Rasa did not use the SQL tracker store in the data dir"
+    # both Rasa runs used the cached store (bot/rasa_site/jize_tracker_store.py): the follow-up
+    # after the restart came from SQLite, into a cache that started empty
+    off = {x.strip() for x in system.env.get("JIZE_RASA_NO_PATCHES", "").split(",")}
+    if not off & {"1", "tracker"}:
+        rasa_log = AppSettings().log_dir / f"rasa-{system.rasa_port}.log"
+        assert rasa_log.read_text(encoding="utf-8").count("tracker store: SQL with an in-memory cache") >= 2
 
 
 def test_ticket_survives_sigkill_right_after_the_confirmation(system):
