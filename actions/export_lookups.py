@@ -3,11 +3,14 @@
     .venv/bin/python -m actions.export_lookups data/nlu/lookups/offices.yml
 
 Names and aliases come from ``knowledge.service.get_knowledge().offices()`` — nothing is typed
-here — plus their traditional-character forms (opencc, if installed), so the RegexFeaturizer
-marks 社保中心 / 職稱科 as office names. The output is generated (git-ignored) and rewritten
-only when its content changes, so the Rasa retraining stamp does not move needlessly. If the
-knowledge layer is not available the file gets an empty table and the command still succeeds
-(training works without it).
+here — plus the misspellings that the knowledge layer's typo table corrects
+(knowledge/resources/typos.tsv: 社报 → 社保 gives 社报中心) and the traditional-character forms
+of all of these (opencc, if installed), so the RegexFeaturizer and RegexEntityExtractor, which
+match the raw message text, find 社保中心 / 社报中心 / 職稱科 as office names (the intent
+features see normalised text anyway: rasa_components/normalizing_tokenizer.py). The output is
+generated (git-ignored) and rewritten only when its content changes, so the Rasa retraining
+stamp does not move needlessly. If the knowledge layer is not available the file gets an empty
+table and the command still succeeds (training works without it).
 """
 
 from __future__ import annotations
@@ -34,6 +37,29 @@ def office_names() -> list[str]:
             if name and name not in names:
                 names.append(name)
     return names
+
+
+def typo_pairs() -> list[tuple[str, str]]:
+    """(misspelling, correct) pairs of knowledge/resources/typos.tsv; empty if unavailable."""
+    try:
+        from knowledge.normalize import TYPOS, load_pairs
+    except ImportError:
+        return []
+    return [(wrong, targets[0]) for wrong, targets in load_pairs(TYPOS) if targets and wrong != targets[0]]
+
+
+def with_typos(names: Iterable[str], pairs: Iterable[tuple[str, str]] | None = None) -> list[str]:
+    """The names plus, for each typo-table entry whose correct form occurs in a name, the name
+    with the misspelling: users type 社报中心 and the table already knows it means 社保中心."""
+    out = list(dict.fromkeys(names))
+    pairs = typo_pairs() if pairs is None else list(pairs)
+    for name in list(out):
+        for wrong, right in pairs:
+            if right in name:
+                variant = name.replace(right, wrong)
+                if variant not in out:
+                    out.append(variant)
+    return out
 
 
 def with_traditional(names: Iterable[str]) -> list[str]:
@@ -80,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         logger.warning("knowledge.service not available (%s): writing an empty office lookup", exc)
         names = []
-    names = with_traditional(names)
+    names = with_traditional(with_typos(names))
     changed = write_if_changed(args.out, render(names))
     logger.info("%s: %d office names%s", args.out, len(names), "" if changed else " (unchanged)")
     return 0

@@ -1,0 +1,155 @@
+"""rasa_components/ (run by Rasa's Python 3.10): the normalising tokenizer and the tuned classifier.
+
+The components import Rasa, which lives in .venv-rasa, so each test runs a short script there
+(from the project root, as Rasa itself is run) and checks what it prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
+
+PRELUDE = """
+import json, logging, tempfile, warnings
+from pathlib import Path
+warnings.filterwarnings("ignore")
+logging.disable(logging.WARNING)
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+def make(cls, **config):
+    storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+    context = ExecutionContext(GraphSchema({}), node_name=cls.__name__)
+    return cls.create({**cls.get_default_config(), **config}, storage, Resource(cls.__name__), context)
+"""
+
+
+def run_in_rasa(code: str) -> dict:
+    if not RASA_PY.exists():
+        pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONWARNINGS": "ignore",
+    }
+    script = PRELUDE + textwrap.dedent(code) + "\nprint('RESULT ' + json.dumps(out, ensure_ascii=False))\n"
+    proc = subprocess.run(
+        [str(RASA_PY), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+@pytest.fixture(scope="module")
+def tokenized() -> dict:
+    return run_in_rasa(
+        """
+        from rasa_components.normalizing_tokenizer import NormalizingJiebaTokenizer
+        from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+
+        tok = make(NormalizingJiebaTokenizer, dictionary_path="knowledge/resources/jieba")
+        out = {}
+        for text in ["監察大隊誰決定是否立案？", "社报中心电话", "  ＡＢＣ 職稱科  电话",
+                     "社会保政策谁负责", "你好"]:
+            msg = Message({"text": text})
+            tok.process([msg])
+            out[text] = {"text": msg.get("text"),
+                         "tokens": [[t.text, t.start, t.end] for t in msg.get("text_tokens")]}
+        # RegexFeaturizer matches the raw text and marks the tokens under the match: with the
+        # original offsets kept, a traditional-character office name still lines up.
+        rf = make(RegexFeaturizer, use_word_boundaries=False, case_sensitive=False)
+        rf.train(TrainingData(lookup_tables=[{"name": "office", "elements": ["監察大隊"]}]))
+        msg = Message({"text": "監察大隊電話"})
+        tok.process([msg])
+        rf.process([msg])
+        seq, _ = msg.get_sparse_features("text")
+        out["regex_hits"] = seq.features.toarray()[:, 0].tolist()
+        out["regex_tokens"] = [t.text for t in msg.get("text_tokens")]
+        """
+    )
+
+
+def test_tokens_carry_normalised_text(tokenized):
+    words = [t[0] for t in tokenized["監察大隊誰決定是否立案？"]["tokens"]]
+    assert words == ["监察大队", "谁", "决定", "是否", "立案", "?"]
+    assert [t[0] for t in tokenized["社报中心电话"]["tokens"]] == ["社保中心", "电话"]  # typo table
+    assert "社会保障" in [t[0] for t in tokenized["社会保政策谁负责"]["tokens"]]
+
+
+def test_message_text_is_not_rewritten(tokenized):
+    for text, result in tokenized.items():
+        if isinstance(result, dict):
+            assert result["text"] == text
+
+
+def test_tokens_keep_the_original_offsets(tokenized):
+    for text in ["監察大隊誰決定是否立案？", "社报中心电话", "  ＡＢＣ 職稱科  电话"]:
+        spans = [(t[0], text[t[1] : t[2]]) for t in tokenized[text]["tokens"] if t[0].strip()]
+        if text.startswith("監察"):
+            assert spans[:2] == [("监察大队", "監察大隊"), ("谁", "誰")]
+        if text.startswith("社报"):
+            assert spans == [("社保中心", "社报中心"), ("电话", "电话")]
+        if text.startswith("  "):  # stripped and collapsed spaces, full-width letters
+            assert spans == [("ABC", "ＡＢＣ"), ("职称科", "職稱科"), ("电话", "电话")]
+    # a typo fix that adds a character maps to the original stretch it replaced
+    assert tokenized["社会保政策谁负责"]["tokens"][0] == ["社会保障", 0, 3]
+    assert tokenized["你好"]["tokens"] == [["你好", 0, 2]]
+
+
+def test_regex_features_line_up_with_normalised_tokens(tokenized):
+    assert tokenized["regex_tokens"] == ["监察大队", "电话"]
+    assert tokenized["regex_hits"] == [1.0, 0.0]
+
+
+def test_tuned_classifier_scales_features_and_sets_c():
+    out = run_in_rasa(
+        """
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from rasa.shared.nlu.training_data.features import Features
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+        from rasa_components.classifiers import TunedLogisticRegressionClassifier
+
+        def message(vec, intent=None):
+            msg = Message({"text": "x", **({"intent": intent} if intent else {})})
+            msg.add_features(Features(csr_matrix(np.array([vec], float)), "sentence", "text", "test"))
+            return msg
+
+        clf = make(TunedLogisticRegressionClassifier, normalize="l2", C=100)
+        out = {"C": clf.clf.C, "class_weight": clf.clf.class_weight}
+        X = clf._create_X([message([3, 4, 0]), message([0, 0, 2])]).toarray()
+        out["rows"] = np.round(X, 6).tolist()
+        train = TrainingData([message([5, 0, 0], "a"), message([4, 1, 0], "a"),
+                              message([0, 0, 7], "b"), message([0, 1, 6], "b")])
+        clf.train(train)
+        test = [message([1, 0, 0]), message([0, 0, 1])]
+        clf.process(test)
+        out["intents"] = [m.get("intent")["name"] for m in test]
+        raw = make(TunedLogisticRegressionClassifier)
+        out["raw_rows"] = raw._create_X([message([3, 4, 0])]).toarray().tolist()
+        try:
+            make(TunedLogisticRegressionClassifier, normalize="max")
+            out["bad"] = "accepted"
+        except ValueError:
+            out["bad"] = "rejected"
+        """
+    )
+    assert out["C"] == 100 and out["class_weight"] == "balanced"
+    assert out["rows"] == [[0.6, 0.8, 0.0], [0.0, 0.0, 1.0]]
+    assert out["intents"] == ["a", "b"]
+    assert out["raw_rows"] == [[3.0, 4.0, 0.0]]  # default: Rasa's behaviour, counts as they are
+    assert out["bad"] == "rejected"
