@@ -2,7 +2,8 @@
 # Train the Rasa model (var/rasa-models/jize.tar.gz) only when its inputs changed.
 #
 #   scripts/rasa_train.sh            # retrain if config.yml, domain.yml, data/**, the jieba
-#                                    # user dictionary or requirements-rasa.txt changed
+#                                    # user dictionary, the custom NLU components (and the
+#                                    # normalisation they reuse) or requirements-rasa.txt changed
 #   scripts/rasa_train.sh --force    # retrain anyway
 #
 # The inputs' hash is kept in var/rasa-models/jize.stamp next to the model. Run from anywhere;
@@ -29,6 +30,9 @@ inputs_hash() {
     {
         ls config.yml domain.yml requirements-rasa.txt
         find data knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
+        # rasa_components/ tokenises with knowledge/normalize.py and its typo table.
+        find rasa_components -type f -name '*.py' 2>/dev/null
+        ls knowledge/normalize.py knowledge/resources/typos.tsv
     } | LC_ALL=C sort | while read -r f; do
         printf '%s\n' "$f"; cat "$f"
     done | sha256sum | cut -d' ' -f1
