@@ -18,6 +18,7 @@ own Python (.venv-rasa) next to Rasa's stock SQLTrackerStore (tests/api/rasa_tra
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -38,6 +39,9 @@ def run_driver(*args: str, timeout: float = 180) -> dict:
         pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
     env = rasa_env()
     env.pop("JIZE_RASA_NO_PATCHES", None)
+    # A script's own folder, not the working directory, heads sys.path: the model's custom
+    # components (rasa_components/, which imports knowledge/) need the project root on it.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(PROJECT_DIR)) if p)
     out = subprocess.run(
         [str(RASA_PY), str(DRIVER), *args],
         cwd=str(PROJECT_DIR),
