@@ -4,9 +4,13 @@ Rasa 3.6's LogisticRegressionClassifier fixes C=1 and class_weight="balanced" an
 raw count vectors (words, character n-grams, regex hits) to the model, so a two-character
 "好的" and a thirty-character question differ mostly in vector length: short messages get
 weak scores and drift to the intercepts (large, diverse intents such as out_of_scope).
-Scaling each message's feature vector to unit length (``normalize: l2``) and loosening the
-regularisation to match (``C``) puts short and long messages on the same footing. Measured
-on the same 3-fold cross-validation: see data/nlu/README.md.
+Scaling each message's sparse feature vector to unit length (``normalize: l2``) and loosening
+the regularisation to match (``C``) puts short and long messages on the same footing.
+
+Dense sentence features (rasa_components.e5_featurizer: an L2-normalised sentence embedding)
+are appended after the scaled sparse vector, multiplied by ``dense_weight``: with both parts
+of unit length, the weight sets how much the meaning counts against the words. Measured on
+the same 3-fold cross-validation: see data/nlu/README.md.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack, vstack
 
 NORMALIZE = (None, "l1", "l2")
 
@@ -28,7 +33,8 @@ NORMALIZE = (None, "l1", "l2")
 class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     """Options on top of LogisticRegressionClassifier's: ``C`` (inverse regularisation
     strength, sklearn's default 1.0), ``class_weight`` ("balanced" as Rasa's, or null) and
-    ``normalize`` (null, "l1" or "l2": scale each message's feature vector before the model)."""
+    ``normalize`` (null, "l1" or "l2": scale each message's sparse feature vector before the
+    model) and ``dense_weight`` (factor on the dense sentence features, if any)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -37,6 +43,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
             "C": 1.0,
             "class_weight": "balanced",
             "normalize": None,
+            "dense_weight": 1.0,
         }
 
     def __init__(
@@ -66,11 +73,24 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
             raise ValueError(f"normalize must be one of {NORMALIZE}, not {config.get('normalize')!r}")
         if float(config.get("C", 1.0)) <= 0:
             raise ValueError("C must be positive")
+        if float(config.get("dense_weight", 1.0)) < 0:
+            raise ValueError("dense_weight must not be negative")
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        X = super()._create_X(messages)
-        if self.config["normalize"]:
-            from sklearn.preprocessing import normalize
+        from sklearn.preprocessing import normalize
 
-            X = normalize(X.astype(float), norm=self.config["normalize"])
-        return X
+        rows = []
+        for message in messages:
+            # [1] = sentence features (sequence features are [0])
+            sparse = message.get_sparse_features(attribute=TEXT)[1]
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            parts = []
+            if sparse is not None:
+                row = csr_matrix(sparse.features, dtype=float)
+                if self.config["normalize"]:
+                    row = normalize(row, norm=self.config["normalize"])
+                parts.append(row)
+            if dense is not None:
+                parts.append(csr_matrix(dense.features * float(self.config["dense_weight"])))
+            rows.append(hstack(parts) if parts else csr_matrix((1, 0)))
+        return vstack(rows).tocsr()

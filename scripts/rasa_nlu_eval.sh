@@ -80,20 +80,27 @@ def report(name):
     return json.load(open(f"{name}/intent_report.json"))
 
 
-def line(label, r):
+def overconfident(name, r):
+    """Wrong predictions with confidence above 0.8: the ones no fallback will catch."""
+    errors = json.load(open(f"{name}/intent_errors.json"))
+    n = sum(1 for e in errors if e["intent_prediction"]["confidence"] > 0.8)
+    return f"{n} wrong above 0.8 ({n / r['weighted avg']['support']:.1%})"
+
+
+def line(label, r, name):
     worst = sorted((v["f1-score"], k) for k, v in r.items() if isinstance(v, dict) and "support" in v
                    and k not in ("macro avg", "weighted avg", "micro avg"))[:4]
     return (f"  {label}: accuracy {r['accuracy']:.3f}, weighted F1 {r['weighted avg']['f1-score']:.3f} "
-            f"({r['weighted avg']['support']} examples); weakest: "
+            f"({r['weighted avg']['support']} examples, {overconfident(name, r)}); weakest: "
             + ", ".join(f"{k} {f:.2f}" for f, k in worst))
 
 
 cv = [report(name) for name in sys.argv[1:]]
 for name, r in zip(sys.argv[1:], cv):
-    print(line(name.removeprefix("var/rasa-results/"), r))
+    print(line(name.removeprefix("var/rasa-results/"), r, name))
 f1 = [r["weighted avg"]["f1-score"] for r in cv]
 print(f"  cross-validation, mean over {len(f1)} seed(s): weighted F1 {sum(f1) / len(f1):.3f} "
       f"(min {min(f1):.3f}, max {max(f1):.3f})")
 for name in ("nlu-holdout", "nlu-holdout-traditional"):
-    print(line(name, report(f"var/rasa-results/{name}")))
+    print(line(name, report(f"var/rasa-results/{name}"), f"var/rasa-results/{name}"))
 PY

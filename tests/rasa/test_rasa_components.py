@@ -139,6 +139,11 @@ def test_tuned_classifier_scales_features_and_sets_c():
         test = [message([1, 0, 0]), message([0, 0, 1])]
         clf.process(test)
         out["intents"] = [m.get("intent")["name"] for m in test]
+        # a dense sentence feature goes after the scaled sparse one, times dense_weight
+        mixed = message([3, 4, 0])
+        mixed.add_features(Features(np.array([[0.6, 0.8]]), "sentence", "text", "dense"))
+        weighted = make(TunedLogisticRegressionClassifier, normalize="l2", dense_weight=2)
+        out["mixed_row"] = np.round(weighted._create_X([mixed]).toarray(), 6).tolist()
         raw = make(TunedLogisticRegressionClassifier)
         out["raw_rows"] = raw._create_X([message([3, 4, 0])]).toarray().tolist()
         try:
@@ -151,5 +156,77 @@ def test_tuned_classifier_scales_features_and_sets_c():
     assert out["C"] == 100 and out["class_weight"] == "balanced"
     assert out["rows"] == [[0.6, 0.8, 0.0], [0.0, 0.0, 1.0]]
     assert out["intents"] == ["a", "b"]
+    assert out["mixed_row"] == [[0.6, 0.8, 0.0, 1.2, 1.6]]
     assert out["raw_rows"] == [[3.0, 4.0, 0.0]]  # default: Rasa's behaviour, counts as they are
     assert out["bad"] == "rejected"
+
+
+@pytest.fixture(scope="module")
+def e5_features() -> dict:
+    return run_in_rasa(
+        """
+        import numpy as np
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+        from rasa_components.e5_featurizer import E5SentenceFeaturizer
+
+        featurizer = make(E5SentenceFeaturizer)
+        texts = ["职称评审找哪个科室", "職稱評審找哪個科室", "评职称归哪个部门管", "明天会下雨吗"]
+        messages = [Message({"text": t}) for t in texts]
+        no_text = Message({"intent": "greet"})
+        empty = Message({"text": ""})
+        featurizer.process(messages + [no_text, empty])
+        seq, sentence = messages[0].get_dense_features("text")
+        vectors = np.vstack([m.get_dense_features("text")[1].features for m in messages])
+        out = {
+            "sequence": seq is not None,
+            "shape": list(sentence.features.shape),
+            "norms": np.round(np.linalg.norm(vectors, axis=1), 4).tolist(),
+            "traditional_same": bool(np.allclose(vectors[0], vectors[1], atol=1e-6)),
+            "paraphrase": float(vectors[0] @ vectors[2]),
+            "unrelated": float(vectors[0] @ vectors[3]),
+            "no_text_features": no_text.get_dense_features("text")[1] is not None,
+            "empty_shape": list(empty.get_dense_features("text")[1].features.shape),
+        }
+        # a second featurizer (e.g. the next cross-validation fold) reuses the engine and cache
+        misses = featurizer.engine.misses
+        again = make(E5SentenceFeaturizer)
+        again.process_training_data(TrainingData([Message({"text": t, "intent": "x"}) for t in texts]))
+        out["same_engine"] = again.engine is featurizer.engine
+        out["new_misses"] = again.engine.misses - misses
+        bad = {}
+        for key, value in (("variant", "large"), ("prefix", "doc"), ("threads", 0)):
+            try:
+                make(E5SentenceFeaturizer, **{key: value})
+                bad[key] = "accepted"
+            except ValueError:
+                bad[key] = "rejected"
+        out["bad"] = bad
+        """
+    )
+
+
+def test_e5_featurizer_adds_one_unit_sentence_vector(e5_features):
+    assert e5_features["shape"] == [1, 384]
+    assert e5_features["sequence"] is False  # sentence-level only
+    assert e5_features["norms"] == [1.0, 1.0, 1.0, 1.0]
+    assert e5_features["no_text_features"] is False
+    # an empty text still gets a vector, so the classifier's rows stay equally wide
+    assert e5_features["empty_shape"] == [1, 384]
+
+
+def test_e5_featurizer_reads_normalised_text(e5_features):
+    assert e5_features["traditional_same"] is True
+
+
+def test_e5_vectors_carry_meaning(e5_features):
+    # a paraphrase with almost no words in common is closer than an unrelated question
+    assert e5_features["paraphrase"] > e5_features["unrelated"] + 0.05
+
+
+def test_e5_engine_and_cache_are_shared_across_components(e5_features):
+    assert e5_features["same_engine"] is True
+    assert e5_features["new_misses"] == 0
+
+
+def test_e5_featurizer_rejects_bad_options(e5_features):
+    assert e5_features["bad"] == {"variant": "rejected", "prefix": "rejected", "threads": "rejected"}
