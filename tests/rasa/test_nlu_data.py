@@ -7,42 +7,24 @@ no new information, and a free answer whenever cross-validation puts them in dif
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 import yaml
 
-from knowledge.normalize import normalize_passage
+from rasa_components.nlu_data import example_key as key
+from rasa_components.nlu_data import intent_examples as examples
+from rasa_components.nlu_data import training_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = ROOT / "data" / "nlu"
 HOLDOUT = ROOT / "tests" / "rasa" / "nlu_holdout.yml"
-ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-
-
-def examples(path: Path) -> list[tuple[str, str]]:
-    """(intent, plain text) of every intent example in a Rasa YAML NLU file."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for item in doc.get("nlu") or []:
-        if "intent" not in item:
-            continue
-        for line in str(item.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append((item["intent"], ENTITY.sub(r"\1", line[2:].strip())))
-    return out
-
-
-def key(text: str) -> str:
-    return normalize_passage(text).lower()
 
 
 @pytest.fixture(scope="module")
 def training() -> list[tuple[str, str]]:
-    return [ex for path in sorted(NLU_DIR.glob("*.yml")) for ex in examples(path)]
+    return training_examples(NLU_DIR)
 
 
 def test_no_two_training_examples_are_the_same_after_normalisation(training):
