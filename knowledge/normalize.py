@@ -17,6 +17,7 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 USER_DICT = RESOURCES / "jieba" / "userdict.txt"
 SYNONYMS = RESOURCES / "synonyms.tsv"
 TYPOS = RESOURCES / "typos.tsv"
+QUESTION_WORDS = RESOURCES / "question_words.txt"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202f\ufeff]")
 _SPACE = re.compile(r"\s+")
@@ -26,7 +27,14 @@ STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 和 与 及 或 我 你 他 她 它 我们 你们 他们 请问 请 问 一下 "
     "什么 怎么 怎样 如何 哪个 哪些 哪里 哪儿 谁 多少 几 会 能 可以 要 想 该 去 找 这 那 这个 那个 "
     "就 都 也 还 又 被 把 给 对 让 吗 啥 咋 为什么 是不是 有没有 个 些 么 嗯 哦 喂 您好 你好 谢谢".split()
+) | frozenset(
+    word
+    for line in (QUESTION_WORDS.read_text(encoding="utf-8").splitlines() if QUESTION_WORDS.exists() else [])
+    for word in line.split("#", 1)[0].split()
 )
+# In a synonym phrase, "*" stands for a few characters said in between ("不*交社保" also
+# matches "不给我们交社保").
+SYNONYM_GAP = ".{0,6}?"
 
 
 def load_pairs(path: Path) -> list[tuple[str, list[str]]]:
@@ -55,10 +63,12 @@ def _typos() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     # longest phrases first, so "不签劳动合同" wins over "合同"
     pairs = sorted(load_pairs(SYNONYMS), key=lambda p: -len(p[0]))
-    return tuple((a, tuple(b)) for a, b in pairs)
+    return tuple(
+        (re.compile(SYNONYM_GAP.join(re.escape(part) for part in a.split("*"))), tuple(b)) for a, b in pairs
+    )
 
 
 def clean(text: str) -> str:
@@ -79,7 +89,7 @@ def expand(text: str) -> str:
     """Append the list's own terms for the everyday phrases found in ``text``."""
     extra: list[str] = []
     for phrase, targets in _synonyms():
-        if phrase in text:
+        if phrase.search(text):
             extra.extend(t for t in targets if t not in text and t not in extra)
     return text if not extra else text + " " + " ".join(extra)
 

@@ -81,12 +81,21 @@ def _contacts_office(contacts: list[Contact], directory: OfficeDirectory) -> tup
     return "、".join(names), "、".join(phones)
 
 
+def _contact_words(office: str, phone: str) -> str:
+    """The responsible-office column as words, so "哪个科室负责、电话多少" reads the same on
+    every kind of passage (the duty table's header says 责任科室及联系方式)."""
+    return f"负责科室：{office} 联系电话：{phone}" if office else ""
+
+
 def build_passages(records: ResponsibilityList) -> list[Passage]:
     directory = OfficeDirectory(records.offices)
     out: list[Passage] = []
     for d in records.duties:
         office, phone = _contacts_office(d.contacts, directory)
-        search = f"{d.work_item} {d.main_duty if d.main_duty != d.work_item else ''} 负责科室：{office}"
+        # The main-duty column describes the whole numbered item; only its first row's office
+        # owns it (a continuation row with another office must not inherit it).
+        main = d.main_duty if d.item_index == 1 and d.main_duty != d.work_item else ""
+        search = f"{d.work_item} {main} {_contact_words(office, phone)}"
         out.append(Passage(d.id, "duty", d.id, d.citation, d.work_item, search, office, phone))
     for b in records.boundaries:
         text = f"{b.topic}：{b.department}{b.share}"
@@ -95,15 +104,17 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
     for s in records.services:
         office, phone = _contacts_office(s.contacts, directory)
         paragraphs = [p for p in s.content.split("\n") if p.strip()]
+        contact = _contact_words(office, phone)
         if len(paragraphs) > 1:
-            # one passage per numbered paragraph, so "春暖行动" finds its own paragraph
+            # one passage per numbered part, so "春暖行动" finds its own part; answers compose
+            # the whole item from its parts (record_id)
             for n, para in enumerate(paragraphs, 1):
                 pid = f"{s.id}.{n}"
                 out.append(Passage(pid, "service", s.id, f"{s.citation}（第{n}段）", f"{s.item}：{para}",
-                                   f"{s.item} {para} {s.time} {office}", office, phone))
+                                   f"{s.item} {para} {s.time} {contact}", office, phone))
         else:
             out.append(Passage(s.id, "service", s.id, s.citation, f"{s.item}：{s.content}",
-                               f"{s.item} {s.content} {s.time} {office}", office, phone))
+                               f"{s.item} {s.content} {s.time} {contact}", office, phone))
     # A clause's office: the one it names, else the one its system names most.
     system_office: dict[str, str] = {}
     counts: dict[str, Counter[str]] = {}

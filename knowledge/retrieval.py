@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .aspects import Aspect
 from .embedder import Embedder
 from .normalize import has_content, normalize_passage, normalize_query, tokens
 from .passages import Passage
@@ -24,7 +25,8 @@ from .store import KnowledgeStore, StoreError
 
 RRF_K = 60
 CANDIDATES = 50
-RERANK = 10  # fused candidates re-ranked by the calibrated score
+RERANK = 20  # fused candidates re-ranked by the calibrated score
+PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 RERANK_RRF_WEIGHT = 0.1  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
 
 
@@ -101,7 +103,8 @@ class HybridRetriever:
     """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
 
     def __init__(self, store: KnowledgeStore, embedder: Embedder, index: DenseIndex,
-                 found_threshold: float = 0.5, dense_floor: float = 0.78, dense_ceiling: float = 0.92):
+                 found_threshold: float = 0.5, dense_floor: float = 0.78, dense_ceiling: float = 0.92,
+                 aspect_weight: float = 0.08):
         if index.meta.get("source_sha256") != store.source_sha256:
             raise IndexError_("the dense index was built from another source: run `python -m knowledge build`")
         if index.meta.get("model_id") != embedder.model_id:
@@ -110,6 +113,8 @@ class HybridRetriever:
         self.store, self.embedder, self.index = store, embedder, index
         self.found_threshold = found_threshold
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
+        # re-rank bonus for a passage that states what the question asks (a time limit, who …)
+        self.aspect_weight = aspect_weight
         self.office_words = tuple(w for o in store.offices for w in (o.name, *o.aliases))
         rows = store.db.query("select id, tokens from passages")
         self.passage_tokens = {r["id"]: set(r["tokens"].split()) for r in rows}
@@ -134,9 +139,11 @@ class HybridRetriever:
         return sum(w for t, w in weights.items() if t in have) / total
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
-               boost: dict[str, float] | None = None, mode: str = "hybrid") -> list[SearchHit]:
+               boost: dict[str, float] | None = None, mode: str = "hybrid",
+               aspects: tuple[Aspect, ...] = ()) -> list[SearchHit]:
         """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
-        RRF weight to passages by id (used for follow-up context); ``mode`` "dense" or
+        RRF weight to passages by id (used for follow-up context); ``aspects`` (what the
+        question asks about) re-rank passages that state it higher; ``mode`` "dense" or
         "keyword" ranks by one retriever alone (for the benchmark)."""
         if not has_content(query):
             return []
@@ -158,9 +165,13 @@ class HybridRetriever:
                 fused[pid] += extra
         dense_score = dict(dense)
         hits: list[SearchHit] = []
-        # RRF picks the candidates; within them the calibrated score decides, with the fused
-        # rank (and any follow-up boost) as a tie-breaker.
-        candidates = sorted(fused.items(), key=lambda kv: -kv[1])[: max(k, RERANK)]
+        # RRF picks the candidates, plus each retriever's own best few (a passage that only
+        # one of them ranks first is not lost to fusion); within them the calibrated score
+        # decides, with the fused rank (and any follow-up boost) as a tie-breaker.
+        chosen = [pid for pid, _ in sorted(fused.items(), key=lambda kv: -kv[1])[: max(k, RERANK)]]
+        for ranking in rankings:
+            chosen.extend(pid for pid, _ in ranking[:PER_RETRIEVER])
+        candidates = [(pid, fused[pid]) for pid in dict.fromkeys(chosen)]
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -171,7 +182,9 @@ class HybridRetriever:
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= self.found_threshold, round(d, 4), round(cov, 4)))
-            hits[-1]._order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1)  # type: ignore[attr-defined]
+            answered = sum(a.answered_in(p.text) for a in aspects) / len(aspects) if aspects else 0.0
+            order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
+            hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
         hits = hits[:k]

@@ -12,7 +12,7 @@ from .parser import parse_file
 from .records import Office
 from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
 from .settings import KnowledgeSettings, get_settings
-from .store import KnowledgeStore, StoreError, source_digest, write_store
+from .store import KnowledgeStore, StoreError, builder_digest, source_digest, write_store
 
 
 @dataclass
@@ -35,6 +35,7 @@ def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedde
             store = KnowledgeStore(settings.knowledge_db)
             index = DenseIndex.load(settings.index_dir)
             if (store.source_sha256 == digest and index.meta.get("source_sha256") == digest
+                    and store.meta.get("builder_sha256") == builder_digest()
                     and index.meta.get("model_id") == embedder.model_id):
                 return BuildReport(False, time.perf_counter() - started, len(store.passages), embedder.model_id,
                                    settings.knowledge_db)
@@ -76,7 +77,8 @@ class KnowledgeBase:
                 raise IndexError_(f"{self.settings.knowledge_db} was built from another source than "
                                   f"{self.settings.source_path}: run `python -m knowledge build`")
             retriever = HybridRetriever(store, embedder, DenseIndex.load(self.settings.index_dir),
-                                        found_threshold=self.settings.found_threshold)
+                                        found_threshold=self.settings.found_threshold,
+                                        aspect_weight=self.settings.aspect_weight)
             retriever.search("社会保险")  # first query pays tokenizer and kernel set-up, not a user
             self._store, self._retriever = store, retriever
             self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override)

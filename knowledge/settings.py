@@ -29,6 +29,8 @@ class KnowledgeSettings(BaseSettings):
     torch_threads: int = 1
     # Fused score at or above which a result counts as "found in the list".
     found_threshold: float = 0.5
+    # Re-rank bonus for a passage that states what the question asks (knowledge/aspects.py).
+    aspect_weight: float = 0.08
     # A question the NLU calls out of scope is still answered when retrieval is this sure.
     out_of_scope_override: float = 0.6
 

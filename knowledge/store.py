@@ -41,6 +41,21 @@ def source_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+_PACKAGE = Path(__file__).resolve().parent
+# What turns a list into passages and tokens: a change here makes the built store stale too.
+_BUILDER_FILES = ("parser.py", "passages.py", "normalize.py", "numerals.py", "offices.py", "store.py")
+
+
+def builder_digest() -> str:
+    """sha256 of the code and vocabulary that build the store from a list."""
+    h = hashlib.sha256()
+    files = [_PACKAGE / f for f in _BUILDER_FILES] + sorted((_PACKAGE / "resources").rglob("*"))
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(_PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def _rows(items) -> list[dict]:
     rows = []
     for item in items:
@@ -87,6 +102,7 @@ def write_store(records: ResponsibilityList, db_path: Path, source_path: Path) -
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "source_sha256", "value": source_digest(source_path)},
         {"key": "source_path", "value": str(source_path)},
+        {"key": "builder_sha256", "value": builder_digest()},
         {"key": "title", "value": records.title},
         {"key": "bureau", "value": records.bureau},
         {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},

@@ -327,9 +327,12 @@ _BASE: dict[str, Any] = {"embedding_model": "fake:64", "admin_token": ADMIN_TOKE
 
 
 def make_settings(**overrides: Any):
+    """Settings for a test app. Ports it may talk to are free ports unless a test names them,
+    so a `make run` on the default ports (8000, 5005, 5055) never answers a test."""
     from bot.core.config import AppSettings
 
-    return AppSettings(**{**_BASE, **overrides})
+    ports = {"action_port": free_port(), "port": free_port(), "rasa_url": f"http://127.0.0.1:{free_port()}"}
+    return AppSettings(**{**_BASE, **ports, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Answer composition, one composer per kind of answer (see :mod:`knowledge.answers`)."""

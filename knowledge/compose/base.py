@@ -1,0 +1,160 @@
+"""What every composer shares: the Answer type and :class:`Kit`, the store-bound helpers
+(office lines, citations, excerpts, the not-found reply, intent-aware search)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from ..aspects import Aspect, answering_sentences, sentences
+from ..normalize import clean, has_content, normalize_query
+from ..passages import OfficeDirectory, Passage
+from ..retrieval import HybridRetriever, SearchHit
+from ..store import KnowledgeStore
+
+# Words appended to a question for each kind of question: the list's own vocabulary for it.
+INTENT_TERMS = {
+    "ask_complaint": "用人单位 投诉举报 立案调查 劳动保障违法行为",
+    "ask_penalty": "处罚 罚款",
+    "ask_procedure": "程序 阶段",
+}
+# The intent is evidence too: its vocabulary's ranking outweighs the bare question's a little.
+EXPANSION_WEIGHT = 1.5
+INTENT_KINDS: dict[str, tuple[str, ...]] = {
+    "ask_penalty": ("clause",),
+    "ask_boundary": ("boundary",),
+    "ask_service": ("service",),
+    "ask_supervision": ("clause",),
+    "ask_procedure": ("clause",),
+}
+MAX_EXCERPT = 180
+
+
+@dataclass
+class Answer:
+    text: str
+    sources: list[dict] = field(default_factory=list)
+    buttons: list[dict] = field(default_factory=list)
+    found: bool = False
+    context: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Kit:
+    """Store-bound helpers for the composers; built once per knowledge base."""
+
+    def __init__(self, store: KnowledgeStore, retriever: HybridRetriever):
+        self.store = store
+        self.retriever = retriever
+        self.directory = OfficeDirectory(store.offices)
+        phones = Counter(o.phone for o in store.offices if o.phone)
+        # The bureau's general number: the one most offices share.
+        self.general_phone = phones.most_common(1)[0][0] if phones else ""
+        self.bureau = store.meta.get("bureau", "")
+        # "Which office handles …" is what the duty table answers: its rows get a nudge.
+        self.intent_boost = {"ask_office": {p.id: 0.005 for p in store.passages if p.kind == "duty"}}
+        self.contacts_by_clause: dict[str, list] = {}
+        for c in store.contact_points:
+            self.contacts_by_clause.setdefault(c.clause_id, []).append(c)
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, question: str, intent: str | None, boost: dict | None = None,
+               aspects: tuple[Aspect, ...] = (), kinds: tuple[str, ...] | None = None) -> list[SearchHit]:
+        """Top 5 for a question of kind ``intent``: its own ranking fused with the ranking of
+        the question plus the list's vocabulary for that kind; scores stay the question's."""
+        kinds = kinds if kinds is not None else INTENT_KINDS.get(intent or "")
+        boost = {**self.intent_boost.get(intent or "", {}), **(boost or {})}
+        expansion = f"{question} {INTENT_TERMS[intent]}" if intent in INTENT_TERMS else None
+        if expansion:
+            self.prefetch([question, expansion])
+        hits = self.retriever.search(question, k=10, kinds=kinds, boost=boost, aspects=aspects)
+        if expansion is None:
+            return hits[:5]
+        expanded = self.retriever.search(expansion, k=10, kinds=kinds, boost=boost, aspects=aspects)
+        fused: dict[str, float] = {}
+        by_id = {h.id: h for h in hits}
+        for ranking, weight in ((hits, 1.0), (expanded, EXPANSION_WEIGHT)):
+            for rank, h in enumerate(ranking):
+                fused[h.id] = fused.get(h.id, 0.0) + weight / (10 + rank)
+                by_id.setdefault(h.id, h)
+        order = sorted(fused, key=lambda pid: -fused[pid])
+        return [by_id[pid] for pid in order[:5]]
+
+    def prefetch(self, queries: list[str]) -> None:
+        """Embed the queries the next searches will make in one batch: one forward pass of the
+        model instead of one each; the searches then hit the cache."""
+        texts = list(dict.fromkeys(normalize_query(q) for q in queries if has_content(q)))
+        if len(texts) > 1:
+            self.retriever.embedder.embed_queries(texts)
+
+    # ------------------------------------------------------------------ pieces of answers
+
+    def excerpt(self, passage_text: str, question: str, aspects: tuple[Aspect, ...] = ()) -> str:
+        """The passage whole when short; else the sentences that answer the question's aspects,
+        else those sharing most words with it, in order."""
+        if len(passage_text) <= MAX_EXCERPT:
+            return passage_text
+        answering = answering_sentences(passage_text, aspects)
+        if answering and len("".join(answering)) <= MAX_EXCERPT * 2:
+            return "……".join(answering)
+        q = set(self.retriever.query_tokens(normalize_query(question)))
+        scored = []
+        for n, s in enumerate(sentences(passage_text)):
+            s_tokens = set(self.retriever.query_tokens(clean(s)))
+            scored.append((len(q & s_tokens), -n, s))
+        best = sorted(scored, reverse=True)[:2]
+        chosen = [s for _, _, s in sorted(best, key=lambda x: -x[1])]
+        text = "……".join(chosen)
+        return text if len(text) <= MAX_EXCERPT * 2 else text[: MAX_EXCERPT * 2] + "……"
+
+    def source(self, passage_id: str, excerpt: str | None = None) -> dict:
+        p = self.store.passage_by_id[passage_id]
+        return {"id": p.id, "citation": p.citation, "excerpt": (excerpt or p.text)[:300]}
+
+    def office_line(self, office: str, phone: str, label: str = "负责科室") -> str:
+        if not office:
+            return ""
+        names = office.split("、")
+        phones = phone.split("、") if phone else [self.directory.phone(n) for n in names]
+        if len(set(p for p in phones if p)) == 1:
+            return f"{label}：{office}，联系电话：{phones[0] or '清单未载明'}。"
+        parts = [f"{n}（电话 {self.directory.phone(n) or '清单未载明'}）" for n in names]
+        return f"{label}：" + "、".join(parts) + "。"
+
+    def mentioned_office(self, question: str, entities: dict) -> str | None:
+        for name in entities.get("office") or []:
+            canonical = self.directory.canonical(clean(name))
+            if canonical:
+                return canonical
+        found = self.directory.mentioned(clean(question))
+        return found[0] if found else None
+
+    def button(self, hit: SearchHit) -> dict:
+        p = self.store.passage_by_id[hit.id]
+        title = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]\s*", "", p.text)
+        title = re.split(r"[，。；：,;:]", title)[0][:22]
+        return {"title": title, "payload": title}
+
+    def not_found(self, question: str, hits: list[SearchHit], reason: str = "") -> Answer:
+        buttons = []
+        for h in hits:
+            b = self.button(h)
+            if b["title"] and b not in buttons:
+                buttons.append(b)
+            if len(buttons) == 3:
+                break
+        text = reason or f"抱歉，{self.bureau}责任清单中没有找到与您的问题直接对应的内容，我不能凭猜测回答。"
+        if buttons:
+            text += "\n您是不是想问下面这些事项？"
+        if self.general_phone:
+            text += f"\n如需人工咨询，可拨打{self.bureau}电话 {self.general_phone}。"
+        return Answer(text, [], buttons, False, {"intent": None, "question": question})
+
+    def phone_lines(self, p: Passage, already: str) -> list[str]:
+        """Phones the passage's clause prints itself (e.g. a complaints hotline)."""
+        return [f"{c.context}（{c.citation}）。" for c in self.contacts_by_clause.get(p.record_id, [])
+                if c.kind == "phone" and c.value not in already]

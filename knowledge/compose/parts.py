@@ -1,0 +1,46 @@
+"""Items that span several paragraphs: a clause's numbered siblings, a service's parts.
+
+A question that asks for the parts of something ("有哪些审批", "三春行动是哪三个") is answered
+with every part of the unit the best passage belongs to, not with that one passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Clause
+from ..store import KnowledgeStore
+
+MAX_PARTS = 14
+LEAD_CHARS = 60
+_LEAD_END = re.compile(r"(?<=[。；;])")
+
+
+def lead(text: str, limit: int = LEAD_CHARS) -> str:
+    """A part's first sentence, shortened to ``limit`` characters."""
+    first = _LEAD_END.split(text, maxsplit=1)[0].strip()
+    if len(first) <= 16 and len(text) > len(first):
+        # a short title sentence ("3、法制审核。"): keep what it says next too
+        rest = _LEAD_END.split(text[len(first):].strip(), maxsplit=1)[0]
+        first += rest
+    return first if len(first) <= limit else first[:limit] + "……"
+
+
+class ClauseGroups:
+    """Clauses grouped by (system, section, subsection): the parts of one unit of the list."""
+
+    def __init__(self, store: KnowledgeStore):
+        self._groups: dict[tuple[str, str, str], list[Clause]] = {}
+        for c in store.clauses:
+            self._groups.setdefault((c.system_id, c.section, c.subsection), []).append(c)
+
+    def siblings(self, clause: Clause) -> list[Clause]:
+        """The numbered clauses of ``clause``'s group (with it), when there are at least two."""
+        group = [c for c in self._groups.get((clause.system_id, clause.section, clause.subsection), [])
+                 if c.marker and not c.parent_id]
+        return group if len(group) >= 2 and clause in group else []
+
+    @staticmethod
+    def title(clause: Clause) -> str:
+        heading = clause.subsection.split(" / ")[-1] if clause.subsection else clause.section
+        return re.sub(r"^[（(]?[一二三四五六七八九十]+[）)、]\s*", "", heading) or clause.system_title

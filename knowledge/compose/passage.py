@@ -1,0 +1,177 @@
+"""The general answer: the best passage of any kind, said so that the first line answers.
+
+A duty row: who handles it and the phone, then the row. A clause: the sentences that state
+what the question asks (a time limit, who, the appeal route …), the office, then the clause
+and its citation. A question for the parts of a unit ("哪些审批", "哪三个") gets every part.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..aspects import Aspect, answering_sentences
+from ..passages import Passage
+from ..records import Clause
+from ..retrieval import SearchHit
+from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
+from .boundary import BoundaryComposer
+from .parts import MAX_PARTS, ClauseGroups, lead
+from .service import ServiceComposer
+
+# Aspects that ask for the parts of a unit rather than one sentence of it.
+PARTS_ASPECTS = frozenset({"parts", "steps"})
+# A runner-up within this score of the best passage that also states what the question asks
+# is shown too ("另见"), each cited: two close items are both answers, not a coin toss.
+NEIGHBOUR_MARGIN = 0.08
+# Without an aspect to check, only a near tie is shown.
+NEIGHBOUR_TIE = 0.02
+MAX_NEIGHBOURS = 2
+# An answering sentence is said first unless it is most of the quoted clause anyway.
+ANSWER_SHARE = 0.7
+
+
+class PassageComposer:
+    def __init__(self, kit: Kit):
+        self.kit = kit
+        self.groups = ClauseGroups(kit.store)
+        self.services = ServiceComposer(kit)
+        self.boundaries = BoundaryComposer(kit)
+        self.time_limits_by_system: dict[str, list] = {}
+        for t in kit.store.time_limits:
+            clause = kit.store.clause_by_id.get(t.clause_id)
+            if clause:
+                self.time_limits_by_system.setdefault(clause.system_id, []).append(t)
+        self._channel: Passage | None | bool = False
+
+    def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
+                boost: dict | None = None) -> Answer:
+        kit = self.kit
+        hits = kit.search(question, intent, boost, aspects)
+        if not hits or not hits[0].found:
+            return kit.not_found(question, hits)
+        top = hits[0]
+        p = kit.store.passage_by_id[top.id]
+        clause = kit.store.clause_by_id.get(p.record_id) if p.kind == "clause" else None
+        sources: list[dict] = []
+        citation = p.citation
+        if p.kind == "boundary":
+            lines = self.boundaries.lines(p)
+            sources.append(kit.source(p.id))
+        elif p.kind == "service":
+            lines, citation = self.services.lines(p)
+            sources.append(kit.source(p.id))
+        elif clause is not None and {a.name for a in aspects} & PARTS_ASPECTS and self._unit(hits):
+            clause = self._unit(hits)
+            lines, citation, sources = self._parts(clause, p)
+        else:
+            lines, sources = self._passage(p, question, aspects)
+            lines.extend(self._neighbours(hits, aspects, sources))
+        if intent == "ask_complaint":
+            lines, sources, complaint_office = self._complaint(p, question, lines, sources)
+        if intent == "ask_complaint" or "time_limit" in {a.name for a in aspects}:
+            # the time limits of the same part of the list that the answer does not state yet
+            limits = self._time_limits(self._channel_or(p) if intent == "ask_complaint" else p, "".join(lines))
+            if limits:
+                lines.append(limits[0])
+                sources.extend(limits[1])
+        lines.extend(kit.phone_lines(p, "".join(lines)))
+        lines.append(f"出处：{citation}。")
+        offices = [o for o in p.office.split("、") if o]
+        context = {"intent": intent, "office": offices[0] if offices else None, "ids": [top.id],
+                   "system": p.system_id, "question": question}
+        if intent == "ask_complaint" and complaint_office:
+            # complaints are filed with the office that receives them, whoever owns the matter
+            context["complaint_office"] = complaint_office
+            context["office"] = complaint_office
+        return Answer("\n".join(lines), sources, [], True, context)
+
+    # ------------------------------------------------------------------ shapes
+
+    def _passage(self, p: Passage, question: str, aspects: tuple[Aspect, ...]) -> tuple[list[str], list[dict]]:
+        kit = self.kit
+        quoted = p.text if len(p.text) <= 2 * MAX_EXCERPT else kit.excerpt(p.text, question, aspects)
+        answering = "".join(answering_sentences(p.text, aspects)) if aspects and p.kind == "clause" else ""
+        lines: list[str] = []
+        if answering and len(answering) <= ANSWER_SHARE * len(quoted):
+            lines.append(answering)
+        office_line = kit.office_line(p.office, p.phone)
+        if office_line:
+            lines.append(office_line)
+        lines.append(f"清单原文：{quoted}")
+        return lines, [kit.source(p.id, quoted)]
+
+    def _neighbours(self, hits: list[SearchHit], aspects: tuple[Aspect, ...], sources: list[dict]) -> list[str]:
+        top, lines = hits[0], []
+        for h in hits[1:]:
+            if len(lines) == MAX_NEIGHBOURS or not h.found:
+                break
+            p = self.kit.store.passage_by_id[h.id]
+            answering = "".join(answering_sentences(p.text, aspects)) if aspects else ""
+            close = top.score - h.score <= (NEIGHBOUR_MARGIN if answering else NEIGHBOUR_TIE)
+            if not close or p.kind != self.kit.store.passage_by_id[top.id].kind:
+                continue
+            said = answering or (p.text if len(p.text) <= MAX_EXCERPT else p.text[:MAX_EXCERPT] + "……")
+            lines.append(f"另见：{said}（{p.citation}）")
+            sources.append(self.kit.source(p.id, said))
+        return lines
+
+    def _unit(self, hits: list[SearchHit]) -> Clause | None:
+        """The unit with numbered parts that the found hits point to most (score-weighted)."""
+        votes: dict[tuple, float] = {}
+        best: dict[tuple, Clause] = {}
+        for h in hits:
+            if not h.found:
+                continue
+            clause = self.kit.store.clause_by_id.get(self.kit.store.passage_by_id[h.id].record_id)
+            if clause is None or not self.groups.siblings(clause):
+                continue
+            key = (clause.system_id, clause.section, clause.subsection)
+            votes[key] = votes.get(key, 0.0) + h.score
+            best.setdefault(key, clause)
+        return best[max(votes, key=votes.get)] if votes else None
+
+    def _parts(self, clause: Clause, p: Passage) -> tuple[list[str], str, list[dict]]:
+        kit = self.kit
+        group = self.groups.siblings(clause)[:MAX_PARTS]
+        lines = [f"{self.groups.title(clause)}共{len(group)}项："]
+        lines.extend(lead(c.text) for c in group)
+        office_line = kit.office_line(p.office, p.phone)
+        if office_line:
+            lines.append(office_line)
+        citation = re.sub(r"第[^第]*项$", "", clause.citation).rstrip()
+        sources = [kit.source(c.id) for c in group if c.id in kit.store.passage_by_id]
+        return lines, citation, sources
+
+    def _complaint_channel(self) -> Passage | None:
+        """Where complaints are filed: the clause the list's complaint vocabulary finds first."""
+        if self._channel is False:
+            hits = self.kit.retriever.search(INTENT_TERMS["ask_complaint"], k=1, kinds=("clause",))
+            self._channel = self.kit.store.passage_by_id[hits[0].id] if hits else None
+        return self._channel or None
+
+    def _channel_or(self, p: Passage) -> Passage:
+        return self._complaint_channel() or p
+
+    def _complaint(self, p: Passage, question: str, lines: list[str], sources: list[dict]):
+        channel = self._complaint_channel()
+        if channel is None:
+            return lines, sources, p.office.split("、")[0] if p.office else None
+        if channel.office and channel.office not in p.office:
+            lines.insert(0, self.kit.office_line(channel.office, channel.phone, "投诉举报受理"))
+            if channel.id != p.id:
+                lines.append(f"受理依据：{self.kit.excerpt(channel.text, question)}（{channel.citation}）")
+                sources.append(self.kit.source(channel.id))
+        return lines, sources, (channel.office or p.office).split("、")[0] or None
+
+    def _time_limits(self, p: Passage, said: str) -> tuple[str, list[dict]] | None:
+        system = p.system_id
+        if not system:
+            # a duty or service: use the system whose clauses retrieval ranks first for it
+            hits = self.kit.retriever.search(p.text, k=3, kinds=("clause",))
+            system = self.kit.store.passage_by_id[hits[0].id].system_id if hits else ""
+        limits = [t for t in self.time_limits_by_system.get(system, []) if t.context not in said][:3]
+        if not limits:
+            return None
+        parts = [f"{t.context}（{t.citation}）" for t in limits]
+        sources = [{"id": t.clause_id, "citation": t.citation, "excerpt": t.context} for t in limits]
+        return "办理时限：" + "；".join(parts) + "。", sources

@@ -1,0 +1,81 @@
+"""Penalties: the fine and the measures first, then the clause, the authority and the basis."""
+
+from __future__ import annotations
+
+import re
+
+from ..aspects import Aspect
+from ..normalize import clean
+from ..numerals import CN_NUMBER, cn_to_int
+from .base import Answer, Kit
+
+COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才)")
+# Boost (in fused-rank units) for clauses that carry a penalty rule, on a "how is it punished"
+# question; rank 1 in both rankings is worth about 0.033.
+PENALTY_BOOST = 0.02
+# What a penalty question may ask that a penalty rule does not state: who imposes penalties,
+# the appeal route, service and enforcement of the decision, a corrected case, the steps.
+NOT_THE_RULE = frozenset({"who", "appeal", "refuse", "enforce", "corrected", "steps", "time_limit", "result"})
+
+
+def count_in(question: str, entities: dict) -> int | None:
+    for value in entities.get("count") or []:
+        try:
+            return cn_to_int(re.sub(r"[个名位人]", "", str(value)))
+        except ValueError:
+            continue
+    m = COUNT.search(clean(question))
+    if m:
+        try:
+            return cn_to_int(m.group(1))
+        except ValueError:
+            return None
+    return None
+
+
+class PenaltyComposer:
+    def __init__(self, kit: Kit):
+        self.kit = kit
+        self.boost = {p.clause_id: PENALTY_BOOST for p in kit.store.penalties}
+
+    @staticmethod
+    def asks_beyond_the_rule(aspects: tuple[Aspect, ...]) -> bool:
+        return bool({a.name for a in aspects} & NOT_THE_RULE)
+
+    def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
+                boost: dict | None = None) -> Answer | None:
+        """The penalty answer, or None when the best clause carries no penalty rule."""
+        kit, store = self.kit, self.kit.store
+        hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects)
+        if not hits or not hits[0].found:
+            return kit.not_found(question, hits)
+        hit = next((h for h in hits[:3] if h.id in store.penalty_by_clause), hits[0])
+        penalty = store.penalty_by_clause.get(hit.id)
+        if penalty is None:
+            return None
+        p = store.passage_by_id[hit.id]
+        lines = []
+        if penalty.fine_min is not None:
+            unit = "每人" if penalty.per_person else ""
+            amount = (f"{penalty.fine_min} 元" if penalty.fine_min == penalty.fine_max
+                      else f"{penalty.fine_min} 元以上 {penalty.fine_max} 元以下")
+            lines.append(f"罚款：{unit}{amount}。")
+            count = count_in(question, entities)
+            if penalty.per_person and count:
+                lo, hi = penalty.fine_min * count, penalty.fine_max * count
+                total = f"{lo} 元" if lo == hi else f"{lo} 元至 {hi} 元"
+                lines.append(f"按 {count} 人计算：{count} × {amount} = {total}。")
+        other = [m for m in penalty.measures if m != "罚款"]
+        if other:
+            lines.append("其他措施：" + "、".join(other) + "。")
+        for cond in penalty.conditional_measures:
+            lines.append(f"另外：{cond}。")
+        lines.append(f"清单原文：{penalty.text}")
+        if penalty.imposed_by:
+            lines.append(f"处罚机关：{penalty.imposed_by}。")
+        if penalty.legal_basis:
+            lines.append(f"依据：{penalty.legal_basis}。")
+        lines.append(f"出处：{penalty.citation}。")
+        return Answer("\n".join(lines), [kit.source(hit.id, penalty.text)], [], True,
+                      {"intent": "ask_penalty", "office": p.office or None, "ids": [hit.id],
+                       "system": p.system_id, "question": question})
