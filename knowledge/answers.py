@@ -32,9 +32,17 @@ ELLIPTICAL_TOKENS = 2
 CONTEXT_BOOST = 0.01
 
 
+# Intents that say "this is a question about the list": a confident one lowers the found
+# threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
+FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
+                             "ask_service", "ask_supervision", "ask_procedure"})
+
+
 class AnswerComposer:
-    def __init__(self, store: KnowledgeStore, retriever: HybridRetriever, out_of_scope_override: float = 0.6):
+    def __init__(self, store: KnowledgeStore, retriever: HybridRetriever, out_of_scope_override: float = 0.6,
+                 prior_confidence: float = 0.8, prior_margin: float = 0.05):
         self.out_of_scope_override = out_of_scope_override
+        self.prior_confidence, self.prior_margin = prior_confidence, prior_margin
         self.store = store
         self.retriever = retriever
         self.kit = Kit(store, retriever)
@@ -47,7 +55,9 @@ class AnswerComposer:
 
     # ------------------------------------------------------------------ entry point
 
-    def answer(self, question: str, intent: str | None, entities: dict, context: dict) -> Answer:
+    def answer(self, question: str, intent: str | None, entities: dict, context: dict,
+               confidence: float | None = None) -> Answer:
+        """Answer ``question``; ``intent`` and its ``confidence`` come from the NLU."""
         question = question or ""
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
@@ -55,12 +65,15 @@ class AnswerComposer:
         if intent is None and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
-        answer = self._answer(question, intent, entities, context)
+        threshold = None
+        if intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence:
+            threshold = self.retriever.found_threshold - self.prior_margin
+        answer = self._answer(question, intent, entities, context, threshold)
         topic = context.get("topic")
         if (not answer.found and topic and intent not in (None, "follow_up", "out_of_scope")
                 and len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS):
             # "谁负责考" after "培训学校每年要考核吗": too short to stand alone, it asks about the topic
-            answer = self._answer(f"{topic} {question}", intent, entities, context)
+            answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             answer.context["topic"] = topic if intent == "follow_up" or topic and topic in answer.context.get(
@@ -70,7 +83,8 @@ class AnswerComposer:
             answer.context = {**context}
         return answer
 
-    def _answer(self, question: str, intent: str | None, entities: dict, context: dict) -> Answer:
+    def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
+                threshold: float | None = None) -> Answer:
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
         if intent == "out_of_scope":
@@ -82,26 +96,28 @@ class AnswerComposer:
         if intent == "ask_phone":
             return self.offices.phone(question, entities, context)
         if intent == "ask_penalty":
-            return self._penalty(question, entities)
+            return self._penalty(question, entities, threshold=threshold)
         if intent == "ask_office":
             office = self.kit.mentioned_office(question, entities)
             hits = self.retriever.search(question, k=5)
             if office and (not hits or not hits[0].found or office not in hits[0].office):
                 return self.offices.profile(office, question)
-        return self._general(question, intent)
+        return self._general(question, intent, threshold=threshold)
 
     # ------------------------------------------------------------------ kinds of answers
 
-    def _general(self, question: str, intent: str | None, boost: dict | None = None) -> Answer:
-        return self.passages.compose(question, intent, aspects_of(clean(question)), boost)
+    def _general(self, question: str, intent: str | None, boost: dict | None = None,
+                 threshold: float | None = None) -> Answer:
+        return self.passages.compose(question, intent, aspects_of(clean(question)), boost, threshold)
 
-    def _penalty(self, question: str, entities: dict, boost: dict | None = None) -> Answer:
+    def _penalty(self, question: str, entities: dict, boost: dict | None = None,
+                 threshold: float | None = None) -> Answer:
         aspects = aspects_of(clean(question))
-        if not self.penalties.asks_beyond_the_rule(aspects):
-            answer = self.penalties.compose(question, entities, aspects, boost)
-            if answer is not None:
-                return answer
-        return self.passages.compose(question, "ask_penalty", aspects, boost)
+        answer = self.penalties.compose(question, entities, aspects, boost, threshold)
+        if answer is not None and (not answer.found or not self.penalties.asks_beyond_the_rule(aspects, answer)):
+            return answer
+        # "谁实施处罚", "不服怎么办": the penalty rule found does not say; the clause that does
+        return self.passages.compose(question, "ask_penalty", aspects, boost, threshold)
 
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         previous = context.get("intent")

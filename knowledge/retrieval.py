@@ -131,19 +131,31 @@ class HybridRetriever:
     def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
         # Words the list never uses weigh as much as its rarest word: they are what the list
         # lacks (colloquial words are mapped to the list's own by the synonym table first).
-        weights = {t: self.idf.get(t, self.default_idf) for t in set(q_tokens)}
+        # Search-mode tokens repeat a compound's parts ("营业执照" → 营业, 执照, 营业执照): each
+        # word counts once, and a passage with only some of its parts covers it in part.
+        words = set(q_tokens)
+        whole = [t for t in words if not any(t != u and t in u for u in words)]
+        weights = {t: self.idf.get(t, self.default_idf) for t in whole}
         total = sum(weights.values())
         if not total:
             return 0.0
         have = self.passage_tokens.get(passage_id, set())
-        return sum(w for t, w in weights.items() if t in have) / total
+
+        def covered(word: str) -> float:
+            if word in have:
+                return 1.0
+            parts = [len(u) for u in words if u != word and u in word and u in have]
+            return max(parts, default=0) / len(word)
+
+        return sum(w * covered(t) for t, w in weights.items()) / total
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
-               aspects: tuple[Aspect, ...] = ()) -> list[SearchHit]:
+               aspects: tuple[Aspect, ...] = (), threshold: float | None = None) -> list[SearchHit]:
         """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
         RRF weight to passages by id (used for follow-up context); ``aspects`` (what the
-        question asks about) re-rank passages that state it higher; ``mode`` "dense" or
+        question asks about) re-rank passages that state it higher; ``threshold`` replaces the
+        found threshold for this search (the NLU's intent as a prior); ``mode`` "dense" or
         "keyword" ranks by one retriever alone (for the benchmark)."""
         if not has_content(query):
             return []
@@ -181,7 +193,8 @@ class HybridRetriever:
             cov = self._coverage(q_tokens, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
-                                  score >= self.found_threshold, round(d, 4), round(cov, 4)))
+                                  score >= (self.found_threshold if threshold is None else threshold),
+                                  round(d, 4), round(cov, 4)))
             answered = sum(a.answered_in(p.text) for a in aspects) / len(aspects) if aspects else 0.0
             order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             hits[-1]._order = order  # type: ignore[attr-defined]

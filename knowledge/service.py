@@ -81,7 +81,8 @@ class KnowledgeBase:
                                         aspect_weight=self.settings.aspect_weight)
             retriever.search("社会保险")  # first query pays tokenizer and kernel set-up, not a user
             self._store, self._retriever = store, retriever
-            self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override)
+            self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override,
+                                            self.settings.intent_prior_confidence, self.settings.intent_prior_margin)
 
     @property
     def ready(self) -> bool:
@@ -104,9 +105,10 @@ class KnowledgeBase:
         return list(self.store.offices)
 
     def answer(self, question: str, intent: str | None = None, entities: dict | None = None,
-               context: dict | None = None):
+               context: dict | None = None, confidence: float | None = None):
         self.warm_up()
-        return self._composer.answer(question, intent=intent, entities=entities or {}, context=context or {})
+        return self._composer.answer(question, intent=intent, entities=entities or {}, context=context or {},
+                                     confidence=confidence)
 
 
 _instance: KnowledgeBase | None = None

@@ -31,6 +31,9 @@ class KnowledgeSettings(BaseSettings):
     found_threshold: float = 0.5
     # Re-rank bonus for a passage that states what the question asks (knowledge/aspects.py).
     aspect_weight: float = 0.08
+    # A factual intent the NLU is this sure of lowers the found threshold by the margin.
+    intent_prior_confidence: float = 0.8
+    intent_prior_margin: float = 0.05
     # A question the NLU calls out of scope is still answered when retrieval is this sure.
     out_of_scope_override: float = 0.6
 

@@ -63,18 +63,21 @@ class Kit:
     # ------------------------------------------------------------------ search
 
     def search(self, question: str, intent: str | None, boost: dict | None = None,
-               aspects: tuple[Aspect, ...] = (), kinds: tuple[str, ...] | None = None) -> list[SearchHit]:
-        """Top 5 for a question of kind ``intent``: its own ranking fused with the ranking of
+               aspects: tuple[Aspect, ...] = (), kinds: tuple[str, ...] | None = None,
+               threshold: float | None = None, k: int = 5) -> list[SearchHit]:
+        """Top ``k`` (≤ 10) for a question of kind ``intent``: its own ranking fused with the ranking of
         the question plus the list's vocabulary for that kind; scores stay the question's."""
         kinds = kinds if kinds is not None else INTENT_KINDS.get(intent or "")
         boost = {**self.intent_boost.get(intent or "", {}), **(boost or {})}
         expansion = f"{question} {INTENT_TERMS[intent]}" if intent in INTENT_TERMS else None
         if expansion:
             self.prefetch([question, expansion])
-        hits = self.retriever.search(question, k=10, kinds=kinds, boost=boost, aspects=aspects)
+        hits = self.retriever.search(question, k=10, kinds=kinds, boost=boost, aspects=aspects,
+                                     threshold=threshold)
         if expansion is None:
-            return hits[:5]
-        expanded = self.retriever.search(expansion, k=10, kinds=kinds, boost=boost, aspects=aspects)
+            return hits[:k]
+        expanded = self.retriever.search(expansion, k=10, kinds=kinds, boost=boost, aspects=aspects,
+                                         threshold=threshold)
         fused: dict[str, float] = {}
         by_id = {h.id: h for h in hits}
         for ranking, weight in ((hits, 1.0), (expanded, EXPANSION_WEIGHT)):
@@ -82,7 +85,7 @@ class Kit:
                 fused[h.id] = fused.get(h.id, 0.0) + weight / (10 + rank)
                 by_id.setdefault(h.id, h)
         order = sorted(fused, key=lambda pid: -fused[pid])
-        return [by_id[pid] for pid in order[:5]]
+        return [by_id[pid] for pid in order[:k]]
 
     def prefetch(self, queries: list[str]) -> None:
         """Embed the queries the next searches will make in one batch: one forward pass of the

@@ -21,8 +21,10 @@ from .service import ServiceComposer
 # Aspects that ask for the parts of a unit rather than one sentence of it.
 PARTS_ASPECTS = frozenset({"parts", "steps"})
 # A runner-up within this score of the best passage that also states what the question asks
-# is shown too ("另见"), each cited: two close items are both answers, not a coin toss.
+# is shown too ("另见"), each cited: two close items are both answers, not a coin toss. In
+# the same supervision system as the best passage the margin is wider (the same procedure).
 NEIGHBOUR_MARGIN = 0.08
+SAME_SYSTEM_MARGIN = 0.15
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
@@ -44,9 +46,9 @@ class PassageComposer:
         self._channel: Passage | None | bool = False
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
-                boost: dict | None = None) -> Answer:
+                boost: dict | None = None, threshold: float | None = None) -> Answer:
         kit = self.kit
-        hits = kit.search(question, intent, boost, aspects)
+        hits = kit.search(question, intent, boost, aspects, threshold=threshold, k=10)
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         top = hits[0]
@@ -60,8 +62,8 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
-        elif clause is not None and {a.name for a in aspects} & PARTS_ASPECTS and self._unit(hits):
-            clause = self._unit(hits)
+        elif clause is not None and {a.name for a in aspects} & PARTS_ASPECTS and self._unit(hits[:5]):
+            clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p)
         else:
             lines, sources = self._passage(p, question, aspects)
@@ -102,13 +104,18 @@ class PassageComposer:
 
     def _neighbours(self, hits: list[SearchHit], aspects: tuple[Aspect, ...], sources: list[dict]) -> list[str]:
         top, lines = hits[0], []
+        top_p = self.kit.store.passage_by_id[top.id]
         for h in hits[1:]:
-            if len(lines) == MAX_NEIGHBOURS or not h.found:
+            if len(lines) == MAX_NEIGHBOURS:
                 break
             p = self.kit.store.passage_by_id[h.id]
             answering = "".join(answering_sentences(p.text, aspects)) if aspects else ""
-            close = top.score - h.score <= (NEIGHBOUR_MARGIN if answering else NEIGHBOUR_TIE)
-            if not close or p.kind != self.kit.store.passage_by_id[top.id].kind:
+            if aspects and not answering:
+                continue  # the question asks something this passage does not state
+            margin = NEIGHBOUR_TIE
+            if answering:
+                margin = SAME_SYSTEM_MARGIN if p.system_id and p.system_id == top_p.system_id else NEIGHBOUR_MARGIN
+            if top.score - h.score > margin or p.kind != top_p.kind:
                 continue
             said = answering or (p.text if len(p.text) <= MAX_EXCERPT else p.text[:MAX_EXCERPT] + "……")
             lines.append(f"另见：{said}（{p.citation}）")

@@ -38,15 +38,17 @@ class PenaltyComposer:
         self.kit = kit
         self.boost = {p.clause_id: PENALTY_BOOST for p in kit.store.penalties}
 
-    @staticmethod
-    def asks_beyond_the_rule(aspects: tuple[Aspect, ...]) -> bool:
-        return bool({a.name for a in aspects} & NOT_THE_RULE)
+    def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
+        """True when the question asks what the penalty rule of ``answer`` does not state."""
+        beyond = [a for a in aspects if a.name in NOT_THE_RULE]
+        rule = self.kit.store.penalty_by_clause.get((answer.context.get("ids") or [""])[0])
+        return bool(beyond) and not (rule and any(a.answered_in(rule.text) for a in beyond))
 
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
-                boost: dict | None = None) -> Answer | None:
+                boost: dict | None = None, threshold: float | None = None) -> Answer | None:
         """The penalty answer, or None when the best clause carries no penalty rule."""
         kit, store = self.kit, self.kit.store
-        hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects)
+        hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects, threshold=threshold)
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         hit = next((h for h in hits[:3] if h.id in store.penalty_by_clause), hits[0])
