@@ -60,6 +60,12 @@ def latest_intent(tracker: Tracker) -> str | None:
     return intent.get("name")
 
 
+def latest_confidence(tracker: Tracker) -> float | None:
+    """The NLU's confidence in the latest message's intent (the knowledge layer's prior)."""
+    value = ((tracker.latest_message or {}).get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def entities_of(tracker: Tracker) -> dict[str, list[str]]:
     """Entities of the latest message as ``{"office": ["农保中心"], ...}`` (values deduplicated,
     in order of appearance; synonyms already mapped by Rasa)."""
@@ -85,10 +91,12 @@ def ask_knowledge(
     intent: str | None,
     entities: dict[str, list[str]] | None = None,
     context: dict | None = None,
+    confidence: float | None = None,
 ) -> Any | None:
     """``get_kb().answer(...)``, or None (logged) when the knowledge layer fails."""
     try:
-        return get_kb().answer(question=question, intent=intent, entities=entities or {}, context=context)
+        return get_kb().answer(question=question, intent=intent, entities=entities or {}, context=context,
+                               confidence=confidence)
     except Exception:  # the user gets an apology, the log gets the stack trace
         logger.exception("knowledge.answer failed (intent=%s)", intent)
         return None
@@ -111,7 +119,8 @@ def context_slot(answer: Any) -> list[EventType]:
 
 def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> list[EventType]:
     """One factual turn: ask knowledge/ about the latest message and reply with its answer."""
-    answer = ask_knowledge(latest_text(tracker), intent, entities_of(tracker), kb_context(tracker))
+    answer = ask_knowledge(latest_text(tracker), intent, entities_of(tracker), kb_context(tracker),
+                           latest_confidence(tracker))
     if answer is None:
         dispatcher.utter_message(text=messages.KB_UNAVAILABLE)
         return []

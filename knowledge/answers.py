@@ -26,6 +26,8 @@ __all__ = ["Answer", "AnswerComposer"]
 
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…".
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*[？?]?\s*$")
+# A follow-up answered better on its own (by this score) leaves the previous context.
+STANDALONE_MARGIN = 0.05
 # A question with at most this many content words cannot stand alone ("谁负责考").
 ELLIPTICAL_TOKENS = 2
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
@@ -139,4 +141,10 @@ class AnswerComposer:
         if not answer.found and topic and topic != question:
             # "要是得了95分呢": the detail changes, the matter is the topic's
             answer = ask(f"{topic} {question}")
+        # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere
+        alone = self._general(question, None)
+        if alone.found and (not answer.found or alone.context.get("score", 0.0)
+                            > answer.context.get("score", 1.0) + STANDALONE_MARGIN):
+            alone.context["intent"] = previous  # still the same kind of conversation
+            return alone
         return answer

@@ -80,7 +80,7 @@ class PassageComposer:
         lines.append(f"出处：{citation}。")
         offices = [o for o in p.office.split("、") if o]
         context = {"intent": intent, "office": offices[0] if offices else None, "ids": [top.id],
-                   "system": p.system_id, "question": question}
+                   "system": p.system_id, "question": question, "score": top.score}
         if intent == "ask_complaint" and complaint_office:
             # complaints are filed with the office that receives them, whoever owns the matter
             context["complaint_office"] = complaint_office

@@ -80,4 +80,4 @@ class PenaltyComposer:
         lines.append(f"出处：{penalty.citation}。")
         return Answer("\n".join(lines), [kit.source(hit.id, penalty.text)], [], True,
                       {"intent": "ask_penalty", "office": p.office or None, "ids": [hit.id],
-                       "system": p.system_id, "question": question})
+                       "system": p.system_id, "question": question, "score": hit.score})

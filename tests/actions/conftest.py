@@ -61,8 +61,10 @@ class FakeKB:
         intent: str | None = None,
         entities: dict | None = None,
         context: dict | None = None,
+        confidence: float | None = None,
     ):
-        self.calls.append({"question": question, "intent": intent, "entities": entities, "context": context})
+        self.calls.append({"question": question, "intent": intent, "entities": entities, "context": context,
+                           "confidence": confidence})
         if self.fail:
             raise RuntimeError("knowledge store not built")
         return self.next_answer

@@ -84,6 +84,7 @@ def test_answer_passes_question_intent_entities_and_context(kb, dispatcher):
             "intent": "ask_phone",
             "entities": {"office": ["社会保障中心"], "count": ["2个"]},
             "context": previous,
+            "confidence": 0.99,  # the NLU's confidence is the knowledge layer's prior
         }
     ]
     [msg] = dispatcher.messages

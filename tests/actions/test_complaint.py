@@ -152,7 +152,8 @@ def test_submit_stores_ticket_then_confirms_with_ref_office_phone_and_limits(kb,
     assert ticket.office == "测试股" and ticket.phone == "1111111"  # alias resolved via kb.offices()
 
     assert kb.calls == [
-        {"question": FILLED["complaint_details"], "intent": "ask_complaint", "entities": {}, "context": None}
+        {"question": FILLED["complaint_details"], "intent": "ask_complaint", "entities": {}, "context": None,
+         "confidence": None}
     ]
     [msg] = dispatcher.messages
     assert msg["text"].startswith(messages.COMPLAINT_DONE.format(ref=ticket.ref))
@@ -233,7 +234,7 @@ def test_question_mid_form_is_answered_and_the_field_asked_again(kb, text, inten
     filled = {s: FILLED[s] for s in complaint.TEXT_SLOTS if s != requested}
     slots, msgs = run_validation(text, requested, intent, **filled)
     assert slots == {requested: None}  # not stored as the field: the form asks for it again
-    assert kb.calls == [{"question": text, "intent": intent, "entities": {}, "context": None}]
+    assert kb.calls == [{"question": text, "intent": intent, "entities": {}, "context": None, "confidence": None}]
     assert len(msgs) == 1
     assert msgs[0]["text"].startswith(kb.next_answer.text)  # the knowledge answer, with its sources
     assert msgs[0]["text"].endswith(messages.FORM_RESUME)
