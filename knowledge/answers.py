@@ -67,19 +67,22 @@ class AnswerComposer:
         if intent is None and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
-        threshold = None
-        if intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence:
-            threshold = self.retriever.found_threshold - self.prior_margin
-        answer = self._answer(question, intent, entities, context, threshold)
         topic = context.get("topic")
-        if (not answer.found and topic and intent not in (None, "follow_up", "out_of_scope")
-                and len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS):
+        elliptical = len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+        threshold = None
+        if (intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence
+                and not elliptical):  # two words are too little evidence to lower the bar for
+            threshold = self.retriever.found_threshold - self.prior_margin
+        answer = None
+        if elliptical and topic and intent in FACTUAL_INTENTS:
             # "谁负责考" after "培训学校每年要考核吗": too short to stand alone, it asks about the topic
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+        if answer is None or not answer.found:
+            answer = self._answer(question, intent, entities, context, threshold)
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
-            answer.context["topic"] = topic if intent == "follow_up" or topic and topic in answer.context.get(
-                "question", "") else question
+            keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
+            answer.context["topic"] = topic if keeps_topic else question
         elif context:
             # a miss does not erase what the conversation is about
             answer.context = {**context}

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from .normalize import normalize_passage
 from .records import Contact, Office, ResponsibilityList
 
 
@@ -94,9 +95,12 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         office, phone = _contacts_office(d.contacts, directory)
         # The main-duty column describes the whole numbered item; only its first row's office
         # owns it (a continuation row with another office must not inherit it).
-        main = d.main_duty if d.item_index == 1 and d.main_duty != d.work_item else ""
+        same = normalize_passage(d.main_duty) == normalize_passage(d.work_item)  # typos aside
+        main = d.main_duty if d.item_index == 1 and not same else ""
         search = f"{d.work_item} {main} {_contact_words(office, phone)}"
-        out.append(Passage(d.id, "duty", d.id, d.citation, d.work_item, search, office, phone))
+        # shown too: a question answered by the main-duty column must see that column quoted
+        text = f"{d.work_item}（主要职责：{main}）" if main else d.work_item
+        out.append(Passage(d.id, "duty", d.id, d.citation, text, search, office, phone))
     for b in records.boundaries:
         text = f"{b.topic}：{b.department}{b.share}"
         search = f"{b.topic} {b.department} {b.share} {b.legal_basis}"

@@ -195,7 +195,10 @@ class HybridRetriever:
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= (self.found_threshold if threshold is None else threshold),
                                   round(d, 4), round(cov, 4)))
-            answered = sum(a.answered_in(p.text) for a in aspects) / len(aspects) if aspects else 0.0
+            # Only clauses are told apart by their sentences; a table row answers "who" or
+            # "when" by its columns, equally for every row.
+            answered = (sum(a.answered_in(p.text) for a in aspects) / len(aspects)
+                        if aspects and p.kind == "clause" else 0.0)
             order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":

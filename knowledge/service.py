@@ -7,7 +7,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .aspects import aspects_of
 from .embedder import Embedder, make_embedder
+from .normalize import clean
 from .parser import parse_file
 from .records import Office
 from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
@@ -99,7 +101,8 @@ class KnowledgeBase:
         return self._retriever  # type: ignore[return-value]
 
     def search(self, query: str, k: int = 5) -> list[SearchHit]:
-        return self.retriever.search(query, k=k)
+        """The passages for ``query``, preferring those that state what it asks about."""
+        return self.retriever.search(query, k=k, aspects=aspects_of(clean(query)))
 
     def offices(self) -> list[Office]:
         return list(self.store.offices)

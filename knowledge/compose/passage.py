@@ -118,6 +118,8 @@ class PassageComposer:
             if top.score - h.score > margin or p.kind != top_p.kind:
                 continue
             said = answering or (p.text if len(p.text) <= MAX_EXCERPT else p.text[:MAX_EXCERPT] + "……")
+            if p.office and p.office != top_p.office and p.kind != "clause":
+                said += self.kit.office_line(p.office, p.phone).rstrip("。").replace("：", " ", 1).join("（）")
             lines.append(f"另见：{said}（{p.citation}）")
             sources.append(self.kit.source(p.id, said))
         return lines
