@@ -26,6 +26,7 @@ from bot.actions_server import ActionObserver
 from bot.api.routes import admin, chat, feedback, health, knowledge, pages
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
+from bot.dialogue import DialogueService
 from bot.privacy import Masker
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -69,6 +70,14 @@ def load_knowledge(app: FastAPI) -> None:
     state.masker = Masker(published_numbers(kb, offices))
     main_office = next((o for o in offices if o.name == "办公室"), offices[0] if offices else None)
     state.contact_phone = main_office.phone if main_office else None
+    state.bureau_name = bureau_name(kb)
+
+
+def bureau_name(kb: Any) -> str | None:
+    """The bureau's name as its list's title gives it (the knowledge store's meta), if known."""
+    meta = getattr(getattr(kb, "store", None), "meta", None) or {}
+    name = str(meta.get("bureau") or "").strip()
+    return name or None
 
 
 def published_numbers(kb: Any, offices: list[Any]) -> set[str]:
@@ -193,6 +202,7 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
         state.store = open_store(settings)
         state.masker = Masker()
         state.contact_phone = None
+        state.bureau_name = None
         load_knowledge(app)
         state.http = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.rasa_timeout, connect=3.0),
@@ -200,6 +210,15 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             trust_env=False,
         )
         state.rasa = RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        state.dialogue = DialogueService(
+            rasa=state.rasa,
+            store=state.store,
+            masker=state.masker,
+            observer=state.observer,
+            per_sender=state.limiters["chat_sender"],
+            message_max_chars=settings.message_max_chars,
+            contact_phone=state.contact_phone,
+        )
         retention = asyncio.create_task(retention_loop(app))
         try:
             yield

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from bot.actions_server import ActionObserver
 from bot.clientaddr import client_address, in_networks, parse_ip
 from bot.core.config import AppSettings
+from bot.dialogue import DialogueService
 from bot.privacy import Masker
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -37,6 +38,10 @@ def get_kb(request: Request) -> Any:
 
 def get_rasa(request: Request) -> RasaClient:
     return request.app.state.rasa
+
+
+def get_dialogue(request: Request) -> DialogueService:
+    return request.app.state.dialogue
 
 
 def get_masker(request: Request) -> Masker:
@@ -67,6 +72,9 @@ def ip_rate_key(request: Request) -> str | None:
     return ip
 
 
+TOO_MANY = "请求太频繁，请稍后再试。/ Too many requests, please slow down."
+
+
 def check_rate(limiter: RateLimiter, key: str | None) -> None:
     if key is None:
         return
@@ -74,7 +82,7 @@ def check_rate(limiter: RateLimiter, key: str | None) -> None:
     if retry:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            "请求太频繁，请稍后再试。/ Too many requests, please slow down.",
+            TOO_MANY,
             headers={"Retry-After": str(int(retry) + 1)},
         )
 
@@ -109,6 +117,7 @@ SettingsDep = Annotated[AppSettings, Depends(get_settings)]
 StoreDep = Annotated[AppStore, Depends(get_store)]
 KnowledgeDep = Annotated[Any, Depends(get_kb)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+DialogueDep = Annotated[DialogueService, Depends(get_dialogue)]
 MaskerDep = Annotated[Masker, Depends(get_masker)]
 ObserverDep = Annotated[ActionObserver, Depends(get_observer)]
 ClientIPDep = Annotated[str, Depends(client_ip)]

@@ -1,0 +1,156 @@
+"""One turn of the dialogue, whatever the channel (``/api/chat``, ``/wechat``).
+
+``DialogueService.turn(sender_id, message)`` sends the message to Rasa, reads which custom
+actions ran (the :class:`~bot.actions_server.ActionObserver`), replaces an empty answer by an
+apology, decides whether the question went unanswered, masks what is logged and logs it. The
+channels only translate their own protocol in and out, so both answer and log alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.actions_server import FALLBACK_ACTIONS, SENSITIVE_SLOTS, ActionObserver
+from bot.privacy import CONTACT_MASK, Masker
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.ratelimit import RateLimiter
+from bot.store import AppStore
+from bot.text import clean_text
+
+logger = logging.getLogger(__name__)
+
+
+class EmptyMessage(ValueError):
+    """Nothing is left of the message once control and format characters are removed."""
+
+
+class MessageTooLong(ValueError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"message longer than {limit} characters")
+        self.limit = limit
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited, retry after {retry_after:.1f} s")
+        self.retry_after = retry_after
+
+
+class DialogueUnavailable(Exception):
+    """Rasa could not be reached, timed out or failed (see :class:`RasaUnavailable`)."""
+
+
+@dataclass
+class TurnResult:
+    sender_id: str
+    message_id: int | None
+    replies: list[dict[str, Any]]
+    sources: list[dict[str, str]] = field(default_factory=list)
+    fallback: bool = False
+
+
+class DialogueService:
+    def __init__(
+        self,
+        *,
+        rasa: RasaClient,
+        store: AppStore,
+        masker: Masker,
+        observer: ActionObserver,
+        per_sender: RateLimiter,
+        message_max_chars: int,
+        contact_phone: str | None = None,
+    ) -> None:
+        self.rasa = rasa
+        self.store = store
+        self.masker = masker
+        self.observer = observer
+        self.per_sender = per_sender
+        self.message_max_chars = message_max_chars
+        self.contact_phone = contact_phone
+
+    # ------------------------------------------------------------------ texts
+    def busy_text(self) -> str:
+        phone = self.contact_phone
+        tail = f"如有急事，请拨打人社局办公室电话 {phone}。" if phone else "如有急事，请直接联系县人社局。"
+        return "抱歉，问答服务暂时不可用，请稍后再试。" + tail
+
+    def empty_answer_text(self) -> str:
+        phone = self.contact_phone
+        tail = f"，或拨打人社局办公室电话 {phone} 咨询" if phone else ""
+        return f"抱歉，我暂时没能回答这个问题。您可以换个说法再问{tail}。"
+
+    # ------------------------------------------------------------------ turn
+    def clean(self, message: str) -> str:
+        """The message as Rasa gets it; raises EmptyMessage or MessageTooLong."""
+        text = clean_text(message)
+        if not text:
+            raise EmptyMessage("empty message")
+        if len(text) > self.message_max_chars:
+            raise MessageTooLong(self.message_max_chars)
+        return text
+
+    def check_rate(self, sender_id: str) -> None:
+        retry = self.per_sender.hit(sender_id)
+        if retry:
+            raise RateLimited(retry)
+
+    async def turn(self, sender_id: str, message: str) -> TurnResult:
+        """One cleaned message in (see :meth:`clean`), the replies out, the exchange logged.
+
+        Raises RateLimited (per conversation) or DialogueUnavailable (Rasa down or slow)."""
+        self.check_rate(sender_id)
+        self.observer.begin_turn(sender_id)
+        t0 = time.perf_counter()
+        try:
+            turn = await self.rasa.send(sender_id, message)
+        except RasaUnavailable as e:
+            self.observer.end_turn(sender_id)
+            logger.warning("Rasa unavailable: %s", e)
+            raise DialogueUnavailable(str(e)) from None
+        latency_ms = int((time.perf_counter() - t0) * 1000)
+        calls = self.observer.end_turn(sender_id)
+
+        replies = turn.replies
+        fallback = False
+        if not replies:
+            # Rasa swallows errors (e.g. the action server failed) and answers with nothing.
+            replies = [{"text": self.empty_answer_text(), "buttons": []}]
+            fallback = True
+        intent = next((c.intent for c in reversed(calls) if c.intent), None)
+        action = calls[-1].action if calls else None
+        # Unanswered = the fallback or an answer action ran and nothing in the turn could be cited
+        # (action_default_fallback may still answer from retrieval, with sources). The NLU intent
+        # alone does not count: inside the complaint form free text is often "nlu_fallback".
+        if not turn.sources and any(
+            c.action in FALLBACK_ACTIONS or c.action.startswith("action_answer_") for c in calls
+        ):
+            fallback = True
+
+        reply_text = "\n".join(r["text"] for r in replies if r["text"])
+        # Contact details typed into the complaint form go into the ticket only: the answer to the
+        # contact question is not logged at all, and the value is cut out of the replies that
+        # repeat it (the summary before "确认").
+        secrets = [s for c in calls for s in c.secrets]
+        if any(c.requested_slot in SENSITIVE_SLOTS for c in calls):
+            secrets.append(message)
+        try:
+            message_id = self.store.log_conversation(
+                sender_id=sender_id,
+                message=self.masker.redact(message, secrets, CONTACT_MASK),
+                reply=self.masker.redact(reply_text, secrets, CONTACT_MASK),
+                intent=intent,
+                action=action,
+                fallback=fallback,
+                sources=[s["id"] for s in turn.sources],
+                latency_ms=latency_ms,
+            )
+        except Exception:  # a full disk must not cost the citizen the answer
+            logger.exception("could not log the conversation")
+            message_id = None
+        return TurnResult(
+            sender_id=sender_id, message_id=message_id, replies=replies, sources=turn.sources, fallback=fallback
+        )
