@@ -74,8 +74,10 @@ class AnswerComposer:
                 and not elliptical):  # two words are too little evidence to lower the bar for
             threshold = self.retriever.found_threshold - self.prior_margin
         answer = None
-        if elliptical and topic and intent in FACTUAL_INTENTS:
+        if elliptical and topic and intent in FACTUAL_INTENTS and intent != "ask_phone":
             # "谁负责考" after "培训学校每年要考核吗": too short to stand alone, it asks about the topic
+            # (a phone question already takes the office the conversation is at, which may have
+            # changed since the topic: "社保中心电话" → "那农保中心呢" → "电话呢")
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold)
