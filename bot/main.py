@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.actions_server import ActionObserver
-from bot.api.routes import admin, chat, feedback, health, knowledge, pages
+from bot.api.routes import admin, chat, feedback, health, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
@@ -31,6 +31,11 @@ from bot.privacy import Masker
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.store import AppStore, purge_tracker_events
+from bot.wechat import logfilter
+from bot.wechat.channel import WeChatChannel
+from bot.wechat.crypto import MessageCrypto
+from bot.wechat.customer_service import CustomerService
+from bot.wechat.state import WeChatState
 
 logger = logging.getLogger("bot")
 
@@ -135,6 +140,37 @@ async def retention_loop(app: FastAPI, every: float = 6 * 3600) -> None:
         await asyncio.sleep(every)
 
 
+# ---------------------------------------------------------------------- WeChat
+def open_wechat(app: FastAPI, settings: AppSettings) -> None:
+    """The Official Account channel on top of the app's dialogue (JIZE_WECHAT_TOKEN set)."""
+    state = app.state
+    aes_key = settings.wechat_aes_key.get_secret_value()
+    state.wechat_crypto = (
+        MessageCrypto(settings.wechat_token.get_secret_value(), aes_key, settings.wechat_appid) if aes_key else None
+    )
+    if settings.wechat_mode == "safe" and state.wechat_crypto is None:
+        logger.error("JIZE_WECHAT_MODE=safe without JIZE_WECHAT_AES_KEY: every WeChat message will be refused")
+    state.wechat_state = WeChatState(settings.app_db, tz=settings.timezone)
+    secret = settings.wechat_appsecret.get_secret_value()
+    customer_service = (
+        CustomerService(
+            http=state.http, base_url=settings.wechat_api_base, appid=settings.wechat_appid, secret=secret
+        )
+        if secret and settings.wechat_appid
+        else None
+    )
+    configured_key = settings.wechat_id_key.get_secret_value()
+    state.wechat = WeChatChannel(
+        dialogue=state.dialogue,
+        state=state.wechat_state,
+        id_key=configured_key.encode("utf-8") if configured_key else state.wechat_state.id_key(),
+        reply_timeout=settings.wechat_reply_timeout,
+        customer_service=customer_service,
+        bureau_name=state.bureau_name,
+    )
+    logfilter.install()
+
+
 # ---------------------------------------------------------------------- errors
 def _validation_detail(errors: list[dict[str, Any]]) -> str:
     for e in errors:
@@ -219,6 +255,8 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             message_max_chars=settings.message_max_chars,
             contact_phone=state.contact_phone,
         )
+        if settings.wechat_enabled:
+            open_wechat(app, settings)
         retention = asyncio.create_task(retention_loop(app))
         try:
             yield
@@ -226,6 +264,9 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             retention.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await retention
+            if settings.wechat_enabled:
+                await state.wechat.aclose()
+                state.wechat_state.close()
             await state.http.aclose()
 
     app = FastAPI(
@@ -275,6 +316,8 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
 
     for r in (chat.router, knowledge.router, feedback.router, health.router, admin.router, pages.router):
         app.include_router(r)
+    if settings.wechat_enabled:  # no token, no endpoint: /wechat answers 404
+        app.include_router(wechat.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 

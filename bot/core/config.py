@@ -11,7 +11,7 @@ import ipaddress
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
@@ -76,6 +76,24 @@ class AppSettings(KnowledgeSettings):
     # The app's own database (conversations, feedback, tickets); default: <data_dir>/app.db.
     app_db_path: Path | None = None
 
+    # WeChat Official Account (公众号) message interface at /wechat; off while the token is empty.
+    wechat_token: SecretStr = SecretStr("")
+    # The 43-character EncodingAESKey (safe and compatible modes) and the account's AppID, which
+    # every encrypted message carries and is checked against.
+    wechat_aes_key: SecretStr = SecretStr("")
+    wechat_appid: str = ""
+    # AppSecret for the customer-service message API (answers later than the passive reply).
+    wechat_appsecret: SecretStr = SecretStr("")
+    # "compatible" accepts plaintext and encrypted messages, "safe" only encrypted ones.
+    wechat_mode: Literal["compatible", "safe"] = "compatible"
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_max_body_bytes: int = Field(16 * 1024, ge=1024)
+    # WeChat waits 5 s for the passive reply; later answers go through the customer-service API.
+    wechat_reply_timeout: float = Field(4.5, gt=0, lt=5)
+    # Key for the hash that turns an OpenID into the conversation id; empty = a random key kept
+    # in app.db (set it to keep conversations when app.db is replaced).
+    wechat_id_key: SecretStr = SecretStr("")
+
     @field_validator("cors_origins", "rate_limit_exempt", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, v: object) -> object:
@@ -94,6 +112,14 @@ class AppSettings(KnowledgeSettings):
                 ipaddress.ip_network(item, strict=False)
             except ValueError:
                 raise ValueError(f"{item!r} is not an IP address or network") from None
+        return v
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, v: SecretStr) -> SecretStr:
+        key = v.get_secret_value()
+        if key and len(key) != 43:
+            raise ValueError("the EncodingAESKey has 43 characters (A-Z, a-z, 0-9)")
         return v
 
     @field_validator("action_host")
@@ -138,6 +164,10 @@ class AppSettings(KnowledgeSettings):
     @property
     def admin_enabled(self) -> bool:
         return bool(self.admin_token.get_secret_value())
+
+    @property
+    def wechat_enabled(self) -> bool:
+        return bool(self.wechat_token.get_secret_value())
 
 
 @lru_cache(maxsize=1)
