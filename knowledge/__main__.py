@@ -24,6 +24,8 @@ def cmd_build(args) -> int:
     state = "built" if report.rebuilt else "up to date"
     print(f"knowledge store {state}: {report.passages} passages, model {report.model_id}, "
           f"{report.seconds:.1f} s -> {report.db_path}")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -11,17 +11,21 @@ The export has a fixed shape that other counties share:
   each system's body under its "（一）title" heading, with "一、" sections, "（一）" subsections
   and numbered paragraphs.
 
+Phones may be bare, with an area code or mobile (:mod:`knowledge.phones`); a table of a
+kind the parser does not know is kept as plain rows (``table_rows``) with a warning.
 Nothing here knows about particular offices or questions; a malformed file raises
 :class:`ParseError` naming the line.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .numerals import CN_NUMBER, parse_fine
+from .phones import join_phones, normalize_phone, phone_matches, split_phones
 from .records import (
     Boundary,
     Clause,
@@ -32,8 +36,11 @@ from .records import (
     ResponsibilityList,
     Service,
     SupervisionSystem,
+    TableRow,
     TimeLimit,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ParseError(ValueError):
@@ -45,7 +52,6 @@ class ParseError(ValueError):
         self.message = message
 
 
-PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-)?\d{7,8}(?!\d)")
 SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S")
 SENTENCE_PUNCT = re.compile(r"[，。；：,;:]")
 
@@ -152,28 +158,41 @@ def _column(header: list[str], *keywords: str, table: _Table) -> int:
     raise ParseError(table.line, f"table '{table.title}' has no column for {'/'.join(keywords)}: {header}")
 
 
+# Words that label a number rather than name an office ("电话：", "手机").
+_PHONE_LABEL = re.compile(r"(?:联系)?(?:电话|手机|座机|固话|号码)")
+_CONTACT_SEPARATORS = re.compile(r"[\n、，,；;/ ]+")
+
+
+def _office_names(gap: str) -> list[str]:
+    """Office names in the text between two phone numbers of a contact cell."""
+    names = []
+    for piece in _CONTACT_SEPARATORS.split(_PHONE_LABEL.sub(" ", gap)):
+        name = piece.strip(" ：:（）()-－—")
+        if name and not name.isdigit():
+            names.append(name)
+    return names
+
+
 def split_contacts(text: str) -> list[Contact]:
-    """"劳动仲裁科\\n劳动科\\n7523309" → both offices with 7523309; "劳动科7523309" → one."""
+    """"劳动仲裁科\\n劳动科\\n7523309" → both offices with 7523309; "劳动科7523309" → one;
+    "劳动科\\n0310-7523309\\n13812345678" → one office with both numbers (joined by "、")."""
     contacts: list[Contact] = []
     waiting: list[Contact] = []
-    for piece in re.split(r"[\n、，,；;/ ]+", text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        pos = 0
-        for m in PHONE.finditer(piece):
-            name = piece[pos: m.start()].strip(" ：:（）()电话")
-            if name:
-                waiting.append(Contact(name))
+    last: list[Contact] = []  # the offices the previous number went to
+    pos = 0
+    for m in phone_matches(text):
+        waiting.extend(Contact(name) for name in _office_names(text[pos: m.start()]))
+        phone = normalize_phone(m.group(0))
+        if waiting:
             for c in waiting:
-                c.phone = m.group(0)
+                c.phone = phone
             contacts.extend(waiting)
-            waiting = []
-            pos = m.end()
-        rest = piece[pos:].strip(" ：:（）()电话")
-        if rest:
-            waiting.append(Contact(rest))
-    contacts.extend(waiting)
+            last, waiting = waiting, []
+        else:  # a number right after a number: the same offices have several
+            for c in last:
+                c.phone = join_phones([*split_phones(c.phone), phone])
+        pos = m.end()
+    contacts.extend(Contact(name) for name in _office_names(text[pos:]))
     return contacts
 
 
@@ -248,6 +267,21 @@ def _parse_services(table: _Table) -> list[Service]:
             raise ParseError(row[c_contact].line, f"public service {number} has no responsible office")
         out.append(Service(f"service-{number}", number, _one_line(row[c_item].text), _clean(row[c_content].text),
                            _one_line(row[c_time].text), contacts, f"公共服务事项 第{number}项", row[0].line))
+    return out
+
+
+def _parse_unknown(table: _Table, table_number: int) -> list[TableRow]:
+    """An unknown table's rows as header → text, with the offices of a 责任科室/联系 column."""
+    h = table.header
+    c_contact = next((k for k, name in enumerate(h) if "责任科室" in name or "联系" in name), None)
+    title = table.title or f"表{table_number}"
+    out: list[TableRow] = []
+    for number, index, row in _numbered_rows(table):
+        cells = {name: _clean(cell.text) for name, cell in zip(h[1:], row[1:], strict=True) if _clean(cell.text)}
+        contacts = split_contacts(_clean(row[c_contact].text)) if c_contact else []
+        suffix = f"（第{index}行）" if index > 1 else ""
+        out.append(TableRow(f"table{table_number}-{number}.{index}", title, number, cells, contacts,
+                            f"{title} 第{number}项{suffix}", row[0].line))
     return out
 
 
@@ -493,9 +527,9 @@ def _time_limits(clauses: list[Clause]) -> list[TimeLimit]:
 def _contact_points(clauses: list[Clause]) -> list[ContactPoint]:
     out: list[ContactPoint] = []
     for clause in clauses:
-        for n, m in enumerate(PHONE.finditer(clause.text)):
+        for n, m in enumerate(phone_matches(clause.text)):
             left = max(clause.text.rfind("，", 0, m.start()), clause.text.rfind("：", 0, m.start())) + 1
-            out.append(ContactPoint(f"contact-{clause.id}.p{n + 1}", clause.id, "phone", m.group(0),
+            out.append(ContactPoint(f"contact-{clause.id}.p{n + 1}", clause.id, "phone", normalize_phone(m.group(0)),
                                     clause.text[left: m.end()].strip(), clause.citation))
         for n, m in enumerate(re.finditer(r"在([^，。；]{2,12})设立意见箱", clause.text)):
             out.append(ContactPoint(f"contact-{clause.id}.m{n + 1}", clause.id, "mailbox", m.group(1),
@@ -520,6 +554,8 @@ def parse_text(text: str) -> ResponsibilityList:
     bureau = title.replace("责任清单", "")
     tables, supervision_start = _read_tables(lines)
     kinds: dict[str, _Table] = {}
+    unknown: list[_Table] = []
+    warnings: list[str] = []
     for table in tables:
         joined = "".join(table.header)
         if "主要职责" in joined:
@@ -529,7 +565,12 @@ def parse_text(text: str) -> ResponsibilityList:
         elif "服务事项" in joined:
             kind = "services"
         else:
-            raise ParseError(table.line, f"unknown table with header {table.header}")
+            # Another county may add a table of its own: keep its rows searchable as text.
+            unknown.append(table)
+            warnings.append(f"line {table.line}: table '{table.title}' with header {table.header} is not one "
+                            "the parser knows; its rows are kept as plain passages")
+            logger.warning("%s", warnings[-1])
+            continue
         if kind in kinds:
             raise ParseError(table.line, f"a second {kind} table")
         kinds[kind] = table
@@ -543,10 +584,22 @@ def parse_text(text: str) -> ResponsibilityList:
     else:
         systems, clauses = [], []
     offices = build_offices(duties, services)
+    table_rows = [row for n, table in enumerate(unknown, 1) for row in _parse_unknown(table, n)]
     return ResponsibilityList(title=title, bureau=bureau, duties=duties, boundaries=boundaries,
                               services=services, systems=systems, clauses=clauses,
                               penalties=_penalties(clauses), time_limits=_time_limits(clauses),
-                              contact_points=_contact_points(clauses), offices=offices)
+                              contact_points=_contact_points(clauses), offices=offices,
+                              seals=_seals(lines), table_rows=table_rows, warnings=warnings)
+
+
+# "部门名称（盖章）：鸡泽县…局        主要负责人签字：…", "单位：…局（公章）"
+SEAL_LINE = re.compile(r"^\s*(?:部门名称\s*(?:[（(]\s*盖章\s*[）)])?|单位)\s*[：:]\s*"
+                       r"([^\s（(：:]+)\s*(?:[（(]\s*公章\s*[）)])?(?:\s|$)")
+
+
+def _seals(lines: list[str]) -> list[str]:
+    """The names on the seal lines: the bureau as it signs the list."""
+    return [m.group(1) for m in map(SEAL_LINE.match, lines) if m]
 
 
 def parse_file(path: Path) -> ResponsibilityList:

@@ -11,13 +11,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from .normalize import normalize_passage
+from .phones import find_phones, join_phones, split_phones
 from .records import Contact, Office, ResponsibilityList
 
 
 @dataclass
 class Passage:
     id: str
-    kind: str  # duty | boundary | service | clause
+    kind: str  # duty | boundary | service | clause | table (a row of a table the parser has no reader for)
     record_id: str
     citation: str
     text: str
@@ -77,9 +78,8 @@ def _contacts_office(contacts: list[Contact], directory: OfficeDirectory) -> tup
         name = directory.canonical(c.office) or c.office
         if name not in names:
             names.append(name)
-        if c.phone and c.phone not in phones:
-            phones.append(c.phone)
-    return "、".join(names), "、".join(phones)
+        phones.extend(split_phones(c.phone))
+    return "、".join(names), join_phones(phones)
 
 
 def _contact_words(office: str, phone: str) -> str:
@@ -130,9 +130,14 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
     for c in records.clauses:
         named = directory.mentioned(c.text)
         office = named[0] if named else system_office.get(c.system_id, "")
-        phones = re.findall(r"(?<!\d)\d{7,8}(?!\d)", c.text)
+        phones = find_phones(c.text)
         phone = phones[0] if phones else directory.phone(office)
         heading = " ".join(x for x in (c.system_title, c.section, c.subsection) if x)
         out.append(Passage(c.id, "clause", c.id, c.citation, c.text, f"{heading} {c.text}", office, phone,
                            c.system_id, c.section))
+    for r in records.table_rows:  # rows of a table the parser has no reader for
+        office, phone = _contacts_office(r.contacts, directory)
+        text = "；".join(f"{name}：{value}" for name, value in r.cells.items())
+        out.append(Passage(r.id, "table", r.id, r.citation, text,
+                           f"{r.table} {text} {_contact_words(office, phone)}", office, phone))
     return out

@@ -11,7 +11,10 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Contact:
-    """An office as named in one table cell, with the phone printed next to it (if any)."""
+    """An office as named in one table cell, with the phone printed next to it (if any).
+
+    ``phone`` is one number as printed (``7523309``, ``0310-7523309``, ``13812345678``) or
+    several joined by "、" (:mod:`knowledge.phones`)."""
 
     office: str
     phone: str | None = None
@@ -127,6 +130,19 @@ class Office:
 
 
 @dataclass
+class TableRow:
+    """A row of a table the parser has no reader for, kept as text so that it can be found."""
+
+    id: str
+    table: str  # the table's title as printed above it
+    number: int
+    cells: dict[str, str]  # header → cell text ("序号" left out)
+    contacts: list[Contact]  # from a 责任科室/联系 column, if the table has one
+    citation: str
+    line: int
+
+
+@dataclass
 class ResponsibilityList:
     title: str
     bureau: str
@@ -139,6 +155,11 @@ class ResponsibilityList:
     time_limits: list[TimeLimit]
     contact_points: list[ContactPoint]
     offices: list[Office]
+    # The names on the seal lines ("部门名称（盖章）：…", "单位：…（公章）"), in order.
+    seals: list[str] = field(default_factory=list)
+    table_rows: list[TableRow] = field(default_factory=list)
+    # What the parser took but could not read the usual way (e.g. an unknown table).
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)

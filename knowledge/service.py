@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aspects import aspects_of
 from .embedder import Embedder, make_embedder
+from .identity import Identity
 from .normalize import clean
 from .parser import parse_file
 from .records import Office
 from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
 from .settings import KnowledgeSettings, get_settings
 from .store import KnowledgeStore, StoreError, builder_digest, source_digest, write_store
+from .suggestions import load_suggestions
 
 
 @dataclass
@@ -24,6 +26,7 @@ class BuildReport:
     passages: int
     model_id: str
     db_path: Path
+    warnings: list[str] = field(default_factory=list)  # the parser's, when the list was parsed
 
 
 def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedder | None = None) -> BuildReport:
@@ -46,7 +49,8 @@ def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedde
     records = parse_file(settings.source_path)
     passages = write_store(records, settings.knowledge_db, settings.source_path)
     DenseIndex.build(passages, embedder, digest).save(settings.index_dir)
-    return BuildReport(True, time.perf_counter() - started, len(passages), embedder.model_id, settings.knowledge_db)
+    return BuildReport(True, time.perf_counter() - started, len(passages), embedder.model_id, settings.knowledge_db,
+                       list(records.warnings))
 
 
 class KnowledgeBase:
@@ -62,6 +66,8 @@ class KnowledgeBase:
         self._store: KnowledgeStore | None = None
         self._retriever: HybridRetriever | None = None
         self._composer = None
+        self._identity: Identity | None = None
+        self._suggestions: dict[str, list[str]] | None = None
 
     def warm_up(self) -> None:
         if self._retriever is not None:
@@ -82,7 +88,11 @@ class KnowledgeBase:
                                         found_threshold=self.settings.found_threshold,
                                         aspect_weight=self.settings.aspect_weight)
             retriever.search("社会保险")  # first query pays tokenizer and kernel set-up, not a user
-            self._store, self._retriever = store, retriever
+            identity = store.identity.with_overrides(**self.settings.identity_overrides())
+            # Whatever reads the bureau's name from the store's meta (the composers' "not found"
+            # text) names the configured bureau too.
+            store.meta["bureau"] = identity.bureau
+            self._store, self._retriever, self._identity = store, retriever, identity
             self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override,
                                             self.settings.intent_prior_confidence, self.settings.intent_prior_margin)
 
@@ -106,6 +116,19 @@ class KnowledgeBase:
 
     def offices(self) -> list[Office]:
         return list(self.store.offices)
+
+    @property
+    def identity(self) -> Identity:
+        """County, bureau, short name, general phone: the list's, with the settings' overrides."""
+        self.warm_up()
+        return self._identity  # type: ignore[return-value]
+
+    def suggestions(self) -> dict[str, list[str]]:
+        """The questions the pages offer, by group ("station", "widget"; knowledge/suggestions.py)."""
+        if self._suggestions is None:
+            self._suggestions = load_suggestions(self.settings.common_questions_path, self.store.offices,
+                                                 self.identity)
+        return self._suggestions
 
     def answer(self, question: str, intent: str | None = None, entities: dict | None = None,
                context: dict | None = None, confidence: float | None = None):

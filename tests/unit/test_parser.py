@@ -175,3 +175,99 @@ def test_split_contacts_variants():
     assert [(c.office, c.phone) for c in split_contacts("就业局\n7523309\n劳动科\n7591916")] == [
         ("就业局", "7523309"), ("劳动科", "7591916")]
     assert [(c.office, c.phone) for c in split_contacts("办公室")] == [("办公室", None)]
+
+
+# ---------------------------------------------------------------- phones of other lists
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("劳动科0310-7523309", [("劳动科", "0310-7523309")]),
+        ("劳动科（0310）7523309", [("劳动科", "0310-7523309")]),
+        ("劳动科(0310) 7523309", [("劳动科", "0310-7523309")]),
+        ("劳动科\n０３１０－７５２３３０９", [("劳动科", "0310-7523309")]),
+        ("劳动科 0310 7523309", [("劳动科", "0310-7523309")]),
+        ("劳动科\n13812345678", [("劳动科", "13812345678")]),
+        ("劳动科\n电话：0310-7523309\n手机：13812345678", [("劳动科", "0310-7523309、13812345678")]),
+        ("劳动科7523309、7591916", [("劳动科", "7523309、7591916")]),
+        ("劳动仲裁科\n劳动科\n0310-7523309", [("劳动仲裁科", "0310-7523309"), ("劳动科", "0310-7523309")]),
+        ("就业局\n0310-7523309\n劳动科\n13812345678", [("就业局", "0310-7523309"), ("劳动科", "13812345678")]),
+    ],
+)
+def test_split_contacts_reads_area_codes_mobiles_and_several_numbers(cell, expected):
+    assert [(c.office, c.phone) for c in split_contacts(cell)] == expected
+
+
+def test_other_phone_forms_flow_into_offices_and_contact_points():
+    from tests.synthetic_lists import NEW_OFFICE, NORMALISED, other_county_text
+
+    records = parse_text(other_county_text())
+    offices = {o.name: o.phone for o in records.offices}
+    assert offices[NEW_OFFICE] == NORMALISED["7591916"]
+    assert offices["劳动科"] == NORMALISED["7523309"]
+    assert [c.value for c in records.contact_points if c.kind == "phone"] == [NORMALISED["8565682"]]
+
+
+def test_several_numbers_of_one_office_are_kept_together():
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8").replace("7591916", "0310-7591916\n13812345678")
+    offices = {o.name: o.phone for o in parse_text(text).offices}
+    assert offices["农保中心"] == "0310-7591916、13812345678"
+
+
+def test_a_phone_with_an_area_code_reaches_the_passages_unchanged():
+    from knowledge.passages import build_passages
+    from tests.synthetic_lists import NEW_OFFICE, NORMALISED, other_county_text
+
+    passages = build_passages(parse_text(other_county_text()))
+    own = [p for p in passages if p.office == NEW_OFFICE and p.kind == "duty"]
+    assert own and all(p.phone == NORMALISED["7591916"] for p in own)
+    hotline = [p for p in passages if NORMALISED["8565682"] in p.text]
+    assert hotline and hotline[0].phone == NORMALISED["8565682"]
+
+
+# ---------------------------------------------------------------- an unknown extra table
+
+EXTRA_TABLE = "\n".join([
+    "三、行政许可事项",
+    "",
+    "\t序号", "\t许可事项", "\t办理时限", "\t责任科室及联系方式",
+    "\t1", "\t人力资源服务许可", "\t二十个工作日", "\t人事科\n0310-7523309",
+    "\t2", "\t劳务派遣经营许可", "\t二十个工作日", "\t劳动科\n13812345678",
+    "",
+    "",
+])
+
+
+def _with_extra_table() -> str:
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    supervision = next(i for i, ln in enumerate(lines) if ln.strip().endswith("监管制度") and len(ln.strip()) <= 12)
+    return "\n".join(lines[:supervision] + EXTRA_TABLE.split("\n") + lines[supervision:])
+
+
+def test_an_unknown_table_is_kept_as_rows_with_a_warning(caplog):
+    with caplog.at_level("WARNING", logger="knowledge.parser"):
+        records = parse_text(_with_extra_table())
+    assert len(records.duties) == 25 and len(records.systems) == 8  # the rest reads as before
+    assert [r.id for r in records.table_rows] == ["table1-1.1", "table1-2.1"]
+    first = records.table_rows[0]
+    assert first.table == "三、行政许可事项"
+    assert first.cells["许可事项"] == "人力资源服务许可" and first.citation == "三、行政许可事项 第1项"
+    assert [(c.office, c.phone) for c in first.contacts] == [("人事科", "0310-7523309")]
+    assert records.warnings and "许可事项" in records.warnings[0]
+    assert any("not one the parser knows" in r.getMessage() for r in caplog.records)
+
+
+def test_unknown_table_rows_become_passages():
+    from knowledge.passages import build_passages
+
+    passages = [p for p in build_passages(parse_text(_with_extra_table())) if p.kind == "table"]
+    assert [p.id for p in passages] == ["table1-1.1", "table1-2.1"]
+    assert "劳务派遣经营许可" in passages[1].text
+    assert (passages[1].office, passages[1].phone) == ("劳动科", "13812345678")
+
+
+def test_seal_lines_name_the_bureau(records):
+    assert records.seals and all(s.endswith("局") for s in records.seals)
+    assert records.bureau in records.seals
