@@ -127,7 +127,7 @@ class WeChatChannel:
             except TimeoutError:
                 if not task.done():
                     self._defer(key, inflight, openid, sender)
-                    return None
+                    return inflight.outcome.result()
                 out = task.result()
             reply = self._deliver(sender, out)
             self.state.finish(key, "done", reply.content if reply else None, reply.create_time if reply else None)
