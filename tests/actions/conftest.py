@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from knowledge.answers import Answer
+from knowledge.identity import Identity
 from knowledge.records import Office
 
 DOMAIN: dict[str, Any] = {
@@ -31,6 +32,7 @@ DOMAIN: dict[str, Any] = {
 
 # The knowledge layer's own record types: the scripted stand-in below returns real ones.
 FakeOffice = Office
+FAKE_IDENTITY = Identity("测试县", "测试县人力资源和社会保障局", "测试县人社局", "2222222", "测试县人力资源和社会保障局责任清单")
 
 
 def FakeAnswer(text: str, sources=None, buttons=None, found: bool = True, context=None) -> Answer:  # noqa: N802
@@ -54,6 +56,12 @@ class FakeKB:
             FakeOffice("总办", ["办公室"], "2222222"),
         ]
         self.fail = False
+
+    @property
+    def identity(self) -> Identity:
+        if self.fail:
+            raise RuntimeError("knowledge store not built")
+        return FAKE_IDENTITY
 
     def answer(
         self,

@@ -20,6 +20,8 @@ CONTRACT_ACTIONS = {
     "action_default_fallback",
     "action_answer_out_of_scope",
     "action_handoff",
+    "action_greet",
+    "action_help",
     "validate_complaint_form",
     "action_submit_complaint",
 }
@@ -126,7 +128,7 @@ def test_fallback_says_not_found_and_offers_help(kb, dispatcher):
     kb.next_answer.found = False
     events = ActionDefaultFallback().run(dispatcher, make_tracker("阿巴阿巴", "nlu_fallback"), DOMAIN)
     [msg] = dispatcher.messages
-    assert msg["text"] == messages.NOT_FOUND
+    assert msg["text"] == messages.not_found()
     assert msg["buttons"] == messages.NOT_FOUND_BUTTONS
     assert events == [UserUtteranceReverted()]
 
@@ -134,5 +136,26 @@ def test_fallback_says_not_found_and_offers_help(kb, dispatcher):
 def test_fallback_survives_a_knowledge_failure(kb, dispatcher):
     kb.fail = True
     events = ActionDefaultFallback().run(dispatcher, make_tracker("？？", "nlu_fallback"), DOMAIN)
-    assert dispatcher.messages[0]["text"] == messages.NOT_FOUND
+    assert dispatcher.messages[0]["text"] == messages.not_found()
     assert events == [UserUtteranceReverted()]
+
+
+def test_greeting_and_help_name_the_bureau_from_the_knowledge_base(kb, dispatcher):
+    from actions.greeting import ActionGreet, ActionHelp
+    from tests.actions.conftest import FAKE_IDENTITY
+
+    assert ActionGreet().run(dispatcher, make_tracker("你好", "greet"), DOMAIN) == []
+    ActionHelp().run(dispatcher, make_tracker("你能做什么", "help"), DOMAIN)
+    greet, help_ = dispatcher.messages
+    assert FAKE_IDENTITY.bureau in greet["text"] and greet["buttons"] == messages.GREETING_BUTTONS
+    assert f"《{FAKE_IDENTITY.title}》" in help_["text"] and help_["buttons"] == messages.HELP_BUTTONS
+    assert FAKE_IDENTITY.short_name in messages.not_found() and FAKE_IDENTITY.short_name in messages.out_of_scope()
+
+
+def test_texts_stay_unnamed_but_whole_when_the_knowledge_base_fails(kb, dispatcher):
+    from actions.greeting import ActionGreet
+
+    kb.fail = True
+    ActionGreet().run(dispatcher, make_tracker("你好", "greet"), DOMAIN)
+    assert dispatcher.messages[0]["text"].startswith(f"您好！我是{messages.UNKNOWN_IDENTITY.bureau}的")
+    assert "{" not in messages.not_found() + messages.out_of_scope() + messages.help_text()
