@@ -621,10 +621,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import retrieval
 
         say("== retrieval quality and knowledge build (bench/retrieval.py) ==")
-        if retrieval.DEFAULT_CASES.exists():
-            res["retrieval"] = retrieval.run(retrieval.DEFAULT_CASES, out=lambda s: say("  " + s))
+        if any(p.exists() for p in retrieval.DEFAULT_FILES):
+            res["retrieval"] = retrieval.run(retrieval.DEFAULT_FILES, out=lambda s: say("  " + s))
         else:
-            say(f"  skipped: {retrieval.DEFAULT_CASES} not found")
+            say(f"  skipped: none of {', '.join(map(str, retrieval.DEFAULT_FILES))} found")
     if "split" not in skip:
         say("\n== query path in-process ==")
         res["knowledge_split"] = components.knowledge_split(reps=1 if args.quick else 3)

@@ -68,7 +68,7 @@ class AnswerComposer:
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
         topic = context.get("topic")
-        elliptical = len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+        elliptical = self._elliptical(question)
         threshold = None
         if (intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence
                 and not elliptical):  # two words are too little evidence to lower the bar for
@@ -89,6 +89,9 @@ class AnswerComposer:
             # a miss does not erase what the conversation is about
             answer.context = {**context}
         return answer
+
+    def _elliptical(self, question: str) -> bool:
+        return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
 
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
                 threshold: float | None = None) -> Answer:
@@ -141,11 +144,22 @@ class AnswerComposer:
                 return self._penalty(text, entities, boost)
             return self._general(text, previous, boost)
 
-        answer = ask(question)
         topic = context.get("topic") or context.get("question")
+        elliptical = self._elliptical(question)
+        if elliptical and "phone" in {a.name for a in aspects_of(clean(question))} and context.get("office"):
+            # "他们电话多少": the phone of the office the conversation is at
+            return self.offices.phone(question, entities, context)
+        if elliptical and topic and topic != question:
+            # "谁负责考": too short to stand alone, it asks about the topic
+            answer = ask(f"{topic} {question}")
+            if answer.found:
+                return answer
+        answer = ask(question)
         if not answer.found and topic and topic != question:
             # "要是得了95分呢": the detail changes, the matter is the topic's
             answer = ask(f"{topic} {question}")
+        if elliptical:
+            return answer  # two words name no matter of their own
         # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere
         alone = self._general(question, None)
         if alone.found and (not answer.found or alone.context.get("score", 0.0)

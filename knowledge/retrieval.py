@@ -27,6 +27,12 @@ RRF_K = 60
 CANDIDATES = 50
 RERANK = 20  # fused candidates re-ranked by the calibrated score
 PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
+# Part-of-speech tags (jieba's dictionary) of words that frame a question rather than name its
+# matter: numerals, measure words, pronouns, adverbs, prepositions, conjunctions, particles,
+# interjections, localisers, time words, adjectives. An IDF of 1.0 is that of a word in about
+# 40 % of passages.
+FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
+FUNCTION_WORD_IDF = 1.0
 RERANK_RRF_WEIGHT = 0.1  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
 
 
@@ -124,6 +130,16 @@ class HybridRetriever:
         n = max(1, len(self.passage_tokens))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
+        import jieba.posseg
+
+        self._word_tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+
+    def _unknown_weight(self, word: str) -> float:
+        """A word the list never uses is what it lacks ("户口", "护照": full weight), unless
+        the dictionary tags it a function word ("几月", "一般", "通常"): that frames the
+        question and weighs like a common word of the list."""
+        tag = self._word_tags.get(word) or ""
+        return FUNCTION_WORD_IDF if tag[:1] in FUNCTION_TAGS and tag else self.default_idf
 
     def query_tokens(self, normalized: str) -> list[str]:
         return tokens(normalized, self.office_words)
@@ -135,7 +151,7 @@ class HybridRetriever:
         # word counts once, and a passage with only some of its parts covers it in part.
         words = set(q_tokens)
         whole = [t for t in words if not any(t != u and t in u for u in words)]
-        weights = {t: self.idf.get(t, self.default_idf) for t in whole}
+        weights = {t: self.idf.get(t) or self._unknown_weight(t) for t in whole}
         total = sum(weights.values())
         if not total:
             return 0.0
@@ -151,12 +167,15 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
-               aspects: tuple[Aspect, ...] = (), threshold: float | None = None) -> list[SearchHit]:
+               aspects: tuple[Aspect, ...] = (), threshold: float | None = None,
+               trace: dict | None = None) -> list[SearchHit]:
         """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
         RRF weight to passages by id (used for follow-up context); ``aspects`` (what the
         question asks about) re-rank passages that state it higher; ``threshold`` replaces the
         found threshold for this search (the NLU's intent as a prior); ``mode`` "dense" or
-        "keyword" ranks by one retriever alone (for the benchmark)."""
+        "keyword" ranks by one retriever alone (for the benchmark); ``trace``, when given, gets
+        the ids of the candidates that reached the re-rank (``"candidates"``, for the benchmark's
+        error table)."""
         if not has_content(query):
             return []
         normalized = normalize_query(query)
@@ -184,6 +203,8 @@ class HybridRetriever:
         for ranking in rankings:
             chosen.extend(pid for pid, _ in ranking[:PER_RETRIEVER])
         candidates = [(pid, fused[pid]) for pid in dict.fromkeys(chosen)]
+        if trace is not None:
+            trace["candidates"] = [pid for pid, _ in candidates]
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
