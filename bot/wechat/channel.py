@@ -174,21 +174,26 @@ class WeChatChannel:
 
     async def _keep_for_more(self, task: asyncio.Task[Outgoing | None], sender: str) -> None:
         out = await task
-        if out is not None:
-            self.state.save_session(sender, rest=out.body, citations=out.citations, choices=out.choices)
+        try:
+            if out is not None:
+                self.state.save_session(sender, rest=out.body, citations=out.citations, choices=out.choices)
+        except Exception:  # nobody waits for this task: its errors are logged here
+            logger.exception("late WeChat answer could not be kept")
 
     async def _send_later(self, task: asyncio.Task[Outgoing | None], openid: str, sender: str) -> None:
         out = await task
-        reply = self._deliver(sender, out)
-        if reply is None or self.customer_service is None:
-            return
         try:
+            reply = self._deliver(sender, out)
+            if reply is None or self.customer_service is None:
+                return
             await self.customer_service.send_text(openid, reply.content)
         except CustomerServiceError as e:
             # e.g. 45015: the user has not written for 48 hours. The answer stays for "全文".
             logger.warning("WeChat customer-service message not sent: %s", e)
             if out is not None:
                 self.state.save_session(sender, rest=out.body, citations=out.citations, choices=out.choices)
+        except Exception:
+            logger.exception("late WeChat answer could not be sent")
 
     async def aclose(self) -> None:
         """Let answers still on their way be sent (bounded), at shutdown."""

@@ -516,6 +516,13 @@ def test_encrypted_entities_are_400_too(wechat):
     assert r.status_code == 400
 
 
+def test_message_without_sender_is_400(wechat, wx_rasa):
+    before = len(wx_rasa.requests)
+    r = wechat.post("<xml><ToUserName>gh_1</ToUserName><MsgType>text</MsgType><Content>你好</Content></xml>")
+    assert r.status_code == 400 and "FromUserName" in r.json()["detail"]
+    assert len(wx_rasa.requests) == before
+
+
 def test_oversized_body_is_refused(wechat, wx_rasa):
     before = len(wx_rasa.requests)
     r = wechat.text(openid(), "问" * 4000)  # 12 kB of UTF-8, over the 8 kB set for this app
