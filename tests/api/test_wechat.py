@@ -409,6 +409,33 @@ def test_choice_numbers():
     assert [choice_number(t) for t in ("1", " 2 ", "３", "2.", "十", "12a", "")] == [1, 2, 3, 2, None, None, None]
 
 
+def test_settings_from_the_environment(monkeypatch, tmp_path):
+    from pydantic import ValidationError
+
+    from bot.core.config import AppSettings
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    s = AppSettings()
+    assert not s.wechat_enabled and s.wechat_mode == "compatible"
+    assert (s.wechat_api_base, s.wechat_reply_timeout) == ("https://api.weixin.qq.com", 4.5)
+    monkeypatch.setenv("JIZE_WECHAT_TOKEN", TOKEN)
+    monkeypatch.setenv("JIZE_WECHAT_AES_KEY", AES_KEY)
+    monkeypatch.setenv("JIZE_WECHAT_APPID", APPID)
+    monkeypatch.setenv("JIZE_WECHAT_APPSECRET", APPSECRET)
+    monkeypatch.setenv("JIZE_WECHAT_MODE", "safe")
+    s = AppSettings()
+    assert s.wechat_enabled and s.wechat_mode == "safe" and s.wechat_appid == APPID
+    assert s.wechat_aes_key.get_secret_value() == AES_KEY
+    assert APPSECRET not in repr(s) and TOKEN not in repr(s) and AES_KEY not in repr(s)
+    monkeypatch.setenv("JIZE_WECHAT_AES_KEY", AES_KEY[:-1])
+    with pytest.raises(ValidationError, match="43"):
+        AppSettings()
+    monkeypatch.setenv("JIZE_WECHAT_AES_KEY", AES_KEY)
+    monkeypatch.setenv("JIZE_WECHAT_MODE", "plain")
+    with pytest.raises(ValidationError):
+        AppSettings()
+
+
 # ---------------------------------------------------------------------- the endpoint
 def test_endpoint_is_absent_without_token(client):
     assert client.get("/wechat", params={"echostr": "x"}).status_code == 404
