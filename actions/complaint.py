@@ -91,6 +91,12 @@ QUESTION_INTENTS = frozenset(
     }
 )
 QUESTION_MIN_CONFIDENCE = 0.6
+# The words of a request to complain ("我要帮我登记一个投诉"); what is left names the matter.
+REQUEST_WORDS = re.compile(
+    r"我们|我|要|想|帮忙|帮|给|登记|投诉|举报|反映|告|维权|提交|记录|一下|一个|一家|一条|一起|个|家|条"
+    r"|在线|这里|直接|现在|就|能不能|能|可以|吗|开始|信息|线索|问题|情况|事|的|了|下|上去|通过|你|把|开|单|留|来"
+)
+MATTER_MIN_CHARS = 2
 QUESTION_WORDS = re.compile(
     r"[?？]|吗$|呢$|多少|哪个|哪些|哪里|哪儿|哪家|怎么|怎样|如何|什么|啥|谁|几[个天日号]|是否"
 )
@@ -140,6 +146,23 @@ def answer_question(
     return {slot: None}
 
 
+def names_a_matter(text: Any) -> bool:
+    """True when "我要举报<X>" says what X is, beyond the request to complain itself."""
+    return len(REQUEST_WORDS.sub("", _norm(text))) >= MATTER_MIN_CHARS
+
+
+def tell_who_handles(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """At the start of the form, a complaint that names its matter is first told who handles
+    it and the number (knowledge/, as for "怎么投诉"); the form then offers to register it."""
+    text = common.latest_text(tracker)
+    if not names_a_matter(text):
+        return
+    answer = common.ask_knowledge(text, "ask_complaint", common.entities_of(tracker), common.kb_context(tracker),
+                                  common.latest_confidence(tracker))
+    if answer is not None and answer.found:
+        common.utter_answer(dispatcher, answer, suffix=messages.FORM_OFFER)
+
+
 def cancel_slots() -> dict[str, Any]:
     """Clear the fields, mark the complaint as not confirmed and end the form."""
     return {**dict.fromkeys(TEXT_SLOTS), CONFIRMED: False, "requested_slot": None}
@@ -159,6 +182,7 @@ class ValidateComplaintForm(FormValidationAction):
         # A form being activated has not asked for anything yet: start from empty fields.
         requested = tracker.get_slot("requested_slot")
         if requested is None:
+            tell_who_handles(dispatcher, tracker)
             return reset_events()
         value = tracker.slots_to_validate().get(requested)
         if isinstance(value, str) and not is_cancel(value):

@@ -42,6 +42,32 @@ def test_new_complaint_starts_from_empty_fields():
     assert slots == dict.fromkeys(complaint.FORM_SLOTS)
 
 
+def test_a_complaint_that_names_its_matter_is_first_told_who_handles_it(kb):
+    # "我要举报<X>": who handles X and the number first, then the form offers to register it
+    slots, msgs = run_validation("我要举报一个黑中介", None, "file_complaint", **FILLED)
+    assert slots == dict.fromkeys(complaint.FORM_SLOTS)
+    assert [c["intent"] for c in kb.calls] == ["ask_complaint"]
+    assert kb.calls[0]["question"] == "我要举报一个黑中介"
+    assert len(msgs) == 1
+    assert msgs[0]["text"].startswith(kb.next_answer.text)
+    assert msgs[0]["text"].endswith(messages.FORM_OFFER)
+    assert msgs[0]["custom"] == {"sources": kb.next_answer.sources}
+
+
+@pytest.mark.parametrize("text", ["我要投诉", "帮我登记一个投诉", "能不能帮我提交投诉", "我来投诉的"])
+def test_a_bare_request_to_complain_goes_straight_to_the_form(kb, text):
+    slots, msgs = run_validation(text, None, "file_complaint")
+    assert slots == dict.fromkeys(complaint.FORM_SLOTS)
+    assert kb.calls == [] and msgs == []
+
+
+def test_a_matter_the_list_does_not_cover_is_not_answered_before_the_form(kb):
+    kb.next_answer.found = False
+    slots, msgs = run_validation("我要举报邻居家的狗太吵", None, "file_complaint")
+    assert slots == dict.fromkeys(complaint.FORM_SLOTS)
+    assert len(kb.calls) == 1 and msgs == []
+
+
 def test_employer_is_kept():
     slots, msgs = run_validation("鸡泽县某某建材厂", "complaint_employer", "ask_office")
     assert slots == {"complaint_employer": "鸡泽县某某建材厂"}
