@@ -129,6 +129,10 @@ class WeChatChannel:
                     self._defer(key, inflight, openid, sender)
                     return inflight.outcome.result()
                 out = task.result()
+            except asyncio.CancelledError:
+                if not task.done():  # the request went away: the answer still reaches the user
+                    self._defer(key, inflight, openid, sender)
+                raise
             reply = self._deliver(sender, out)
             self.state.finish(key, "done", reply.content if reply else None, reply.create_time if reply else None)
             inflight.outcome.set_result(reply)
