@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.actions_server import ActionObserver
-from bot.api.routes import admin, chat, feedback, health, knowledge, pages, wechat
+from bot.api.routes import admin, chat, feedback, health, identity, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
@@ -36,8 +36,11 @@ from bot.wechat.channel import WeChatChannel
 from bot.wechat.crypto import MessageCrypto
 from bot.wechat.customer_service import CustomerService
 from bot.wechat.state import WeChatState
+from knowledge.phones import split_phones
 
 logger = logging.getLogger("bot")
+
+APP_TITLE = "人社政策问答 / HRSS policy Q&A assistant"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,6 +78,15 @@ def load_knowledge(app: FastAPI) -> None:
     state.masker = Masker(published_numbers(kb, offices))
     main_office = next((o for o in offices if o.name == "办公室"), offices[0] if offices else None)
     state.contact_phone = main_office.phone if main_office else None
+    try:
+        state.identity = kb.identity
+    except Exception:
+        logger.exception("could not read the bureau's identity")
+    else:
+        # The bureau's general number (JIZE_GENERAL_PHONE or the one most offices share).
+        state.contact_phone = state.identity.general_phone or state.contact_phone
+        app.title = f"{state.identity.short_name}政策问答 / {APP_TITLE}"
+        app.openapi_schema = None
     state.bureau_name = bureau_name(kb)
 
 
@@ -88,15 +100,14 @@ def bureau_name(kb: Any) -> str | None:
 def published_numbers(kb: Any, offices: list[Any]) -> set[str]:
     """Every phone number the list publishes: office phones, plus (when the store exposes
     them) contact points such as the complaint hotline and the phones printed on passages."""
-    numbers = {o.phone for o in offices if o.phone}
+    numbers = {n for o in offices for n in split_phones(o.phone)}
     store = getattr(kb, "store", None)
     try:
         for cp in getattr(store, "contact_points", None) or []:
             if getattr(cp, "kind", "phone") == "phone" and getattr(cp, "value", None):
                 numbers.add(cp.value)
         for p in getattr(store, "passages", None) or []:
-            if getattr(p, "phone", None):
-                numbers.add(p.phone)
+            numbers.update(split_phones(getattr(p, "phone", None)))  # "a、b": an office's several numbers
     except Exception:
         logger.exception("could not read the published numbers")
     return numbers
@@ -239,6 +250,7 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
         state.masker = Masker()
         state.contact_phone = None
         state.bureau_name = None
+        state.identity = None  # knowledge.identity.Identity once the knowledge base is loaded
         load_knowledge(app)
         state.http = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.rasa_timeout, connect=3.0),
@@ -270,7 +282,7 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             await state.http.aclose()
 
     app = FastAPI(
-        title="鸡泽县人社局政策问答 / Jize County HRSS assistant",
+        title=APP_TITLE,  # the bureau's name is put in front once the knowledge base is loaded
         version="0.1.0",
         lifespan=lifespan,
         docs_url="/api/docs",
@@ -314,7 +326,8 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             max_age=600,
         )
 
-    for r in (chat.router, knowledge.router, feedback.router, health.router, admin.router, pages.router):
+    for r in (chat.router, knowledge.router, identity.router, feedback.router, health.router, admin.router,
+              pages.router):
         app.include_router(r)
     if settings.wechat_enabled:  # no token, no endpoint: /wechat answers 404
         app.include_router(wechat.router)

@@ -2,16 +2,7 @@
  * Idle for two minutes → the screen is cleared and a new conversation starts (privacy). */
 (function () {
   "use strict";
-  var COMMON = [
-    "农保中心电话是多少",
-    "单位拖欠工资去哪里反映",
-    "专业技术职称申报找哪个科室",
-    "想参加创业培训联系谁",
-    "社保基金投诉举报电话",
-    "辞职后档案人事代理找谁",
-    "失业人员就业培训找哪个科室",
-    "劳动争议仲裁找哪个科室"
-  ];
+  // The common questions come from the list's data (GET /api/suggestions), not from here.
   var IDLE_MS = 120000;
   var sender = null;
   var idleTimer = null;
@@ -33,7 +24,7 @@
   }
 
   function phoneText(parent, text) {
-    String(text).split(/(\d{7,8})/).forEach(function (p, i) {
+    String(text).split(/((?:1[3-9]\d{9}|(?:0\d{2,3}-)?\d{7,8})(?!\d))/).forEach(function (p, i) {
       if (!p) return;
       parent.appendChild(i % 2 ? el("span", "phone", p) : document.createTextNode(p));
     });
@@ -134,11 +125,19 @@
     $("answer").scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
-  COMMON.forEach(function (q) {
-    var b = el("button", null, q);
-    b.type = "button";
-    b.addEventListener("click", function () { sender = null; ask(q); });
-    $("common").appendChild(b);
+  function showCommon(questions) {
+    questions.forEach(function (q) {
+      if (typeof q !== "string" || !q) return;
+      var b = el("button", null, q);
+      b.type = "button";
+      b.addEventListener("click", function () { sender = null; ask(q); });
+      $("common").appendChild(b);
+    });
+  }
+  getJSON("/api/suggestions").then(function (groups) {
+    showCommon(Array.isArray(groups.station) ? groups.station : []);
+  }).catch(function () {
+    $("common-title").hidden = true;  // no buttons; the question box still works
   });
   $("ask").addEventListener("submit", function (ev) {
     ev.preventDefault();

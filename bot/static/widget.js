@@ -1,14 +1,18 @@
 /*
- * 鸡泽县人社局政策问答 — embeddable chat widget (no dependencies, works offline).
+ * Policy Q&A chat widget — embeddable, no dependencies, works offline.
  *
  *   <script src="https://HOST/static/widget.js" data-api="https://HOST"></script>
  *
  * Optional attributes:
  *   data-api          base URL of the assistant API (default: where this script came from)
  *   data-target       CSS selector of an element to render into (default: floating button)
- *   data-title        header title
+ *   data-title        header title (default: the bureau's short name from GET /api/identity)
  *   data-open         "true" to open the floating panel at once
  *   data-suggestions  questions offered on the welcome card, separated by "|"
+ *                     (default: GET /api/suggestions, the list's common questions)
+ *
+ * The bureau's names come from the API (the responsibility list names itself); the widget
+ * types none of its own and keeps neutral words if the API cannot be reached.
  *
  * Every text from the user or the server is inserted with textContent, never as HTML.
  */
@@ -26,12 +30,15 @@
   var scriptUrl = new URL(script.src, document.baseURI);
   var API = (script.getAttribute("data-api") || scriptUrl.origin).replace(/\/+$/, "");
   var STATIC = new URL(".", scriptUrl).href;
-  var TITLE = script.getAttribute("data-title") || "鸡泽县人社局政策问答";
-  var SUGGESTIONS = (script.getAttribute("data-suggestions") ||
-    "农保中心电话是多少|单位拖欠工资去哪里反映|职称申报找哪个科室|我要投诉").split("|");
+  var TITLE = script.getAttribute("data-title") || "政策问答";
+  var SUBTITLE = "依据责任清单作答";
+  var BOT_NAME = "人社局";
+  var SUGGESTIONS = script.getAttribute("data-suggestions") ? script.getAttribute("data-suggestions").split("|") : [];
   var MAX_CHARS = 500;
   var STORE_KEY = "jize-chat-sender";
-  var PHONE_RE = /(\d{7,8})/;
+  var LOAD_TIMEOUT_MS = 4000;
+  // A mobile number, or a landline with an optional area code ("0310-7523309").
+  var PHONE_RE = /((?:1[3-9]\d{9}|(?:0\d{2,3}-)?\d{7,8})(?!\d))/;
 
   // ------------------------------------------------------------------ helpers
   function el(tag, cls, text) {
@@ -98,6 +105,34 @@
     });
   }
 
+  function getJSON(path) {
+    return fetch(API + path, { credentials: "omit" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).catch(function () { return null; });
+  }
+
+  // Who the widget speaks for and what it offers to ask; whatever does not arrive in time
+  // leaves the neutral words.
+  function loadNames() {
+    var wanted = Promise.all([
+      getJSON("/api/identity"),
+      script.getAttribute("data-suggestions") ? Promise.resolve(null) : getJSON("/api/suggestions")
+    ]).then(function (res) {
+      var id = res[0];
+      if (id && typeof id.short_name === "string" && id.short_name) {
+        BOT_NAME = id.short_name;
+        if (!script.getAttribute("data-title")) TITLE = id.short_name + "政策问答";
+        if (typeof id.title === "string" && id.title) SUBTITLE = "依据《" + id.title + "》作答";
+      }
+      var groups = res[1];
+      if (groups && Array.isArray(groups.widget)) {
+        SUGGESTIONS = groups.widget.filter(function (q) { return typeof q === "string" && q; });
+      }
+    });
+    var late = new Promise(function (resolve) { setTimeout(resolve, LOAD_TIMEOUT_MS); });
+    return Promise.race([wanted, late]);
+  }
+
   function loadCss() {
     if (document.querySelector('link[data-jz-css]')) return;
     var l = document.createElement("link");
@@ -125,7 +160,7 @@
     var head = el("div", "jz-head");
     var titles = el("div", "jz-titles");
     titles.appendChild(el("div", "jz-title", TITLE));
-    titles.appendChild(el("div", "jz-subtitle", "依据《鸡泽县人力资源和社会保障局责任清单》作答"));
+    titles.appendChild(el("div", "jz-subtitle", SUBTITLE));
     head.appendChild(titles);
     var reset = el("button", "jz-head-btn jz-reset", "新对话");
     reset.type = "button";
@@ -223,7 +258,7 @@
     this.notice(hhmm(new Date()), "jz-time");
     var col = this.row("bot");
     var b = el("div", "jz-bubble");
-    b.textContent = "您好！我是鸡泽县人社局的政策问答助手，可以告诉您各项业务由哪个科室负责、" +
+    b.textContent = "您好！我是" + BOT_NAME + "的政策问答助手，可以告诉您各项业务由哪个科室负责、" +
       "联系电话、劳动维权和投诉举报途径等。请直接输入问题，或点下面的常见问题：";
     col.appendChild(b);
     this.buttons(col, SUGGESTIONS.map(function (q) { return { title: q, payload: q }; }));
@@ -389,6 +424,8 @@
     window.JizeChat = chat;
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  var names = loadNames();
+  function startWhenNamed() { names.then(start, start); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startWhenNamed);
+  else startWhenNamed();
 })();

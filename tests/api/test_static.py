@@ -24,7 +24,7 @@ def test_pages_are_served_with_csp(client, path, marker):
 
 
 @pytest.mark.parametrize(
-    "name", ["widget.js", "widget.css", "agent.js", "station.js", "pages.css", "index.js"]
+    "name", ["widget.js", "widget.css", "agent.js", "station.js", "pages.css", "index.js", "identity.js"]
 )
 def test_assets_are_served(client, name):
     r = client.get(f"/static/{name}")

@@ -17,6 +17,16 @@ pytestmark = pytest.mark.integration
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+def shipped_identity():
+    """The names the shipped list gives itself (what the pages must show)."""
+    from knowledge.identity import derive_identity
+    from knowledge.parser import parse_file
+    from knowledge.settings import DEFAULT_SOURCE
+
+    records = parse_file(DEFAULT_SOURCE)
+    return derive_identity(records.title, records.seals, records.offices)
+
+
 def wait(driver, timeout=60):
     return WebDriverWait(driver, timeout)
 
@@ -52,6 +62,10 @@ def no_alert(driver):
 def test_widget_answers_phone_with_citation(browser_system, browser):
     browser.get(browser_system.url + "/")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jz-text")))
+    identity = shipped_identity()
+    assert browser.find_element(By.CSS_SELECTOR, ".jz-title").text == identity.short_name + "政策问答"
+    assert identity.title in browser.find_element(By.CSS_SELECTOR, ".jz-subtitle").text
+    wait(browser).until(lambda d: identity.bureau in d.find_element(By.CSS_SELECTOR, ".demo-head h1").text)
     rows = ask(browser, "农保中心电话是多少")
     text = "\n".join(r.text for r in rows)
     assert "7591916" in text
@@ -174,6 +188,10 @@ def test_agent_console_rejects_wrong_token(browser_system, browser):
 def test_station_answer_and_print_slip(browser_system, browser):
     browser.get(browser_system.url + "/station")
     button = wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//div[@id='common']/button[1]")))
+    identity = shipped_identity()
+    wait(browser).until(lambda d: identity.short_name in d.find_element(By.CSS_SELECTOR, ".station-head h1").text)
+    assert browser.find_element(By.ID, "slip-bureau").get_attribute("textContent") == identity.bureau
+    assert browser.title == "自助政策查询 · " + identity.bureau
     question = button.text
     button.click()
     wait(browser).until(EC.visibility_of_element_located((By.ID, "answer")))
