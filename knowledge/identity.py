@@ -20,7 +20,7 @@ from .records import Office
 # Spellings of the bureau's own name and its short form.
 _BUREAU_WORDS = ("人力资源和社会保障局", "人力资源社会保障局", "人力资源与社会保障局")
 SHORT_BUREAU = "人社局"
-# "邯郸市鸡泽县" in front of the bureau's name; else the last administrative unit.
+# "某市某县" in front of the bureau's name; else the last administrative unit.
 _PLACE = re.compile(r"^(.+?)(?:人力资源|人社)")
 _UNIT = re.compile(r"^(.*?[省市县区旗])")
 META_KEYS = ("county", "bureau", "short_name", "general_phone", "title")
@@ -32,11 +32,11 @@ class IdentityError(ValueError):
 
 @dataclass(frozen=True)
 class Identity:
-    county: str  # e.g. 鸡泽县 ("" when the name has no place in front)
-    bureau: str  # full name, e.g. 鸡泽县人力资源和社会保障局
-    short_name: str  # e.g. 鸡泽县人社局
+    county: str  # e.g. 某县 ("" when the name has no place in front)
+    bureau: str  # full name, e.g. 某县人力资源和社会保障局
+    short_name: str  # e.g. 某县人社局
     general_phone: str  # the number most offices share ("" if none)
-    title: str  # the list's title, e.g. 鸡泽县人力资源和社会保障局责任清单
+    title: str  # the list's title, e.g. 某县人力资源和社会保障局责任清单
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -66,13 +66,13 @@ def _swap_place(name: str, old: str, new: str) -> str:
 
 
 def place_of(bureau: str) -> str:
-    """"鸡泽县人力资源和社会保障局" → "鸡泽县"."""
+    """"某县人力资源和社会保障局" → "某县"."""
     m = _PLACE.match(bureau) or _UNIT.match(bureau)
     return m.group(1) if m else ""
 
 
 def shorten(bureau: str) -> str:
-    """"鸡泽县人力资源和社会保障局" → "鸡泽县人社局" (a name without the usual words stays)."""
+    """"某县人力资源和社会保障局" → "某县人社局" (a name without the usual words stays)."""
     for words in _BUREAU_WORDS:
         if words in bureau:
             return bureau.replace(words, SHORT_BUREAU)
@@ -96,7 +96,7 @@ def derive_identity(title: str, seals: list[str], offices: list[Office]) -> Iden
     if not bureau:
         raise IdentityError(f"the list names no bureau (title {title[:40]!r}, no seal line)")
     county = place_of(bureau)
-    # A shorter seal of the same bureau ("鸡泽县人社局") is how it shortens its own name.
+    # A shorter seal of the same bureau ("某县人社局") is how it shortens its own name.
     shorter = [s for s in counts if s != bureau and len(s) < len(bureau) and s.startswith(county)
                and s.endswith("局") and county]
     short_name = min(shorter, key=len) if shorter else shorten(bureau)

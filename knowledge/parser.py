@@ -592,7 +592,7 @@ def parse_text(text: str) -> ResponsibilityList:
                               seals=_seals(lines), table_rows=table_rows, warnings=warnings)
 
 
-# "部门名称（盖章）：鸡泽县…局        主要负责人签字：…", "单位：…局（公章）"
+# "部门名称（盖章）：某县…局        主要负责人签字：…", "单位：…局（公章）"
 SEAL_LINE = re.compile(r"^\s*(?:部门名称\s*(?:[（(]\s*盖章\s*[）)])?|单位)\s*[：:]\s*"
                        r"([^\s（(：:]+)\s*(?:[（(]\s*公章\s*[）)])?(?:\s|$)")
 
