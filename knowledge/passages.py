@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
 
 from .normalize import normalize_passage
 from .phones import find_phones, join_phones, split_phones
 from .records import Contact, Office, ResponsibilityList
+
+# Two columns this similar (difflib ratio) say the same thing.
+SAME_TEXT_RATIO = 0.85
 
 
 @dataclass
@@ -88,6 +92,13 @@ def _contact_words(office: str, phone: str) -> str:
     return f"负责科室：{office} 联系电话：{phone}" if office else ""
 
 
+def _nearly_same(a: str, b: str) -> bool:
+    """True when two columns say the same thing, but for typos and a word or two (a duty row
+    whose main-duty column repeats its work item would be quoted twice)."""
+    a, b = normalize_passage(a), normalize_passage(b)
+    return a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_TEXT_RATIO
+
+
 def build_passages(records: ResponsibilityList) -> list[Passage]:
     directory = OfficeDirectory(records.offices)
     out: list[Passage] = []
@@ -95,7 +106,7 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         office, phone = _contacts_office(d.contacts, directory)
         # The main-duty column describes the whole numbered item; only its first row's office
         # owns it (a continuation row with another office must not inherit it).
-        same = normalize_passage(d.main_duty) == normalize_passage(d.work_item)  # typos aside
+        same = _nearly_same(d.main_duty, d.work_item)
         main = d.main_duty if d.item_index == 1 and not same else ""
         search = f"{d.work_item} {main} {_contact_words(office, phone)}"
         # shown too: a question answered by the main-duty column must see that column quoted
