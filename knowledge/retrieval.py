@@ -33,7 +33,10 @@ PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 # 40 % of passages.
 FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
 FUNCTION_WORD_IDF = 1.0
-RERANK_RRF_WEIGHT = 0.1  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
+RERANK_RRF_WEIGHT = 0.1
+# An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
+# into the re-rank: few clauses do.
+POOL_SPECIFICITY = 0.5  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
 
 
 @dataclass
@@ -121,6 +124,8 @@ class HybridRetriever:
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
         # re-rank bonus for a passage that states what the question asks (a time limit, who …)
         self.aspect_weight = aspect_weight
+        self._specificity: dict[str, float] = {}
+        self._answering_ids: dict[str, list[str]] = {}
         self.office_words = tuple(w for o in store.offices for w in (o.name, *o.aliases))
         rows = store.db.query("select id, tokens from passages")
         self.passage_tokens = {r["id"]: set(r["tokens"].split()) for r in rows}
@@ -133,6 +138,27 @@ class HybridRetriever:
         import jieba.posseg
 
         self._word_tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+
+    def answering(self, aspect: Aspect) -> list[str]:
+        """Ids of the clauses that state what ``aspect`` asks."""
+        ids = self._answering_ids.get(aspect.name)
+        if ids is None:
+            ids = [p.id for p in self.store.passages if p.kind == "clause" and aspect.answered_in(p.text)]
+            self._answering_ids[aspect.name] = ids
+        return ids
+
+    def specificity(self, aspect: Aspect) -> float:
+        """How much stating ``aspect`` singles a clause out, 0..1 (an IDF over clauses): the
+        one clause that says what happens when a fine is not paid decides an "不交罚款" question;
+        one of the many passages naming who is responsible barely counts."""
+        value = self._specificity.get(aspect.name)
+        if value is None:
+            # every passage counts, with its office's phone: a duty row states it in its columns
+            texts = [f"{p.text} {p.phone}" for p in self.store.passages]
+            answering = sum(aspect.answered_in(t) for t in texts)
+            value = math.log(len(texts) / answering) / math.log(len(texts)) if answering and len(texts) > 1 else 0.0
+            self._specificity[aspect.name] = value
+        return value
 
     def _unknown_weight(self, word: str) -> float:
         """A word the list never uses is what it lacks ("户口", "护照": full weight), unless
@@ -168,22 +194,26 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
                aspects: tuple[Aspect, ...] = (), threshold: float | None = None,
-               trace: dict | None = None) -> list[SearchHit]:
+               trace: dict | None = None, only: frozenset[str] | None = None) -> list[SearchHit]:
         """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
         RRF weight to passages by id (used for follow-up context); ``aspects`` (what the
         question asks about) re-rank passages that state it higher; ``threshold`` replaces the
         found threshold for this search (the NLU's intent as a prior); ``mode`` "dense" or
         "keyword" ranks by one retriever alone (for the benchmark); ``trace``, when given, gets
         the ids of the candidates that reached the re-rank (``"candidates"``, for the benchmark's
-        error table)."""
+        error table); ``only`` restricts the search to these passage ids."""
         if not has_content(query):
             return []
         normalized = normalize_query(query)
         q_tokens = self.query_tokens(normalized)
         vector = self.embedder.embed_queries([normalized])[0]
-        dense = self.index.search(vector, CANDIDATES if not kinds else len(self.index.ids))
-        keyword = self.store.keyword_search(q_tokens, CANDIDATES if not kinds else 1000)
-        allowed = (lambda pid: self.store.passage_by_id[pid].kind in kinds) if kinds else (lambda pid: True)
+        narrow = bool(kinds or only)
+        dense = self.index.search(vector, CANDIDATES if not narrow else len(self.index.ids))
+        keyword = self.store.keyword_search(q_tokens, CANDIDATES if not narrow else 1000)
+
+        def allowed(pid: str) -> bool:
+            return (not kinds or self.store.passage_by_id[pid].kind in kinds) and (only is None or pid in only)
+
         dense = [(pid, s) for pid, s in dense if allowed(pid)]
         keyword = [(pid, s) for pid, s in keyword if allowed(pid)]
         rankings = {"hybrid": (dense, keyword), "dense": (dense,), "keyword": (keyword,)}[mode]
@@ -202,7 +232,13 @@ class HybridRetriever:
         chosen = [pid for pid, _ in sorted(fused.items(), key=lambda kv: -kv[1])[: max(k, RERANK)]]
         for ranking in rankings:
             chosen.extend(pid for pid, _ in ranking[:PER_RETRIEVER])
-        candidates = [(pid, fused[pid]) for pid in dict.fromkeys(chosen)]
+        if mode == "hybrid":
+            # "不交罚款怎么办" shares few words with the one clause that answers it: the clauses
+            # stating what a specific question asks are candidates whatever their words
+            for a in aspects:
+                if self.specificity(a) >= POOL_SPECIFICITY:
+                    chosen.extend(pid for pid in self.answering(a) if allowed(pid))
+        candidates = [(pid, fused.get(pid, 0.0)) for pid in dict.fromkeys(chosen)]
         if trace is not None:
             trace["candidates"] = [pid for pid, _ in candidates]
         for pid, rrf in candidates:
@@ -218,7 +254,7 @@ class HybridRetriever:
                                   round(d, 4), round(cov, 4)))
             # Only clauses are told apart by their sentences; a table row answers "who" or
             # "when" by its columns, equally for every row.
-            answered = (sum(a.answered_in(p.text) for a in aspects) / len(aspects)
+            answered = (sum(self.specificity(a) for a in aspects if a.answered_in(p.text)) / len(aspects)
                         if aspects and p.kind == "clause" else 0.0)
             order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             hits[-1]._order = order  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ class KnowledgeSettings(BaseSettings):
     # Fused score at or above which a result counts as "found in the list".
     found_threshold: float = 0.5
     # Re-rank bonus for a passage that states what the question asks (knowledge/aspects.py).
-    aspect_weight: float = 0.08
+    aspect_weight: float = 0.2
     # A factual intent the NLU is this sure of lowers the found threshold by the margin.
     intent_prior_confidence: float = 0.8
     intent_prior_margin: float = 0.05

@@ -28,6 +28,10 @@ SAME_SYSTEM_MARGIN = 0.15
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
+# Aspects this specific (HybridRetriever.specificity) decide which clause answers, for questions
+# of these kinds.
+DECISIVE_SPECIFICITY = 0.5
+DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "ask_supervision"})
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
 
@@ -49,6 +53,10 @@ class PassageComposer:
                 boost: dict | None = None, threshold: float | None = None) -> Answer:
         kit = self.kit
         hits = kit.search(question, intent, boost, aspects, threshold=threshold, k=10)
+        decisive = self._decisive(question, intent, aspects, hits)
+        if decisive is not None:
+            # the matter's own clause does not say what is asked; the one that does answers
+            hits = [decisive, *(h for h in hits if h.id != decisive.id)]
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         top = hits[0]
@@ -88,6 +96,25 @@ class PassageComposer:
         return Answer("\n".join(lines), sources, [], True, context)
 
     # ------------------------------------------------------------------ shapes
+
+    def _decisive(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
+                  hits: list[SearchHit]) -> SearchHit | None:
+        """For a question of a factual kind that asks something only a few clauses state ("不交罚款
+        怎么办", "处罚不服怎么办", "拒不签收怎么办"): the best of those clauses, when the best
+        passage found does not state it. Their bar is lower by the aspect's re-rank weight: the
+        question's words are the matter's, the clause's words are the procedure's."""
+        if intent not in DECISIVE_INTENTS:
+            return None
+        retriever = self.kit.retriever
+        specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
+        if not specific:
+            return None
+        if hits and hits[0].found and any(a.answered_in(hits[0].text) for a in specific):
+            return None
+        ids = frozenset(pid for a in specific for pid in retriever.answering(a))
+        bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
+        found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
+        return found[0] if found and found[0].found else None
 
     def _passage(self, p: Passage, question: str, aspects: tuple[Aspect, ...]) -> tuple[list[str], list[dict]]:
         kit = self.kit
