@@ -9,13 +9,14 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 
-.PHONY: help setup test test-fast lint run bench knowledge rasa-model browser-deps
+.PHONY: help setup test test-fast lint run bench knowledge train browser-deps
 
 help:
 	@echo "make run    - set up what is missing, start Rasa + the app, print the URL"
 	@echo "make test   - set up, then run every test (unit, knowledge, actions, Rasa, API, e2e, browser)"
 	@echo "make bench  - benchmarks: retrieval quality, chat latency and throughput against bare Rasa, start-up, memory"
 	@echo "make setup  - both environments, embedding model, knowledge store and index, Rasa model"
+	@echo "make train  - (re)train the Rasa model if its inputs changed (part of setup)"
 
 # --- environments (re-created only when their requirements change) -----------------------
 $(VENV)/.installed: pyproject.toml
@@ -35,11 +36,11 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 knowledge: $(VENV)/.installed
 	$(PY) -m knowledge build
 
-rasa-model: knowledge $(RASA_VENV)/.installed
+train: knowledge $(RASA_VENV)/.installed
 	$(PY) -m actions.export_lookups data/nlu/lookups/offices.yml
 	bash scripts/rasa_train.sh
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed knowledge rasa-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed knowledge train
 
 # Headless Chromium for the browser tests (Debian packages; needs root or sudo).
 browser-deps:

@@ -16,12 +16,11 @@ import asyncio
 import json
 import logging
 import threading
-import time
 import warnings
 import zlib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -73,11 +72,8 @@ class ActionCallInfo:
 
     action: str
     intent: str | None
-    confidence: float | None
-    sources: int = 0  # number of sources in the responses' custom payloads
     requested_slot: str | None = None  # the form slot being asked for when the action ran
     secrets: tuple[str, ...] = ()  # values of SENSITIVE_SLOTS seen in the call or its events
-    at: float = field(default_factory=time.monotonic)
 
 
 class ActionObserver:
@@ -87,7 +83,6 @@ class ActionObserver:
         self._calls: OrderedDict[str, list[ActionCallInfo]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_senders = max_senders
-        self.calls_total = 0
 
     def begin_turn(self, sender_id: str) -> None:
         with self._lock:
@@ -95,7 +90,6 @@ class ActionObserver:
 
     def record(self, sender_id: str, info: ActionCallInfo) -> None:
         with self._lock:
-            self.calls_total += 1
             self._calls.setdefault(sender_id, []).append(info)
             self._calls.move_to_end(sender_id)
             while len(self._calls) > self.max_senders:
@@ -104,15 +98,6 @@ class ActionObserver:
     def end_turn(self, sender_id: str) -> list[ActionCallInfo]:
         with self._lock:
             return self._calls.pop(sender_id, [])
-
-
-def _count_sources(responses: list[dict[str, Any]]) -> int:
-    n = 0
-    for r in responses or []:
-        custom = r.get("custom") or r.get("json_message") or {}
-        if isinstance(custom, dict) and isinstance(custom.get("sources"), list):
-            n += len(custom["sources"])
-    return n
 
 
 def build_executor(package: str = "actions"):
@@ -172,7 +157,6 @@ def create_action_app(
         info = ActionCallInfo(
             action=name,
             intent=intent.get("name"),
-            confidence=intent.get("confidence"),
             requested_slot=slots.get("requested_slot") if isinstance(slots.get("requested_slot"), str) else None,
             secrets=_secrets(slots.items()),
         )
@@ -208,7 +192,6 @@ def create_action_app(
 
         body = result.model_dump() if result else None
         if observer is not None and result is not None:
-            info.sources = _count_sources(body.get("responses", []))
             info.secrets = tuple(dict.fromkeys(info.secrets + _secrets(_slot_events(body.get("events")))))
             observer.record(sender, info)
         return JSONResponse(body)

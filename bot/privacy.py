@@ -116,8 +116,3 @@ class Masker:
         for s in sorted({s.strip() for s in secrets if s and len(s.strip()) >= 2}, key=len, reverse=True):
             out = out.replace(s, placeholder)
         return self.mask(out)
-
-
-def mask(text: str | None, keep: Iterable[str] = ()) -> str:
-    """One-off masking; prefer a shared :class:`Masker` built from the office phones."""
-    return Masker(keep).mask(text)

@@ -26,10 +26,6 @@ class RasaTurn:
     sources: list[dict[str, str]] = field(default_factory=list)
     raw: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
-        return "\n".join(r["text"] for r in self.replies if r["text"])
-
 
 def _buttons(items: Any) -> list[dict[str, str]]:
     out = []

@@ -17,9 +17,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from bot.run import RASA_SITE, bind, rasa_env
+from tests.harness import need
 
 RASA_PY = Path(__file__).resolve().parents[2] / ".venv-rasa" / "bin" / "python"
 
@@ -59,8 +58,7 @@ def test_rasa_env_has_site_and_thread_caps(monkeypatch):
 
 
 def _rasa_python(code: str, tmp_path: Path) -> str:
-    if not RASA_PY.exists():
-        pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
+    need(RASA_PY.exists(), f"Rasa's environment is not installed ({RASA_PY})")
     env = {**os.environ, "PYTHONPATH": str(RASA_SITE), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("JIZE_RASA_NO_PATCHES", None)
     out = subprocess.run([str(RASA_PY), "-c", textwrap.dedent(code)], cwd=tmp_path, env=env,

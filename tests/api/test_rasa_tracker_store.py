@@ -29,14 +29,14 @@ import yaml
 from bot.core.config import AppSettings
 from bot.run import RASA_SITE, RasaProcess, rasa_env
 from knowledge.settings import PROJECT_DIR
+from tests.harness import need
 
 RASA_PY = PROJECT_DIR / ".venv-rasa" / "bin" / "python"
 DRIVER = Path(__file__).with_name("rasa_tracker_driver.py")
 
 
 def run_driver(*args: str, timeout: float = 180) -> dict:
-    if not RASA_PY.exists():
-        pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
+    need(RASA_PY.exists(), f"Rasa's environment is not installed ({RASA_PY})")
     env = rasa_env()
     env.pop("JIZE_RASA_NO_PATCHES", None)
     # A script's own folder, not the working directory, heads sys.path: the model's custom
@@ -140,8 +140,7 @@ def test_a_tracker_store_elsewhere_is_left_alone(app_settings, tmp_path):
 @pytest.mark.integration
 def test_real_rasa_answers_the_same_with_the_cached_store(action_server, tmp_path):
     models = sorted(Path(AppSettings().rasa_model_dir).glob("*.tar.gz"))
-    if not models:
-        pytest.skip("no trained Rasa model (make train)")
+    need(models, "no trained Rasa model (make train)")
     res = run_driver("agent", str(tmp_path), str(models[-1]), action_server + "/webhook", timeout=600)
     # each run registers its own ticket: TS-<date>-0001, then -0002
     res = json.loads(re.sub(r"TS-\d{8}-\d{4}", "TS-ref", json.dumps(res, ensure_ascii=False)))

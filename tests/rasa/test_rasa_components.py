@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import need
+
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 
@@ -35,8 +37,7 @@ def make(cls, **config):
 
 
 def run_in_rasa(code: str) -> dict:
-    if not RASA_PY.exists():
-        pytest.skip(f"Rasa's environment is not installed ({RASA_PY})")
+    need(RASA_PY.exists(), f"Rasa's environment is not installed ({RASA_PY})")
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
