@@ -28,8 +28,8 @@ import httpx
 
 from bot.core.config import AppSettings
 from bot.run import rasa_env, stop_process_group
-from bot.testing import free_port
 from knowledge.settings import PROJECT_DIR
+from tests.harness import free_port
 
 BASELINES_DIR = Path(__file__).resolve().parent / "baseline"
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.rasa_cpu [--reps 3] [--messages 150]
     JIZE_RASA_NO_PATCHES=tracker .venv/bin/python -m bench.rasa_cpu    # the stock tracker store
 
-Starts ``python -m bot.run`` on free ports (``bot.testing.RunningSystem``), sends messages to
+Starts ``python -m bot.run`` on free ports (``tests.harness.RunningSystem``), sends messages to
 ``/api/chat`` one after another and divides the Rasa process's CPU time (utime + stime) by
 their count. Two workloads: the bench's mix (``bench.questions``, a fresh sender per
 conversation) and long conversations (15 one-turn questions per sender, which makes the
@@ -24,7 +24,7 @@ import httpx
 
 from bench.procmem import cpu_seconds
 from bench.questions import CONVERSATIONS
-from bot.testing import RunningSystem
+from tests.harness import RunningSystem
 
 LONG_TURNS = 15
 

@@ -5,7 +5,7 @@
 3. the baselines: a bare Rasa 3.6 with a trivial model over its REST channel, twice:
    ``default`` (Rasa's default pipeline and policies, DIET + TED: the goals' baseline) and
    ``minimal`` (a keyword classifier, no TensorFlow: reported beside it), bench/baseline/<name>/;
-4. the real system (``python -m bot.run`` on free ports, bot/testing.py): start-up time,
+4. the real system (``python -m bot.run`` on free ports, tests/harness.py): start-up time,
    /api/chat latency with one client, Rasa and the action server measured directly, then
    throughput and latency with 1, 4 and 8 concurrent clients for a fixed time each;
 5. peak memory of each process;
@@ -239,7 +239,7 @@ class HealthWatcher(threading.Thread):
 
 
 def run_system(settings, args) -> dict:
-    from bot.testing import RunningSystem
+    from tests.harness import RunningSystem
 
     say("\n== the assistant: python -m bot.run (app + actions + Rasa) ==")
     tmp = Path(tempfile.mkdtemp(prefix="bench-system-"))
@@ -600,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     baselines = [bare_rasa.get(b.strip()) for b in args.baselines.split(",") if b.strip()]
 
     from bot.core.config import AppSettings
-    from bot.testing import missing_parts
+    from tests.harness import missing_parts
 
     settings = AppSettings()
     today = dt.date.today().isoformat()

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.testing import free_port, listening_addresses
 from knowledge.settings import DEFAULT_SOURCE, PROJECT_DIR
+from tests.harness import free_port, listening_addresses
 
 FIX = "python -m knowledge build"
 

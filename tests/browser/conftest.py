@@ -8,24 +8,16 @@ import shutil
 
 import pytest
 
+from tests.harness import RunningSystem, missing_parts, need
+
 CHROMIUM = os.environ.get("JIZE_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("JIZE_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
-def _need(ok: bool, msg: str) -> None:
-    if ok:
-        return
-    if os.environ.get("JIZE_E2E_REQUIRED") == "1":
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="session")
 def browser_system(tmp_path_factory):
-    from bot.testing import RunningSystem, missing_parts
-
     missing = missing_parts()
-    _need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup` and `make train`)")
+    need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup` and `make train`)")
     system = RunningSystem(app_db=tmp_path_factory.mktemp("browser") / "app.db")
     system.start()
     yield system
@@ -34,7 +26,7 @@ def browser_system(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def driver():
-    _need(
+    need(
         bool(shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
         "needs chromium and chromium-driver (apt-get install -y chromium chromium-driver)",
     )
@@ -42,7 +34,7 @@ def driver():
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        _need(False, "needs the selenium package (pip install selenium)")
+        need(False, "needs the selenium package (pip install selenium)")
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try to download
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM

@@ -6,21 +6,15 @@ tests are skipped with the reason, or fail when JIZE_E2E_REQUIRED=1 (CI)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 
 @pytest.fixture(scope="session")
 def e2e_system(tmp_path_factory):
-    from bot.testing import RunningSystem, missing_parts
+    from tests.harness import RunningSystem, missing_parts, need
 
     missing = missing_parts()
-    if missing:
-        msg = "the real system needs " + ", ".join(missing) + " (run `make setup` and `make train`)"
-        if os.environ.get("JIZE_E2E_REQUIRED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+    need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup`)")
     system = RunningSystem(app_db=tmp_path_factory.mktemp("e2e") / "app.db")
     system.start()
     yield system

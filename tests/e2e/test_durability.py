@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from bot.core.config import AppSettings
-from bot.testing import RunningSystem, listening_addresses, missing_parts
+from tests.harness import RunningSystem, listening_addresses, missing_parts, need
 
 pytestmark = pytest.mark.integration
 
@@ -46,11 +46,7 @@ def text_of(r: httpx.Response) -> str:
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     missing = missing_parts()
-    if missing:
-        msg = "the real system needs " + ", ".join(missing) + " (run `make setup`)"
-        if os.environ.get("JIZE_E2E_REQUIRED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+    need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup`)")
     tmp = tmp_path_factory.mktemp("durability")
     s = RunningSystem(app_db=tmp / "app.db", env={"JIZE_RASA_TIMEOUT": "20"})
     s.start()
