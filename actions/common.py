@@ -4,7 +4,7 @@ The actions are thin adapters (docs/CONTRACTS.md): they pass the user's words, t
 and entities and the previous turn's ``kb_context`` to ``knowledge.answer`` and send back what
 it says. Nothing here knows an office, a phone number or a rule of the list.
 
-``knowledge`` and ``bot.store`` are imported lazily, on the first action call, so that
+``knowledge`` and ``appdata.store`` are imported lazily, on the first action call, so that
 importing the package (the action server registers every module) stays cheap; tests replace
 :func:`get_kb` and :func:`get_store`.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -39,16 +38,11 @@ def get_kb() -> Any:
 
 
 def get_store() -> Any:
-    """The app's record store: ``bot.store.get_store()``, else ``AppStore($JIZE_DATA_DIR/app.db)``."""
-    try:
-        from bot.store import get_store as app_store
-    except ImportError:
-        app_store = None
-    if app_store is not None:
-        return app_store()
-    from bot.store import AppStore
+    """The app's record store, shared with the gateway: ``appdata.store.get_store()``
+    (``JIZE_APP_DB_PATH``, default ``$JIZE_DATA_DIR/app.db``)."""
+    from appdata.store import get_store as app_store
 
-    return AppStore(Path(os.environ.get("JIZE_DATA_DIR", "var")) / "app.db")
+    return app_store()
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -19,7 +19,7 @@ Flow (domain.yml ``complaint_form``): employer → details → since/amount → 
   the form asks for it again. Complaint questions ("拖欠工资怎么办") are the complaint itself and
   stay field values.
 
-``action_submit_complaint`` stores the ticket first (bot.store), then confirms with the
+``action_submit_complaint`` stores the ticket first (appdata.store), then confirms with the
 reference number, the handling office and phone and the time limits that knowledge/ gives for
 the complaint (intent ask_complaint), and says that the record does not replace a filing.
 """

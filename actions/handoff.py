@@ -1,6 +1,6 @@
 """``action_handoff``: the user asks for a person.
 
-Creates a handoff ticket (bot.store) so staff see the request, then gives the bureau's own
+Creates a handoff ticket (appdata.store) so staff see the request, then gives the bureau's own
 contact, looked up in knowledge/ for :data:`HANDOFF_OFFICE` (``$JIZE_HANDOFF_OFFICE``, default
 办公室; the phone is never typed here).
 """
@@ -22,11 +22,9 @@ HANDOFF_OFFICE = common.GENERAL_OFFICE
 
 
 def _mask(texts: list[str], keep: list[str]) -> list[str]:
-    """Mask personal numbers in what we store (bot.privacy), keeping the bureau's phones."""
-    try:
-        from bot.privacy import Masker
-    except ImportError:
-        return texts
+    """Mask personal numbers in what we store (appdata.privacy), keeping the bureau's phones."""
+    from appdata.privacy import Masker
+
     masker = Masker(keep)
     return [masker.mask(t) for t in texts]
 

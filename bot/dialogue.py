@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from appdata.privacy import CONTACT_MASK, Masker
+from appdata.store import AppStore
 from bot.actions_server import FALLBACK_ACTIONS, SENSITIVE_SLOTS, ActionObserver
-from bot.privacy import CONTACT_MASK, Masker
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import RateLimiter
-from bot.store import AppStore
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)

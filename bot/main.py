@@ -22,15 +22,15 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from appdata.privacy import Masker
+from appdata.store import AppStore, purge_tracker_events
 from bot.actions_server import ActionObserver
 from bot.api.routes import admin, chat, feedback, health, identity, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
-from bot.privacy import Masker
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
-from bot.store import AppStore, purge_tracker_events
 from bot.wechat import logfilter
 from bot.wechat.channel import WeChatChannel
 from bot.wechat.crypto import MessageCrypto
@@ -115,7 +115,7 @@ def published_numbers(kb: Any, offices: list[Any]) -> set[str]:
 
 def open_store(settings: AppSettings) -> AppStore:
     """The process-wide store when the settings are the process-wide ones, else a private one."""
-    from bot import store as store_mod
+    from appdata import store as store_mod
 
     current = store_mod._store
     if current is not None and current.path == settings.app_db:

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from appdata.privacy import Masker
+from appdata.store import AppStore
 from bot.actions_server import ActionObserver
 from bot.clientaddr import client_address, in_networks, parse_ip
 from bot.core.config import AppSettings
 from bot.dialogue import DialogueService
-from bot.privacy import Masker
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
-from bot.store import AppStore
 
 
 def get_settings(request: Request) -> AppSettings:

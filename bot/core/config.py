@@ -16,10 +16,11 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from knowledge.settings import PROJECT_DIR, KnowledgeSettings
+from appdata.settings import StoreSettings
+from knowledge.settings import PROJECT_DIR
 
 
-class AppSettings(KnowledgeSettings):
+class AppSettings(StoreSettings):
     model_config = SettingsConfigDict(env_prefix="JIZE_", env_file=".env", extra="ignore")
 
     # Public HTTP server (the only public surface).
@@ -70,11 +71,7 @@ class AppSettings(KnowledgeSettings):
 
     # Conversation logs (masked) older than this many days are deleted; 0 keeps them forever.
     log_retention_days: int = Field(90, ge=0)
-    # Local time zone for ticket numbers and printed dates.
-    timezone: str = "Asia/Shanghai"
-
-    # The app's own database (conversations, feedback, tickets); default: <data_dir>/app.db.
-    app_db_path: Path | None = None
+    # ``timezone`` and ``app_db_path`` (the app's records): appdata.settings.StoreSettings.
 
     # WeChat Official Account (公众号) message interface at /wechat; off while the token is empty.
     wechat_token: SecretStr = SecretStr("")
@@ -148,10 +145,6 @@ class AppSettings(KnowledgeSettings):
     @property
     def tracker_db(self) -> Path:
         return self.rasa_tracker_db or (self.data_dir / "rasa-tracker.db")
-
-    @property
-    def app_db(self) -> Path:
-        return self.app_db_path or (self.data_dir / "app.db")
 
     @property
     def log_dir(self) -> Path:

@@ -1,6 +1,6 @@
 """What the WeChat channel remembers between requests, in the app's SQLite file (app.db).
 
-Same conventions as :class:`bot.store.AppStore` (sqlite-utils, WAL, ``synchronous = FULL``, one
+Same conventions as :class:`appdata.store.AppStore` (sqlite-utils, WAL, ``synchronous = FULL``, one
 connection behind a lock, ISO times in the bureau's time zone), in a connection of its own:
 
 * ``wechat_messages`` — one row per message WeChat delivered (key: a keyed hash of its MsgId,

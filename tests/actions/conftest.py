@@ -92,7 +92,7 @@ def kb(monkeypatch: pytest.MonkeyPatch) -> FakeKB:
 
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    from bot.store import AppStore
+    from appdata.store import AppStore
 
     s = AppStore(tmp_path / "app.db")
     monkeypatch.setattr(common, "get_store", lambda: s)

@@ -79,7 +79,7 @@ def test_phone_follow_up_uses_the_previous_answer(use_kb):
 
 
 def test_complaint_submission_names_an_office_and_its_phone(use_kb, monkeypatch, tmp_path):
-    from bot.store import AppStore
+    from appdata.store import AppStore
 
     store = AppStore(tmp_path / "app.db")
     monkeypatch.setattr(common, "get_store", lambda: store)

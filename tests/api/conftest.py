@@ -44,7 +44,7 @@ def data_dir(tmp_path_factory) -> Iterator[Path]:
     and put back afterwards.
     """
     import knowledge.service as service
-    from bot.store import AppStore, set_store
+    from appdata.store import AppStore, set_store
 
     data = tmp_path_factory.mktemp("api-data")
     _BASE["data_dir"] = data

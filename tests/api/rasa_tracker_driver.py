@@ -97,7 +97,7 @@ def rows(db: Path, sender: str | None = None, keep_timestamps: bool = True) -> l
 
 
 def purge(db: Path, cutoff: float) -> int:
-    """What bot.store.purge_tracker_events does: delete events older than the cutoff."""
+    """What appdata.store.purge_tracker_events does: delete events older than the cutoff."""
     conn = sqlite3.connect(str(db), timeout=15.0)
     try:
         with conn:

@@ -1,10 +1,10 @@
-"""bot.privacy: personal numbers are masked, the bureau's published numbers are not."""
+"""appdata.privacy: personal numbers are masked, the bureau's published numbers are not."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.privacy import CARD_MASK, CONTACT_MASK, ID_MASK, LANDLINE_MASK, MOBILE_MASK, Masker
+from appdata.privacy import CARD_MASK, CONTACT_MASK, ID_MASK, LANDLINE_MASK, MOBILE_MASK, Masker
 
 BUREAU = ["7523309", "7591916", "8565682"]
 

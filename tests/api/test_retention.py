@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from appdata.store import AppStore, purge_tracker_events
 from bot.main import create_app
-from bot.store import AppStore, purge_tracker_events
 
 DAY = 86400
 

@@ -1,4 +1,4 @@
-"""bot.store.AppStore on a real SQLite file."""
+"""appdata.store.AppStore on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.store import AppStore
+from appdata.store import AppStore
 
 
 @pytest.fixture()

@@ -30,8 +30,8 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
+from appdata.privacy import CONTACT_MASK
 from bot.main import create_app
-from bot.privacy import CONTACT_MASK
 from bot.wechat.crypto import AppIdMismatch, BadSignature, MessageCrypto
 from bot.wechat.replies import MAX_BYTES, MORE_HINT, Choice, Outgoing, choice_number, render
 from bot.wechat.xml import XMLRefused, parse_xml

@@ -2,7 +2,7 @@
 
 ``AppStore`` is safe to share between threads of one process (one connection guarded by a
 lock) and between processes (SQLite WAL, ``BEGIN IMMEDIATE`` for ticket numbers). Message
-text is stored as given: callers mask it first (see :mod:`bot.privacy`); tickets keep the
+text is stored as given: callers mask it first (see :mod:`appdata.privacy`); tickets keep the
 contact details people typed on purpose so that staff can call back.
 
 Contract (docs/CONTRACTS.md)::
@@ -389,9 +389,9 @@ def get_store() -> AppStore:
     if _store is None:
         with _store_lock:
             if _store is None:
-                from bot.core.config import get_app_settings
+                from appdata.settings import StoreSettings
 
-                s = get_app_settings()
+                s = StoreSettings()
                 _store = AppStore(s.app_db, tz=s.timezone)
     return _store
 
