@@ -9,5 +9,7 @@ must be cheap and side-effect free to import. Modules by feature:
 * :mod:`actions.greeting`   – ``action_greet``, ``action_help``: texts that name the bureau
 * :mod:`actions.complaint`  – ``validate_complaint_form`` and ``action_submit_complaint``
 * :mod:`actions.common`     – knowledge/store access, entities, the sources payload
+* :mod:`actions.report`     – the executor the action server runs them with: each call's reply
+  ends with a report for the gateway (:mod:`appdata.turns`)
 * :mod:`actions.export_lookups` – build tool, not an action (office lookup table for NLU)
 """

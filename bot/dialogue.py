@@ -1,7 +1,7 @@
 """One turn of the dialogue, whatever the channel (``/api/chat``, ``/wechat``).
 
 ``DialogueService.turn(sender_id, message)`` sends the message to Rasa, reads which custom
-actions ran (the :class:`~bot.actions_server.ActionObserver`), replaces an empty answer by an
+actions ran from the reports in Rasa's reply (:mod:`appdata.turns`), replaces an empty answer by an
 apology, decides whether the question went unanswered, masks what is logged and logs it. The
 channels only translate their own protocol in and out, so both answer and log alike.
 """
@@ -15,12 +15,13 @@ from typing import Any
 
 from appdata.privacy import CONTACT_MASK, Masker
 from appdata.store import AppStore
-from bot.actions_server import FALLBACK_ACTIONS, SENSITIVE_SLOTS, ActionObserver
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.ratelimit import RateLimiter
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
+
+FALLBACK_ACTIONS = {"action_default_fallback"}
 
 
 class EmptyMessage(ValueError):
@@ -59,7 +60,6 @@ class DialogueService:
         rasa: RasaClient,
         store: AppStore,
         masker: Masker,
-        observer: ActionObserver,
         per_sender: RateLimiter,
         message_max_chars: int,
         contact_phone: str | None = None,
@@ -67,7 +67,6 @@ class DialogueService:
         self.rasa = rasa
         self.store = store
         self.masker = masker
-        self.observer = observer
         self.per_sender = per_sender
         self.message_max_chars = message_max_chars
         self.contact_phone = contact_phone
@@ -103,16 +102,14 @@ class DialogueService:
 
         Raises RateLimited (per conversation) or DialogueUnavailable (Rasa down or slow)."""
         self.check_rate(sender_id)
-        self.observer.begin_turn(sender_id)
         t0 = time.perf_counter()
         try:
             turn = await self.rasa.send(sender_id, message)
         except RasaUnavailable as e:
-            self.observer.end_turn(sender_id)
             logger.warning("Rasa unavailable: %s", e)
             raise DialogueUnavailable(str(e)) from None
         latency_ms = int((time.perf_counter() - t0) * 1000)
-        calls = self.observer.end_turn(sender_id)
+        calls = turn.reports
 
         replies = turn.replies
         fallback = False
@@ -135,7 +132,7 @@ class DialogueService:
         # contact question is not logged at all, and the value is cut out of the replies that
         # repeat it (the summary before "确认").
         secrets = [s for c in calls for s in c.secrets]
-        if any(c.requested_slot in SENSITIVE_SLOTS for c in calls):
+        if any(c.message_is_secret for c in calls):
             secrets.append(message)
         try:
             message_id = self.store.log_conversation(

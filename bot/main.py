@@ -24,7 +24,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appdata.privacy import Masker
 from appdata.store import AppStore, purge_tracker_events
-from bot.actions_server import ActionObserver
 from bot.api.routes import admin, chat, feedback, health, identity, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
@@ -240,7 +239,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # ---------------------------------------------------------------------- app
-def create_app(settings: AppSettings | None = None, *, observer: ActionObserver | None = None) -> FastAPI:
+def create_app(settings: AppSettings | None = None) -> FastAPI:
     settings = settings or get_app_settings()
 
     @asynccontextmanager
@@ -262,7 +261,6 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
             rasa=state.rasa,
             store=state.store,
             masker=state.masker,
-            observer=state.observer,
             per_sender=state.limiters["chat_sender"],
             message_max_chars=settings.message_max_chars,
             contact_phone=state.contact_phone,
@@ -290,7 +288,6 @@ def create_app(settings: AppSettings | None = None, *, observer: ActionObserver 
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.observer = observer or ActionObserver()
     app.state.kb_ready = False
     app.state.limiters = {
         "chat_sender": RateLimiter(settings.rate_chat_per_sender),

@@ -3,7 +3,9 @@
 Rasa answers with a list of bot messages. One ``utter_message(text=..., buttons=...,
 json_message={"sources": [...]})`` arrives as two items: ``{"text", "buttons"}`` and
 ``{"custom": {"sources": [...]}}``; a plain text with blank lines is split into several
-items. This module folds that list into replies (text + buttons) and de-duplicated sources.
+items. This module folds that list into replies (text + buttons) and de-duplicated sources,
+and takes out the action server's reports of the turn (``{"custom": {"jize_turn": ...}}``,
+:mod:`appdata.turns`), which are for the gateway, never for a client.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from appdata.turns import TURN_KEY, TurnReport
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 
@@ -24,7 +28,7 @@ class RasaUnavailable(Exception):
 class RasaTurn:
     replies: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
-    raw: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[TurnReport] = field(default_factory=list)  # one per custom action run
 
 
 def _buttons(items: Any) -> list[dict[str, str]]:
@@ -50,10 +54,10 @@ def _source(s: Any) -> dict[str, str] | None:
 
 
 def parse_messages(messages: Any) -> RasaTurn:
-    """Fold Rasa REST channel messages into replies and sources."""
-    turn = RasaTurn(raw=list(messages) if isinstance(messages, list) else [])
+    """Fold Rasa REST channel messages into replies and sources; collect the turn reports."""
+    turn = RasaTurn()
     seen: set[str] = set()
-    for m in turn.raw:
+    for m in messages if isinstance(messages, list) else []:
         if not isinstance(m, dict):
             continue
         text = m.get("text")
@@ -66,6 +70,11 @@ def parse_messages(messages: Any) -> RasaTurn:
             else:
                 turn.replies.append({"text": "", "buttons": buttons})
         custom = m.get("custom")
+        if isinstance(custom, dict) and TURN_KEY in custom:
+            report = TurnReport.from_custom(custom)
+            if report is not None:
+                turn.reports.append(report)
+            custom = {k: v for k, v in custom.items() if k != TURN_KEY}
         if isinstance(custom, dict):
             for s in custom.get("sources") or []:
                 src = _source(s)

@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import httpx
 import uvicorn
 
-from bot.actions_server import ActionObserver, build_executor, create_action_app
+from bot.actions_server import create_action_app
 from bot.core.config import AppSettings, get_app_settings
 from bot.main import create_app
 from knowledge.settings import PROJECT_DIR
@@ -382,9 +382,10 @@ async def amain(args: argparse.Namespace) -> int:
     if rasa is not None:
         rasa.check()
 
-    observer = ActionObserver()
-    app = create_app(settings, observer=observer)
+    app = create_app(settings)
     try:
+        from actions.report import build_executor
+
         executor = build_executor(args.actions_package)
     except Exception as e:
         log.exception("could not import the custom actions")
@@ -392,7 +393,7 @@ async def amain(args: argparse.Namespace) -> int:
             f"[bot.run] cannot load the custom actions from '{args.actions_package}': {e}"
         ) from None
     say(f"{len(executor.actions)} custom actions registered from '{args.actions_package}'")
-    action_app = create_action_app(executor, observer, timeout=settings.action_timeout)
+    action_app = create_action_app(executor, timeout=settings.action_timeout)
     app_server, act_server = make_servers(app, action_app, args.verbose)
 
     stop = asyncio.Event()

@@ -9,7 +9,6 @@ from fastapi import Depends, Header, HTTPException, Request, status
 
 from appdata.privacy import Masker
 from appdata.store import AppStore
-from bot.actions_server import ActionObserver
 from bot.clientaddr import client_address, in_networks, parse_ip
 from bot.core.config import AppSettings
 from bot.dialogue import DialogueService
@@ -46,10 +45,6 @@ def get_dialogue(request: Request) -> DialogueService:
 
 def get_masker(request: Request) -> Masker:
     return request.app.state.masker
-
-
-def get_observer(request: Request) -> ActionObserver:
-    return request.app.state.observer
 
 
 def client_ip(request: Request) -> str:
@@ -119,7 +114,6 @@ KnowledgeDep = Annotated[Any, Depends(get_kb)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 DialogueDep = Annotated[DialogueService, Depends(get_dialogue)]
 MaskerDep = Annotated[Masker, Depends(get_masker)]
-ObserverDep = Annotated[ActionObserver, Depends(get_observer)]
 ClientIPDep = Annotated[str, Depends(client_ip)]
 IPRateKeyDep = Annotated[str | None, Depends(ip_rate_key)]
 AdminDep = Depends(require_admin)

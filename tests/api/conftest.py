@@ -98,18 +98,12 @@ def _no_signals() -> _NoSignals:
 
 
 @pytest.fixture(scope="session")
-def observer():
-    from bot.actions_server import ActionObserver
-
-    return ActionObserver()
-
-
-@pytest.fixture(scope="session")
-def action_server(data_dir, observer) -> Iterator[str]:
-    from bot.actions_server import build_executor, create_action_app
+def action_server(data_dir) -> Iterator[str]:
+    from actions.report import build_executor
+    from bot.actions_server import create_action_app
 
     port = free_port()
-    with ThreadedServer(create_action_app(build_executor("actions"), observer), port):
+    with ThreadedServer(create_action_app(build_executor("actions")), port):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -348,22 +342,22 @@ def settings(data_dir, fake_rasa, action_server):
 
 
 @pytest.fixture(scope="session")
-def client(settings, observer):
+def client(settings):
     from fastapi.testclient import TestClient
 
     from bot.main import create_app
 
-    with TestClient(create_app(settings, observer=observer)) as c:
+    with TestClient(create_app(settings)) as c:
         yield c
 
 
 @pytest.fixture(scope="session")
-def threaded_app(settings, observer) -> Iterator[int]:
+def threaded_app(settings) -> Iterator[int]:
     """The app behind a real uvicorn server on a free port (chunked bodies, raw sockets)."""
     from bot.main import create_app
 
     port = free_port()
-    with ThreadedServer(create_app(settings, observer=observer), port, lifespan="on"):
+    with ThreadedServer(create_app(settings), port, lifespan="on"):
         yield port
 
 

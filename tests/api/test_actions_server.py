@@ -7,6 +7,8 @@ import zlib
 import httpx
 import pytest
 
+from appdata.turns import TurnReport
+
 CALL = {
     "next_action": "action_answer_phone",
     "sender_id": "action-test-01",
@@ -47,16 +49,42 @@ def test_health_and_actions(http):
     } <= names
 
 
-def test_run_action(http, observer):
+def test_run_action(http):
     r = http.post("/webhook", json=CALL)
     assert r.status_code == 200
     body = r.json()
     assert set(body) == {"events", "responses"}
     text = " ".join(m.get("text") or "" for m in body["responses"])
     assert "7591916" in text
-    assert any(m.get("custom", {}).get("sources") for m in body["responses"])
-    calls = observer.end_turn("action-test-01")
-    assert calls and calls[-1].action == "action_answer_phone" and calls[-1].intent == "ask_phone"
+    assert any((m.get("custom") or {}).get("sources") for m in body["responses"])
+    # The last message reports the call to the gateway (appdata.turns), in Rasa's own format.
+    report = body["responses"][-1]
+    assert not report.get("text") and not report.get("buttons")
+    assert TurnReport.from_custom(report["custom"]) == TurnReport(action="action_answer_phone", intent="ask_phone")
+
+
+def test_the_report_carries_the_contact_details_of_the_complaint_form(http):
+    tracker = {
+        **CALL["tracker"],
+        "slots": {"complaint_employer": "某某公司", "complaint_contact": "13812345678",
+                  "requested_slot": "complaint_contact"},
+        "latest_message": {"text": "13812345678", "intent": {"name": "nlu_fallback"}, "entities": []},
+        "active_loop": {"name": "complaint_form"},
+    }
+    call = {**CALL, "next_action": "validate_complaint_form", "tracker": tracker,
+            "domain": {"slots": {}, "responses": {}, "forms": {"complaint_form": {"required_slots": [
+                "complaint_employer", "complaint_contact"]}}}}
+    r = http.post("/webhook", json=call)
+    assert r.status_code == 200, r.text
+    report = TurnReport.from_custom(r.json()["responses"][-1]["custom"])
+    assert report.action == "validate_complaint_form" and report.intent == "nlu_fallback"
+    assert report.secrets == ("13812345678",)  # the contact, not the employer
+    assert report.message_is_secret  # the message answers the contact question
+
+
+def test_a_failed_action_reports_nothing(http):
+    r = http.post("/webhook", json={**CALL, "next_action": "action_does_not_exist"})
+    assert r.status_code == 404 and "responses" not in r.json()
 
 
 def test_deflate_body(http):

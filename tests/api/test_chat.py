@@ -169,3 +169,11 @@ def test_hostile_text_is_passed_as_plain_data(client):
     # The API returns text, not markup; the faces insert it with textContent (see test_static).
     assert body["replies"][0]["text"] == "<script>alert(1)</script><b>粗体</b>"
     assert body["sources"][0]["citation"] == "<i>引用</i>"
+
+
+def test_the_action_reports_stay_inside_the_gateway(client, fake_rasa):
+    """Rasa's reply carries the actions' turn reports; the client gets none of them."""
+    r = client.post("/api/chat", json={"sender_id": "report-sender-01", "message": "农保中心电话是多少"})
+    assert r.status_code == 200
+    assert "jize_turn" not in r.text and "action_answer_phone" not in r.text
+    assert set(r.json()) == {"sender_id", "message_id", "replies", "sources"}

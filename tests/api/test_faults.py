@@ -44,18 +44,18 @@ class SlowAction:
 @pytest.fixture(scope="module")
 def slow_system(data_dir, app_settings, support):
     """Action server (timeout 0.5 s) with the slow and broken actions, a Rasa stand-in, the app."""
-    from bot.actions_server import ActionObserver, build_executor, create_action_app
+    from actions.report import build_executor
+    from bot.actions_server import create_action_app
 
-    observer = ActionObserver()
     executor = build_executor("actions")
     for cls in SlowAction.make():
         executor.register_action(cls)
     port = support.free_port()
-    with support.ThreadedServer(create_action_app(executor, observer, timeout=0.5), port):
+    with support.ThreadedServer(create_action_app(executor, timeout=0.5), port):
         action_url = f"http://127.0.0.1:{port}"
         with support.FakeRasa(action_url) as rasa:
             settings = app_settings(rasa_url=rasa.url, action_port=port, rasa_timeout=5.0)
-            with TestClient(create_app(settings, observer=observer)) as client:
+            with TestClient(create_app(settings)) as client:
                 yield client, action_url
 
 

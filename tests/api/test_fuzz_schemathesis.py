@@ -34,7 +34,7 @@ OPERATIONS = [
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(app_settings, fake_rasa, action_server, observer, tmp_path_factory):
+def fuzz_app(app_settings, fake_rasa, action_server, tmp_path_factory):
     port = int(action_server.rsplit(":", 1)[1])
     s = app_settings(
         rasa_url=fake_rasa.url,
@@ -46,7 +46,7 @@ def fuzz_app(app_settings, fake_rasa, action_server, observer, tmp_path_factory)
         rate_search_per_ip=0,
         rate_feedback_per_ip=0,
     )
-    app = create_app(s, observer=observer)
+    app = create_app(s)
     with TestClient(app):  # runs the lifespan: store, knowledge base, Rasa client
         yield app
 

@@ -50,3 +50,22 @@ def test_split_text_and_odd_items():
 
 def test_not_a_list():
     assert parse_messages({"error": "x"}).replies == []
+
+
+def test_turn_reports_are_read_and_never_become_replies():
+    from appdata.turns import TurnReport
+
+    report = TurnReport(action="validate_complaint_form", intent="nlu_fallback", secrets=("13812345678",),
+                        message_is_secret=True)
+    turn = parse_messages(
+        [
+            {"recipient_id": "u", "text": "请核对您的投诉信息"},
+            {"recipient_id": "u", "custom": report.payload()},
+            {"recipient_id": "u", "custom": {**TurnReport(action="action_x").payload(), "sources": [
+                {"id": "d1", "citation": "第1项", "excerpt": ""}]}},
+            {"recipient_id": "u", "custom": {"jize_turn": "not a report"}},
+        ]
+    )
+    assert turn.replies == [{"text": "请核对您的投诉信息", "buttons": []}]
+    assert turn.sources == [{"id": "d1", "citation": "第1项", "excerpt": ""}]
+    assert turn.reports == [report, TurnReport(action="action_x")]

@@ -305,13 +305,13 @@ def wx_settings(app_settings, wx_rasa, cs_api, wx_db):
 
 
 @pytest.fixture(scope="module")
-def serve(support, observer):
+def serve(support):
     """Factory: the app for some settings behind a real uvicorn server; yields (app, servers)."""
     from contextlib import contextmanager
 
     @contextmanager
     def run(settings) -> Iterator[tuple[Any, WeChatServers]]:
-        app = create_app(settings, observer=observer)
+        app = create_app(settings)
         port = support.free_port()
         with support.ThreadedServer(app, port, lifespan="on"):
             wechat = WeChatServers(f"http://127.0.0.1:{port}")
