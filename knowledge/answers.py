@@ -30,6 +30,10 @@ FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|
 STANDALONE_MARGIN = 0.05
 # A question with at most this many content words cannot stand alone ("谁负责考").
 ELLIPTICAL_TOKENS = 2
+# Passage kinds that assign a duty to an office, and how far below the best passage one of
+# them may score and still answer "which office handles …".
+DUTY_KINDS = ("duty", "service")
+DUTY_MARGIN = 0.08
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
 
@@ -112,7 +116,22 @@ class AnswerComposer:
             hits = self.retriever.search(question, k=5)
             if office and (not hits or not hits[0].found or office not in hits[0].office):
                 return self.offices.profile(office, question)
+            return self._office(question, threshold)
         return self._general(question, intent, threshold=threshold)
+
+    def _office(self, question: str, threshold: float | None) -> Answer:
+        """"Which office handles X": the duty table (and the services' own units) assign duties;
+        a clause names an office only through its part of the list. A duty row close to the
+        best passage answers."""
+        general = self._general(question, "ask_office", threshold=threshold)
+        if general.found and self.store.passage_by_id[general.context["ids"][0]].kind in DUTY_KINDS:
+            return general
+        duty = self.passages.compose(question, "ask_office", aspects_of(clean(question)), threshold=threshold,
+                                     kinds=DUTY_KINDS)
+        if duty.found and (not general.found
+                           or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
+            return duty
+        return general
 
     # ------------------------------------------------------------------ kinds of answers
 
@@ -155,9 +174,11 @@ class AnswerComposer:
             if answer.found:
                 return answer
         answer = ask(question)
-        if not answer.found and topic and topic != question:
-            # "要是得了95分呢": the detail changes, the matter is the topic's
-            answer = ask(f"{topic} {question}")
+        if topic and topic != question and (not answer.found or FOLLOW_UP_CUE.search(clean(question))):
+            # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's
+            with_topic = ask(f"{topic} {question}")
+            if with_topic.found or not answer.found:
+                answer = with_topic
         if elliptical:
             return answer  # two words name no matter of their own
         # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere

@@ -50,9 +50,10 @@ class PassageComposer:
         self._channel: Passage | None | bool = False
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
-                boost: dict | None = None, threshold: float | None = None) -> Answer:
+                boost: dict | None = None, threshold: float | None = None,
+                kinds: tuple[str, ...] | None = None) -> Answer:
         kit = self.kit
-        hits = kit.search(question, intent, boost, aspects, threshold=threshold, k=10)
+        hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
         decisive = self._decisive(question, intent, aspects, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
@@ -109,8 +110,10 @@ class PassageComposer:
         specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
         if not specific:
             return None
-        if hits and hits[0].found and any(a.answered_in(hits[0].text) for a in specific):
-            return None
+        stating = [h for h in hits if h.found and any(a.answered_in(h.text) for a in specific)]
+        if stating:
+            # a found passage states it already: the best of those ("申诉" on the civil servants' row)
+            return None if stating[0] is hits[0] else stating[0]
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
         bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)

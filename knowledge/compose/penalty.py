@@ -13,9 +13,11 @@ COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|
 # Boost (in fused-rank units) for clauses that carry a penalty rule, on a "how is it punished"
 # question; rank 1 in both rankings is worth about 0.033.
 PENALTY_BOOST = 0.02
+# A penalty rule ranked below the best passage answers only within this score of it.
+RULE_MARGIN = 0.1
 # What a penalty question may ask that a penalty rule does not state: who imposes penalties,
 # the appeal route, service and enforcement of the decision, a corrected case, the steps.
-NOT_THE_RULE = frozenset({"who", "appeal", "refuse", "enforce", "corrected", "steps", "time_limit", "result"})
+NOT_THE_RULE = frozenset({"who", "definition", "appeal", "hearing", "refuse", "enforce", "corrected", "steps", "time_limit", "result"})
 
 
 def count_in(question: str, entities: dict) -> int | None:
@@ -51,7 +53,9 @@ class PenaltyComposer:
         hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects, threshold=threshold)
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
-        hit = next((h for h in hits[:3] if h.id in store.penalty_by_clause), hits[0])
+        # a penalty rule close to the best passage answers; one far below it is another matter
+        hit = next((h for h in hits[:3] if h.id in store.penalty_by_clause
+                    and h.score >= hits[0].score - RULE_MARGIN), hits[0])
         penalty = store.penalty_by_clause.get(hit.id)
         if penalty is None:
             return None
