@@ -36,8 +36,9 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 knowledge: $(VENV)/.installed
 	$(PY) -m knowledge build
 
+# The model, and the office lookup and synonyms it is trained from, go to the data dir
+# (JIZE_DATA_DIR, default var/): see scripts/rasa_train.sh.
 train: knowledge $(RASA_VENV)/.installed
-	$(PY) -m actions.export_lookups data/nlu/lookups/offices.yml
 	bash scripts/rasa_train.sh
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed knowledge train

@@ -8,12 +8,16 @@
 #    differently (±0.005); seeding it makes runs comparable. Report the mean over the seeds.
 # 2. the trained model on the held-out examples tests/rasa/nlu_holdout.yml
 # 3. the same held-out examples converted to traditional characters (OpenCC s2t)
-# Reports: var/rasa-results/nlu-cv/ (first seed), nlu-cv-seed<N>/ (the others), nlu-holdout/,
-# nlu-holdout-traditional/.
+# Reports: <data dir>/rasa-results/nlu-cv/ (first seed), nlu-cv-seed<N>/ (the others),
+# nlu-holdout/, nlu-holdout-traditional/. The data dir is JIZE_DATA_DIR (default var/); the
+# training data is data/ plus the NLU data generated from its knowledge store (nlu-generated/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA="${RASA:-.venv-rasa/bin/rasa}"
 PY="$(dirname "$RASA")/python"
+eval "$("${APP_PY:-.venv/bin/python}" -m bot.core.config)"  # DATA_DIR, RASA_MODEL_DIR, NLU_GENERATED_DIR
+MODEL="$RASA_MODEL_DIR/jize.tar.gz"
+RESULTS="$DATA_DIR/rasa-results"
 FOLDS="${1:-3}"
 SEEDS="${NLU_CV_SEEDS:-0 1 2}"
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -25,19 +29,21 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 scripts/rasa_train.sh
 LOG="$(mktemp)"
 TRAD="$(mktemp --suffix=.yml)"
-trap 'rm -f "$LOG" "$TRAD"' EXIT
+NLU="$(mktemp -d)"  # `rasa test nlu --nlu` takes one path: data/nlu and the generated files
+trap 'rm -rf "$LOG" "$TRAD" "$NLU"' EXIT
+cp -r data/nlu/. "$NLU_GENERATED_DIR"/. "$NLU"/
 
 FIRST=""
 OUTS=()
 for SEED in $SEEDS; do
-    OUT="var/rasa-results/nlu-cv"
-    [[ -n "$FIRST" ]] && OUT="var/rasa-results/nlu-cv-seed$SEED"
+    OUT="$RESULTS/nlu-cv"
+    [[ -n "$FIRST" ]] && OUT="$RESULTS/nlu-cv-seed$SEED"
     FIRST="${FIRST:-$SEED}"
     OUTS+=("$OUT")
     echo "== $FOLDS-fold cross-validation on data/ (seed $SEED) -> $OUT"
     rm -rf "$OUT"
     # `rasa test nlu --cross-validation`, with numpy's global random state seeded first.
-    "$PY" - "$SEED" test nlu --nlu data --config config.yml --cross-validation --folds "$FOLDS" \
+    "$PY" - "$SEED" test nlu --nlu "$NLU" --config config.yml --cross-validation --folds "$FOLDS" \
         --out "$OUT" >"$LOG" 2>&1 <<'PY' || { tail -n 30 "$LOG"; exit 1; }
 import sys
 
@@ -53,8 +59,8 @@ PY
 done
 
 echo "== held-out examples (tests/rasa/nlu_holdout.yml)"
-"$RASA" test nlu --nlu tests/rasa/nlu_holdout.yml --model var/rasa-models/jize.tar.gz \
-    --out var/rasa-results/nlu-holdout >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
+"$RASA" test nlu --nlu tests/rasa/nlu_holdout.yml --model "$MODEL" \
+    --out "$RESULTS/nlu-holdout" >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
 
 echo "== held-out examples in traditional characters"
 "$PY" - tests/rasa/nlu_holdout.yml "$TRAD" <<'PY'
@@ -68,10 +74,10 @@ lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 lines = [s2t.convert(line) if line.startswith("    - ") else line for line in lines]
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
 PY
-"$RASA" test nlu --nlu "$TRAD" --model var/rasa-models/jize.tar.gz \
-    --out var/rasa-results/nlu-holdout-traditional >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
+"$RASA" test nlu --nlu "$TRAD" --model "$MODEL" \
+    --out "$RESULTS/nlu-holdout-traditional" >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
 
-"$PY" - "${OUTS[@]}" <<'PY'
+"$PY" - "$RESULTS" "${OUTS[@]}" <<'PY'
 import json
 import sys
 
@@ -95,12 +101,13 @@ def line(label, r, name):
             + ", ".join(f"{k} {f:.2f}" for f, k in worst))
 
 
-cv = [report(name) for name in sys.argv[1:]]
-for name, r in zip(sys.argv[1:], cv):
-    print(line(name.removeprefix("var/rasa-results/"), r, name))
+results, outs = sys.argv[1], sys.argv[2:]
+cv = [report(name) for name in outs]
+for name, r in zip(outs, cv):
+    print(line(name.removeprefix(results + "/"), r, name))
 f1 = [r["weighted avg"]["f1-score"] for r in cv]
 print(f"  cross-validation, mean over {len(f1)} seed(s): weighted F1 {sum(f1) / len(f1):.3f} "
       f"(min {min(f1):.3f}, max {max(f1):.3f})")
 for name in ("nlu-holdout", "nlu-holdout-traditional"):
-    print(line(name, report(f"var/rasa-results/{name}"), f"var/rasa-results/{name}"))
+    print(line(name, report(f"{results}/{name}"), f"{results}/{name}"))
 PY

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Train the Rasa model (var/rasa-models/jize.tar.gz) only when its inputs changed.
+# Train the Rasa model (<data dir>/rasa-models/jize.tar.gz) only when its inputs changed.
 #
 #   scripts/rasa_train.sh            # retrain if config.yml, domain.yml, data/**, the jieba
 #                                    # user dictionary, the custom NLU components (and the
 #                                    # normalisation they reuse) or requirements-rasa.txt changed
 #   scripts/rasa_train.sh --force    # retrain anyway
 #
-# The inputs' hash is kept in var/rasa-models/jize.stamp next to the model. Run from anywhere;
-# paths are relative to the project root (config.yml points jieba at knowledge/resources/jieba).
-# Env: RASA (default .venv-rasa/bin/rasa), TF_INTRA_OP_PARALLELISM_THREADS (2),
+# First writes the NLU data generated from the knowledge store (office lookup table and
+# synonyms, `python -m actions.export_lookups`) into <data dir>/nlu-generated/, then trains from
+# data/ and that directory. The data dir is JIZE_DATA_DIR (default var/; the model dir can be
+# moved with JIZE_RASA_MODEL_DIR), read through the app's settings, so two data dirs (two
+# counties) train two models from one checkout. The inputs' hash is kept in jize.stamp next to
+# the model. Run from anywhere; paths are relative to the project root (config.yml points jieba
+# at knowledge/resources/jieba).
+# Env: RASA (default .venv-rasa/bin/rasa), PY (default .venv/bin/python), JIZE_DATA_DIR,
+#      JIZE_RASA_MODEL_DIR, TF_INTRA_OP_PARALLELISM_THREADS (2),
 #      TF_INTER_OP_PARALLELISM_THREADS (1), OMP_NUM_THREADS (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RASA="${RASA:-.venv-rasa/bin/rasa}"
-OUT_DIR="var/rasa-models"
+PY="${PY:-.venv/bin/python}"
+eval "$("$PY" -m bot.core.config)"  # DATA_DIR, RASA_MODEL_DIR, NLU_GENERATED_DIR
+OUT_DIR="$RASA_MODEL_DIR"
+GEN_DIR="$NLU_GENERATED_DIR"
 MODEL="$OUT_DIR/jize.tar.gz"
 STAMP="$OUT_DIR/jize.stamp"
 FORCE=0
@@ -25,11 +34,14 @@ if [[ ! -x "$RASA" ]]; then
     exit 1
 fi
 
+# Office names from the knowledge store (rewritten only when they change).
+"$PY" -m actions.export_lookups "$GEN_DIR"
+
 inputs_hash() {
     # File names and contents of everything the model is trained from.
     {
         ls config.yml domain.yml requirements-rasa.txt
-        find data knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
+        find data "$GEN_DIR" knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
         # rasa_components/ tokenises with knowledge/normalize.py and its typo table.
         find rasa_components -type f -name '*.py' 2>/dev/null
         ls knowledge/normalize.py knowledge/resources/typos.tsv
@@ -56,6 +68,6 @@ export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 echo "rasa_train: inputs changed - training $MODEL (DIET progress below, a few minutes on 2 cores)"
 START=$(date +%s)
 # --force: Rasa's own cache does not fingerprint the jieba dictionary files.
-"$RASA" train --force --fixed-model-name jize --out "$OUT_DIR"
+"$RASA" train --force --fixed-model-name jize --out "$OUT_DIR" --data data "$GEN_DIR"
 echo "$HASH" > "$STAMP"
 echo "rasa_train: done in $(( $(date +%s) - START ))s -> $MODEL"

@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from actions.export_lookups import GENERATED_DIR
 from appdata.settings import StoreSettings
 from knowledge.settings import PROJECT_DIR
 
@@ -39,7 +40,8 @@ class AppSettings(StoreSettings):
     action_timeout: float = Field(10.0, gt=0)
     # Used by ``python -m bot.run`` to start Rasa.
     rasa_bin: Path = PROJECT_DIR / ".venv-rasa" / "bin" / "rasa"
-    rasa_model_dir: Path = PROJECT_DIR / "var" / "rasa-models"
+    # Trained models (scripts/rasa_train.sh writes, bot.run serves); default <data_dir>/rasa-models.
+    rasa_model_dir: Path | None = None  # filled in from data_dir below: always a Path once read
     rasa_endpoints: Path = PROJECT_DIR / "endpoints.yml"
     rasa_start_timeout: float = Field(300.0, gt=0, description="seconds bot.run waits for health")
     # Rasa's SQL tracker store (SQLite): bot.run points the copy of endpoints.yml it gives Rasa
@@ -146,6 +148,17 @@ class AppSettings(StoreSettings):
     def tracker_db(self) -> Path:
         return self.rasa_tracker_db or (self.data_dir / "rasa-tracker.db")
 
+    @model_validator(mode="after")
+    def _model_dir_in_data_dir(self) -> AppSettings:
+        if self.rasa_model_dir is None:
+            self.rasa_model_dir = self.data_dir / "rasa-models"
+        return self
+
+    @property
+    def nlu_generated_dir(self) -> Path:
+        """NLU data generated from the knowledge store (``python -m actions.export_lookups``)."""
+        return self.data_dir / GENERATED_DIR
+
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
@@ -167,3 +180,21 @@ class AppSettings(StoreSettings):
 def get_app_settings() -> AppSettings:
     """The process-wide settings, read once."""
     return AppSettings()
+
+
+def main() -> None:
+    """``python -m bot.core.config``: the paths of the generated state, as shell assignments
+    (scripts/rasa_train.sh and rasa_checks.sh ``eval`` them, so they follow JIZE_DATA_DIR)."""
+    import shlex
+
+    s = AppSettings()
+    for key, value in (
+        ("DATA_DIR", s.data_dir),
+        ("RASA_MODEL_DIR", s.rasa_model_dir),
+        ("NLU_GENERATED_DIR", s.nlu_generated_dir),
+    ):
+        print(f"{key}={shlex.quote(str(value))}")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,9 +19,11 @@ def test_typo_pairs_come_from_the_knowledge_table():
 
 
 def test_main_writes_typo_and_traditional_forms(tmp_path, monkeypatch):
-    monkeypatch.setattr(export_lookups, "office_names", lambda: ["社保中心", "职称科"])
-    out = tmp_path / "offices.yml"
-    assert export_lookups.main([str(out)]) == 0
-    text = out.read_text(encoding="utf-8")
+    monkeypatch.setattr(export_lookups, "offices", lambda: [("社会保障中心", ["社保中心"]), ("职称科", [])])
+    assert export_lookups.main([str(tmp_path)]) == 0
+    lookup = (tmp_path / export_lookups.LOOKUP_FILE).read_text(encoding="utf-8")
+    synonyms = (tmp_path / export_lookups.SYNONYMS_FILE).read_text(encoding="utf-8")
     for name in ("社保中心", "社报中心", "职称科", "职秤科", "職稱科"):
-        assert f"- {name}\n" in text
+        assert f"- {name}\n" in lookup
+    for name in ("社保中心", "社报中心", "职秤科", "職稱科"):  # each mapped to its office's name
+        assert f"- {name}\n" in synonyms

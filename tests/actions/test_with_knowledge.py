@@ -19,7 +19,6 @@ from tests.actions.conftest import DOMAIN, make_tracker
 pytestmark = pytest.mark.integration
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-DEPARTMENTS = {"人社局", "残联", "安监局", "卫生局", "财政局", "环保局"}
 
 
 def _office_names(kb) -> set[str]:
@@ -36,21 +35,28 @@ def use_kb(monkeypatch, fake_kb):
     return fake_kb
 
 
-def test_office_synonyms_point_at_offices_the_knowledge_store_knows(fake_kb):
+def test_hand_written_synonyms_name_no_office(fake_kb):
+    """Office synonyms are generated from the store (one source: the list and
+    office_aliases.tsv); data/ keeps only the departments outside the bureau."""
     doc = yaml.safe_load((ROOT / "data/nlu/synonyms.yml").read_text(encoding="utf-8"))
-    targets = {item["synonym"] for item in doc["nlu"]} - DEPARTMENTS
-    assert targets <= _office_names(fake_kb)
+    names = {item["synonym"] for item in doc["nlu"]}
+    names |= {line.lstrip("- ").strip() for item in doc["nlu"] for line in item["examples"].splitlines()}
+    assert names, "data/nlu/synonyms.yml holds no synonyms"
+    assert not names & _office_names(fake_kb)
 
 
-def test_lookup_export_reads_the_store(monkeypatch, fake_kb, tmp_path):
+def test_lookup_and_synonym_export_read_the_store(monkeypatch, fake_kb, tmp_path):
     import knowledge.service
 
     monkeypatch.setattr(knowledge.service, "get_knowledge", lambda: fake_kb)
-    out = tmp_path / "offices.yml"
-    assert export_lookups.main([str(out)]) == 0
-    names = yaml.safe_load(out.read_text(encoding="utf-8"))["nlu"][0]["examples"]
+    assert export_lookups.main([str(tmp_path)]) == 0
+    names = yaml.safe_load((tmp_path / export_lookups.LOOKUP_FILE).read_text(encoding="utf-8"))["nlu"][0]["examples"]
+    synonyms = yaml.safe_load((tmp_path / export_lookups.SYNONYMS_FILE).read_text(encoding="utf-8"))["nlu"]
+    mapped = {line[2:]: item["synonym"] for item in synonyms for line in item["examples"].splitlines()}
     for office in fake_kb.offices():
         assert f"- {office.name}\n" in names
+        for alias in office.aliases:
+            assert mapped[alias] == office.name
 
 
 def test_phone_question_with_office_entity(use_kb):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.core.config import AppSettings, get_app_settings
 from knowledge.settings import KnowledgeSettings
 
@@ -36,3 +38,30 @@ def test_read_once():
     get_app_settings.cache_clear()
     assert get_app_settings() is get_app_settings()
     get_app_settings.cache_clear()
+
+
+def test_generated_state_lives_in_the_data_dir(monkeypatch, tmp_path):
+    """Two data dirs, two counties: the Rasa model and the generated NLU data follow
+    JIZE_DATA_DIR like the knowledge store and app.db; JIZE_RASA_MODEL_DIR still moves the model."""
+    monkeypatch.delenv("JIZE_RASA_MODEL_DIR", raising=False)
+    a = AppSettings(data_dir=tmp_path / "a")
+    b = AppSettings(data_dir=tmp_path / "b")
+    for s, root in ((a, tmp_path / "a"), (b, tmp_path / "b")):
+        assert s.rasa_model_dir == root / "rasa-models"
+        assert s.nlu_generated_dir == root / "nlu-generated"
+        assert (s.knowledge_db.parent, s.app_db.parent, s.tracker_db.parent) == (root, root, root)
+    monkeypatch.setenv("JIZE_RASA_MODEL_DIR", str(tmp_path / "models"))
+    assert AppSettings(data_dir=tmp_path / "a").rasa_model_dir == tmp_path / "models"
+
+
+def test_paths_for_the_shell_scripts(monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "JIZE_DATA_DIR": str(tmp_path / "county b")}
+    out = subprocess.run([sys.executable, "-m", "bot.core.config"], env=env, capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    values = dict(line.split("=", 1) for line in out.splitlines())
+    root = f"'{tmp_path / 'county b'}"
+    assert values == {"DATA_DIR": root + "'", "RASA_MODEL_DIR": root + "/rasa-models'",
+                      "NLU_GENERATED_DIR": root + "/nlu-generated'"}
