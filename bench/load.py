@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 from bench.questions import CONVERSATIONS
@@ -207,9 +208,11 @@ def sequential(target: Target, passes: int, tag: str, seen: Seen,
 
 def fixed_time(target: Target, clients: int, seconds: float, tag: str, seen: Seen,
                conversations: list[Conversation] = CONVERSATIONS,
-               max_requests: int = 100_000) -> tuple[list[Sample], float]:
+               max_requests: int = 100_000, pool: Any = None) -> tuple[list[Sample], float]:
     """``clients`` threads each loop over the mix for ``seconds``; returns samples and the
-    wall time from the start to the last answer (requests in flight at the deadline finish)."""
+    wall time from the start to the last answer (requests in flight at the deadline finish).
+    With ``pool`` (bench.fresh.FreshPool) each conversation is ``pool.take()`` instead: every
+    message new, the row ends early when the pool runs out."""
     samples: list[Sample] = []
     lock = threading.Lock()
     t0 = time.perf_counter()
@@ -222,7 +225,13 @@ def fixed_time(target: Target, clients: int, seconds: float, tag: str, seen: See
         n = i * 7  # clients start at different places in the mix
         try:
             while time.perf_counter() < deadline:
-                kind, turns = conversations[n % len(conversations)]
+                if pool is None:
+                    kind, turns = conversations[n % len(conversations)]
+                else:
+                    conv = pool.take()
+                    if conv is None:
+                        return
+                    kind, turns = conv
                 sender = f"bench-{tag}-k{i}-c{n:06d}"
                 n += 1
                 for text in turns:
