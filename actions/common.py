@@ -60,6 +60,14 @@ def latest_confidence(tracker: Tracker) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def latest_query_vector(tracker: Tracker) -> dict | None:
+    """The NLU's embedding of the latest message (parse data ``query_vector``, put there by
+    rasa_components.e5_featurizer), for ``knowledge.answer``: it checks that the vector is its
+    own model's and of this text, and embeds the text itself otherwise."""
+    value = (tracker.latest_message or {}).get("query_vector")
+    return value if isinstance(value, dict) else None
+
+
 def entities_of(tracker: Tracker) -> dict[str, list[str]]:
     """Entities of the latest message as ``{"office": ["农保中心"], ...}`` (values deduplicated,
     in order of appearance; synonyms already mapped by Rasa)."""
@@ -86,11 +94,13 @@ def ask_knowledge(
     entities: dict[str, list[str]] | None = None,
     context: dict | None = None,
     confidence: float | None = None,
+    query_vector: dict | None = None,
 ) -> Any | None:
     """``get_kb().answer(...)``, or None (logged) when the knowledge layer fails."""
     try:
+        extra = {"query_vector": query_vector} if query_vector is not None else {}
         return get_kb().answer(question=question, intent=intent, entities=entities or {}, context=context,
-                               confidence=confidence)
+                               confidence=confidence, **extra)
     except Exception:  # the user gets an apology, the log gets the stack trace
         logger.exception("knowledge.answer failed (intent=%s)", intent)
         return None
@@ -114,7 +124,7 @@ def context_slot(answer: Any) -> list[EventType]:
 def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> list[EventType]:
     """One factual turn: ask knowledge/ about the latest message and reply with its answer."""
     answer = ask_knowledge(latest_text(tracker), intent, entities_of(tracker), kb_context(tracker),
-                           latest_confidence(tracker))
+                           latest_confidence(tracker), latest_query_vector(tracker))
     if answer is None:
         dispatcher.utter_message(text=messages.KB_UNAVAILABLE)
         return []

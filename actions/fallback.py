@@ -28,7 +28,8 @@ class ActionDefaultFallback(Action):
         answer = None
         if question:
             answer = common.ask_knowledge(
-                question, None, common.entities_of(tracker), common.kb_context(tracker)
+                question, None, common.entities_of(tracker), common.kb_context(tracker),
+                query_vector=common.latest_query_vector(tracker),
             )
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer)
@@ -48,7 +49,8 @@ class ActionAnswerOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         question = common.latest_text(tracker)
-        answer = common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), None) if question else None
+        answer = (common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), None,
+                                       query_vector=common.latest_query_vector(tracker)) if question else None)
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer)
             return list(common.context_slot(answer))

