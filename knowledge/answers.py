@@ -19,6 +19,7 @@ from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .normalize import clean, has_content
+from .question_forms import kind_of
 from .retrieval import HybridRetriever
 from .store import KnowledgeStore
 
@@ -46,8 +47,10 @@ FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_pe
 
 class AnswerComposer:
     def __init__(self, store: KnowledgeStore, retriever: HybridRetriever, out_of_scope_override: float = 0.6,
-                 prior_confidence: float = 0.8, prior_margin: float = 0.05):
+                 prior_confidence: float = 0.8, prior_margin: float = 0.05, weak_intent: float = 0.6):
         self.out_of_scope_override = out_of_scope_override
+        # below this NLU confidence the question's form (question_forms.tsv) may set its kind
+        self.weak_intent = weak_intent
         self.prior_confidence, self.prior_margin = prior_confidence, prior_margin
         self.store = store
         self.retriever = retriever
@@ -71,6 +74,10 @@ class AnswerComposer:
         if intent is None and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
+        if intent not in ("out_of_scope", "follow_up") and (
+                intent is None or (confidence is not None and confidence < self.weak_intent)):
+            # the NLU is unsure; the question's form may still say its kind ("…归哪个部门")
+            intent = kind_of(clean(question)) or intent
         topic = context.get("topic")
         elliptical = self._elliptical(question)
         threshold = None

@@ -35,6 +35,12 @@ PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
 FUNCTION_WORD_IDF = 1.0
 RERANK_RRF_WEIGHT = 0.1
+# A word of the list in few passages (IDF ≥ RARE_IDF: about 3 % of them) is a rare term; a
+# passage holding RARE_EVIDENCE of the question's rare terms (two of them) passes the found
+# bar lowered by RARE_MARGIN.
+RARE_IDF = 3.5
+RARE_EVIDENCE = 7.5
+RARE_MARGIN = 0.06
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
@@ -165,10 +171,13 @@ class HybridRetriever:
 
     def _unknown_weight(self, word: str) -> float:
         """A word the list never uses is what it lacks ("户口", "护照": full weight), unless
-        the dictionary tags it a function word ("几月", "一般", "通常"): that frames the
-        question and weighs like a common word of the list."""
+        the dictionary tags it a function word ("几月", "一般", "通常") or it is a single
+        character: that frames the question and weighs like a common word of the list."""
         tag = self._word_tags.get(word) or ""
-        return FUNCTION_WORD_IDF if tag[:1] in FUNCTION_TAGS and tag else self.default_idf
+        if len(word) == 1 or (tag[:1] in FUNCTION_TAGS and tag):
+            # a single character the list never uses alone ("办", "做", "归") frames the question
+            return FUNCTION_WORD_IDF
+        return self.default_idf
 
     def query_tokens(self, normalized: str) -> list[str]:
         found = tokens(normalized, self.office_words)
@@ -176,6 +185,13 @@ class HybridRetriever:
         # when the list uses it.
         joined = (a + b for a, b in SEPARATED.findall(normalized))
         return found + [w for w in joined if w in self.idf and w not in found]
+
+    def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
+        """IDF mass of the question's rare words of the list (in few passages) that the passage
+        holds; words the list never uses add nothing, so out-of-scope matters find none."""
+        words = set(q_tokens)
+        have = self.passage_tokens.get(passage_id, set())
+        return sum(self.idf[t] for t in words if len(t) > 1 and t in have and self.idf.get(t, 0.0) >= RARE_IDF)
 
     def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
         # Words the list never uses weigh as much as its rarest word: they are what the list
@@ -256,8 +272,13 @@ class HybridRetriever:
             d_norm = min(1.0, max(0.0, (d - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
             cov = self._coverage(q_tokens, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
+            bar = self.found_threshold if threshold is None else threshold
+            if self._rare_evidence(q_tokens, pid) >= RARE_EVIDENCE:
+                # the passage holds the question's rare terms of the list: a long, colloquial
+                # question ("俺男人…轧伤了手，要做劳动鉴定再报批") is about it, whatever else it says
+                bar -= RARE_MARGIN
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
-                                  score >= (self.found_threshold if threshold is None else threshold),
+                                  score >= bar,
                                   round(d, 4), round(cov, 4)))
             # Only clauses are told apart by their sentences; a table row answers "who" or
             # "when" by its columns, equally for every row.

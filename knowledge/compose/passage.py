@@ -32,6 +32,9 @@ MAX_NEIGHBOURS = 2
 # of these kinds.
 DECISIVE_SPECIFICITY = 0.5
 DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "ask_supervision"})
+# An aspect this specific is stated by one or two clauses of the list: when the question's
+# matter is found, the best of them answers whatever its words.
+SOLE_SPECIFICITY = 0.7
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
 
@@ -117,6 +120,11 @@ class PassageComposer:
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
         bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
+        if found and not found[0].found and hits and hits[0].found and all(
+                retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific):
+            # the question is about the list (its matter was found), and what it asks only one
+            # or two clauses state at all ("不公平，还有啥路子"): their words are the procedure's
+            found[0].found = True
         return found[0] if found and found[0].found else None
 
     def _passage(self, p: Passage, question: str, aspects: tuple[Aspect, ...]) -> tuple[list[str], list[dict]]:

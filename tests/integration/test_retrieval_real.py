@@ -89,3 +89,37 @@ def test_complaint_context_names_the_receiving_office(real_kb):
     assert answer.context["complaint_office"] == "劳动监察保障大队"
     follow = real_kb.answer("电话呢", intent="ask_phone", context=answer.context)
     assert "劳动监察保障大队" in follow.text and "7523309" in follow.text
+
+
+@pytest.mark.parametrize(
+    "question,intent,confidence,office",
+    [
+        # the NLU unsure (fallback: no intent), the form says "which office"; narrative words
+        ("俺舅在厂里干活把腰闪了，要做工伤劳动鉴定报批，这事归人社局哪个部门？", None, None, "社会保障中心"),
+        # a weak intent of another kind gives way to the form
+        ("俺姑今年到龄了，退休审批去人社局哪个单位办？", "ask_boundary", 0.45, "社会保障中心"),
+    ],
+)
+def test_which_office_reads_the_duty_table(real_kb, question, intent, confidence, office):
+    answer = real_kb.answer(question, intent=intent, confidence=confidence)
+    assert answer.found, answer.text
+    assert answer.text.splitlines()[0].startswith(f"负责科室：{office}")
+    assert answer.sources[0]["citation"].startswith("部门职责登记表")
+
+
+@pytest.mark.parametrize("question", ["户口迁移找哪个部门", "护照在哪个部门办", "公积金提取找哪个部门"])
+def test_which_office_for_another_departments_matter_is_refused(real_kb, question):
+    answer = real_kb.answer(question, intent=None)
+    assert not answer.found
+    assert "7591916" not in answer.text
+
+
+def test_appeal_after_a_decision_is_the_review_and_lawsuit_clause(real_kb):
+    answer = real_kb.answer("监察大队罚了俺们单位，俺们觉得不公平，还有啥路子？", intent="ask_complaint", confidence=0.9)
+    assert answer.found
+    assert "行政复议" in answer.text and "行政诉讼" in answer.text
+
+
+def test_separable_word_counts_as_the_lists_word(real_kb):
+    tokens = real_kb.retriever.query_tokens("投诉立了案以后多久查完")
+    assert "立案" in tokens
