@@ -91,17 +91,24 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         pass
 
 
-RASA_SITE = Path(__file__).resolve().parent / "rasa_site"
-# Rasa's SQLTrackerStore with an in-memory cache (bot/rasa_site/jize_tracker_store.py); its
+# Rasa's SQLTrackerStore with an in-memory cache (rasa_components/tracker_store.py); its
 # JIZE_RASA_NO_PATCHES=tracker switch makes it the plain store.
-CACHED_TRACKER_STORE = "jize_tracker_store.CachedSQLTrackerStore"
+CACHED_TRACKER_STORE = "rasa_components.tracker_store.CachedSQLTrackerStore"
+# The project's Rasa entry point: Rasa's command line after rasa_components/patches.py.
+RASA_ENTRY = ("-m", "rasa_components")
+
+
+def rasa_command(settings: AppSettings) -> list[str]:
+    """How to start Rasa: ``<Rasa's python> -m rasa_components`` (then Rasa's arguments); the
+    python is the one beside ``JIZE_RASA_BIN``."""
+    return [str(Path(settings.rasa_bin).with_name("python")), *RASA_ENTRY]
 
 
 def rasa_env(base: dict[str, str] | None = None, patches: bool = True) -> dict[str, str]:
     """The environment ``rasa run`` gets (also used by the bench's bare-Rasa baseline).
 
-    ``patches``: put bot/rasa_site first on Rasa's PYTHONPATH, so its sitecustomize.py fixes
-    Rasa's per-action-call JSON-schema cost (see that file).
+    ``patches=False`` sets ``JIZE_RASA_NO_PATCHES=1``: rasa_components/patches.py changes
+    nothing and its tracker store behaves as Rasa's own.
     """
     env = dict(os.environ if base is None else base)
     env.update(
@@ -118,8 +125,8 @@ def rasa_env(base: dict[str, str] | None = None, patches: bool = True) -> dict[s
     # saves. Whoever sets these variables keeps their values.
     for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS"):
         env.setdefault(name, "1")
-    if patches:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(RASA_SITE), env.get("PYTHONPATH", "")) if p)
+    if not patches:
+        env["JIZE_RASA_NO_PATCHES"] = "1"
     return env
 
 
@@ -170,10 +177,9 @@ class RasaProcess:
         config["action_endpoint"] = action
         # The SQL tracker store on SQLite lives in the data dir whatever endpoints.yml says
         # (its relative path is meant for a bare `rasa run` from the project root), and is
-        # bot/rasa_site/jize_tracker_store.py's subclass, which keeps the conversations in use
-        # in memory (rasa_env() puts that folder on Rasa's PYTHONPATH). endpoints.yml itself
-        # keeps Rasa's plain SQL store: a bare `rasa` command without that PYTHONPATH would
-        # otherwise fall back to Rasa's in-memory store (a warning only) and lose persistence.
+        # rasa_components/tracker_store.py's subclass, which keeps the conversations in use
+        # in memory. endpoints.yml itself keeps Rasa's plain SQL store, for the commands that
+        # keep no conversations (rasa test, rasa shell).
         tracker = config.get("tracker_store")
         if isinstance(tracker, dict) and str(tracker.get("type", "")).lower() == "sql":
             if str(tracker.get("dialect", "sqlite")).lower() == "sqlite":
@@ -196,7 +202,7 @@ class RasaProcess:
         (no ``--enable-api``: /model/parse, /conversations/... do not exist) and no CORS."""
         s = self.settings
         return [
-            str(s.rasa_bin),
+            *rasa_command(s),
             "run",
             "--connector",
             "rest",

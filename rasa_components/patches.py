@@ -1,6 +1,8 @@
-"""Imported by Python at start-up in the ``rasa run`` process that ``python -m bot.run`` starts
-(bot.run puts this folder first on that process's PYTHONPATH; see ``bot.run.rasa_env``).
-Runs under Rasa's Python 3.10; standard library and Rasa's own dependencies only.
+"""Changes to Rasa's dependencies, applied by :func:`apply` before Rasa starts: by the project's
+Rasa entry point (``python -m rasa_components``, see ``__main__.py``) that ``python -m bot.run``
+and the scripts (training, ``rasa data validate``, ``rasa test``) run, so the Rasa that is
+checked is the Rasa that serves. Runs under Rasa's Python 3.10; standard library and Rasa's own
+dependencies only.
 
 What it changes, and why:
 
@@ -14,12 +16,12 @@ What it changes, and why:
   rollback journal with an fsync on every one of the 2-4 commits per message (see
   ``_sqlite_pragmas``).
 
-Beside this file, not loaded by it: ``jize_tracker_store.py``, the tracker store bot.run's
+Beside this file, not loaded by it: ``tracker_store.py``, the tracker store bot.run's
 endpoints file names (Rasa's SQL store with the conversations in use kept in memory).
 
 Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
 out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``tracker`` (comma-separated; the
-bench compares with and without). ``tracker`` makes jize_tracker_store's class behave exactly
+bench compares with and without). ``tracker`` makes tracker_store's class behave exactly
 as Rasa's ``SQLTrackerStore``.
 """
 
@@ -108,9 +110,21 @@ def _sqlite_pragmas() -> None:
     event.listen(Engine, "connect", on_connect)
 
 
-_off = {x.strip() for x in os.environ.get("JIZE_RASA_NO_PATCHES", "").split(",")}
-if "1" not in _off:
-    if "jsonschema" not in _off:
-        _patch_jsonschema()
-    if "sqlite" not in _off:
-        _sqlite_pragmas()
+_applied: list[str] = []
+
+
+def switched_off(environ: dict | None = None) -> set[str]:
+    """The names in JIZE_RASA_NO_PATCHES (``1`` = all)."""
+    return {x.strip() for x in (os.environ if environ is None else environ).get("JIZE_RASA_NO_PATCHES", "").split(",")}
+
+
+def apply(environ: dict | None = None) -> list[str]:
+    """Apply the patches JIZE_RASA_NO_PATCHES does not switch off, once per process; returns
+    the names of those applied (in this call or before)."""
+    off = switched_off(environ)
+    if "1" not in off:
+        for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas)):
+            if name not in off and name not in _applied:
+                patch()
+                _applied.append(name)
+    return list(_applied)

@@ -1,10 +1,10 @@
 """Rasa's SQL tracker store with the conversations in use kept in memory (write-through).
 
 ``python -m bot.run`` hands ``rasa run`` an endpoints file whose SQLite tracker store is
-``type: jize_tracker_store.CachedSQLTrackerStore`` (``bot.run.RasaProcess.endpoints_file``);
-this folder is on that process's PYTHONPATH. The project's endpoints.yml keeps Rasa's plain
-``SQL`` store, so bare ``rasa`` commands (``rasa test`` in scripts/rasa_checks.sh, ``rasa
-shell``) need nothing from here. Runs under Rasa's Python 3.10 (Rasa 3.6, SQLAlchemy 1.4).
+``type: rasa_components.tracker_store.CachedSQLTrackerStore``
+(``bot.run.RasaProcess.endpoints_file``). The project's endpoints.yml keeps Rasa's plain
+``SQL`` store for commands that keep no conversations (``rasa test``, ``rasa shell``). Runs
+under Rasa's Python 3.10 (Rasa 3.6, SQLAlchemy 1.4).
 
 Why: Rasa's ``SQLTrackerStore`` rebuilds the tracker from SQLite at the start of every turn
 (an ORM query with a sub-query, ``json.loads`` and ``Event.from_parameters`` per event, then a
@@ -45,7 +45,7 @@ One process only: the cache is coherent because a single ``rasa run`` writes thi
 with this store.
 
 ``JIZE_RASA_NO_PATCHES=tracker`` (or ``1``) makes every method Rasa's ``SQLTrackerStore``'s
-(for comparison; see sitecustomize.py).
+(for comparison; see patches.py).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ SWEEP_EVERY_SECONDS = 60.0
 
 
 def cache_enabled(environ: dict | None = None) -> bool:
-    """False when JIZE_RASA_NO_PATCHES names ``tracker`` or is ``1`` (same rule as sitecustomize)."""
+    """False when JIZE_RASA_NO_PATCHES names ``tracker`` or is ``1`` (same rule as patches.py)."""
     value = (os.environ if environ is None else environ).get("JIZE_RASA_NO_PATCHES", "")
     off = {x.strip() for x in value.split(",")}
     return not ({"1", "tracker"} & off)

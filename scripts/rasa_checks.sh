@@ -12,7 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RASA="${RASA:-.venv-rasa/bin/rasa}"
+RASA_PY="${RASA_PY:-.venv-rasa/bin/python}"
+# The project's Rasa entry point (rasa_components/__main__.py): Rasa as bot.run starts it.
+rasa() { "$RASA_PY" -m rasa_components "$@"; }
 PY="${PY:-.venv/bin/python}"
 eval "$("$PY" -m bot.core.config)"  # DATA_DIR, RASA_MODEL_DIR, NLU_GENERATED_DIR
 MODEL="$RASA_MODEL_DIR/jize.tar.gz"
@@ -33,7 +35,7 @@ echo "== rasa data validate --fail-on-warnings (data/ and $NLU_GENERATED_DIR)"
 "$PY" -m actions.export_lookups "$NLU_GENERATED_DIR"
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
-if ! "$RASA" data validate --data data "$NLU_GENERATED_DIR" --fail-on-warnings >"$LOG" 2>&1; then
+if ! rasa data validate --data data "$NLU_GENERATED_DIR" --fail-on-warnings >"$LOG" 2>&1; then
     cat "$LOG"
     echo "rasa_checks: data validation failed" >&2
     exit 1
@@ -51,7 +53,7 @@ scripts/rasa_train.sh
 
 echo "== rasa test core --stories tests/rasa --fail-on-prediction-errors"
 RC=0
-"$RASA" test core --stories tests/rasa --model "$MODEL" \
+rasa test core --stories tests/rasa --model "$MODEL" \
     --fail-on-prediction-errors --out "$RESULTS/core" >"$LOG" 2>&1 || RC=$?
 grep -E "Correct:|F1-Score|Accuracy:|ERROR|Error" "$LOG" || true
 if [[ $RC -ne 0 ]]; then
@@ -62,14 +64,14 @@ fi
 
 echo "== rasa test nlu --nlu tests/rasa/nlu_holdout.yml (held-out intents)"
 RC=0
-"$RASA" test nlu --nlu tests/rasa/nlu_holdout.yml --model "$MODEL" \
+rasa test nlu --nlu tests/rasa/nlu_holdout.yml --model "$MODEL" \
     --out "$RESULTS/nlu-holdout" >"$LOG" 2>&1 || RC=$?
 if [[ $RC -ne 0 ]]; then
     tail -n 30 "$LOG"
     echo "rasa_checks: NLU hold-out evaluation failed to run" >&2
     exit 1
 fi
-.venv-rasa/bin/python - "${RASA_HOLDOUT_MIN:-0.90}" "$RESULTS/nlu-holdout" <<'PY'
+"$RASA_PY" - "${RASA_HOLDOUT_MIN:-0.90}" "$RESULTS/nlu-holdout" <<'PY'
 import json, sys
 report = json.load(open(f"{sys.argv[2]}/intent_report.json"))
 acc, f1 = report["accuracy"], report["weighted avg"]["f1-score"]

@@ -13,8 +13,9 @@
 # training data is data/ plus the NLU data generated from its knowledge store (nlu-generated/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RASA="${RASA:-.venv-rasa/bin/rasa}"
-PY="$(dirname "$RASA")/python"
+PY="${RASA_PY:-.venv-rasa/bin/python}"
+# The project's Rasa entry point (rasa_components/__main__.py): Rasa as bot.run starts it.
+rasa() { "$PY" -m rasa_components "$@"; }
 eval "$("${APP_PY:-.venv/bin/python}" -m bot.core.config)"  # DATA_DIR, RASA_MODEL_DIR, NLU_GENERATED_DIR
 MODEL="$RASA_MODEL_DIR/jize.tar.gz"
 RESULTS="$DATA_DIR/rasa-results"
@@ -42,7 +43,8 @@ for SEED in $SEEDS; do
     OUTS+=("$OUT")
     echo "== $FOLDS-fold cross-validation on data/ (seed $SEED) -> $OUT"
     rm -rf "$OUT"
-    # `rasa test nlu --cross-validation`, with numpy's global random state seeded first.
+    # `rasa test nlu --cross-validation` (the project's entry point), with numpy's global random
+    # state seeded first.
     "$PY" - "$SEED" test nlu --nlu "$NLU" --config config.yml --cross-validation --folds "$FOLDS" \
         --out "$OUT" >"$LOG" 2>&1 <<'PY' || { tail -n 30 "$LOG"; exit 1; }
 import sys
@@ -50,16 +52,15 @@ import sys
 import numpy as np
 
 np.random.seed(int(sys.argv[1]))
-sys.argv = ["rasa", *sys.argv[2:]]
-from rasa.__main__ import main
+from rasa_components.__main__ import main
 
-main()
+main(sys.argv[2:])
 PY
     grep -A7 "Intent evaluation results" "$LOG" | grep -E "test (Accuracy|F1-score|Precision)" | sed 's/.*rasa.nlu.test  - /  /'
 done
 
 echo "== held-out examples (tests/rasa/nlu_holdout.yml)"
-"$RASA" test nlu --nlu tests/rasa/nlu_holdout.yml --model "$MODEL" \
+rasa test nlu --nlu tests/rasa/nlu_holdout.yml --model "$MODEL" \
     --out "$RESULTS/nlu-holdout" >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
 
 echo "== held-out examples in traditional characters"
@@ -74,7 +75,7 @@ lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 lines = [s2t.convert(line) if line.startswith("    - ") else line for line in lines]
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
 PY
-"$RASA" test nlu --nlu "$TRAD" --model "$MODEL" \
+rasa test nlu --nlu "$TRAD" --model "$MODEL" \
     --out "$RESULTS/nlu-holdout-traditional" >"$LOG" 2>&1 || { tail -n 30 "$LOG"; exit 1; }
 
 "$PY" - "$RESULTS" "${OUTS[@]}" <<'PY'

@@ -14,13 +14,15 @@
 # counties) train two models from one checkout. The inputs' hash is kept in jize.stamp next to
 # the model. Run from anywhere; paths are relative to the project root (config.yml points jieba
 # at knowledge/resources/jieba).
-# Env: RASA (default .venv-rasa/bin/rasa), PY (default .venv/bin/python), JIZE_DATA_DIR,
+# Rasa runs through the project's entry point (python -m rasa_components: Rasa after
+# rasa_components/patches.py), as bot.run starts it.
+# Env: RASA_PY (default .venv-rasa/bin/python), PY (default .venv/bin/python), JIZE_DATA_DIR,
 #      JIZE_RASA_MODEL_DIR, TF_INTRA_OP_PARALLELISM_THREADS (2),
 #      TF_INTER_OP_PARALLELISM_THREADS (1), OMP_NUM_THREADS (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RASA="${RASA:-.venv-rasa/bin/rasa}"
+RASA_PY="${RASA_PY:-.venv-rasa/bin/python}"
 PY="${PY:-.venv/bin/python}"
 eval "$("$PY" -m bot.core.config)"  # DATA_DIR, RASA_MODEL_DIR, NLU_GENERATED_DIR
 OUT_DIR="$RASA_MODEL_DIR"
@@ -30,8 +32,8 @@ STAMP="$OUT_DIR/jize.stamp"
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
-if [[ ! -x "$RASA" ]]; then
-    echo "rasa_train: $RASA not found - create .venv-rasa first (see requirements-rasa.txt)" >&2
+if [[ ! -x "$RASA_PY" ]]; then
+    echo "rasa_train: $RASA_PY not found - create .venv-rasa first (see requirements-rasa.txt)" >&2
     exit 1
 fi
 
@@ -71,6 +73,6 @@ export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 echo "rasa_train: inputs changed - training $MODEL (DIET progress below, a few minutes on 2 cores)"
 START=$(date +%s)
 # --force: Rasa's own cache does not fingerprint the jieba dictionary files.
-"$RASA" train --force --fixed-model-name jize --out "$OUT_DIR" --data data "$GEN_DIR"
+"$RASA_PY" -m rasa_components train --force --fixed-model-name jize --out "$OUT_DIR" --data data "$GEN_DIR"
 echo "$HASH" > "$STAMP"
 echo "rasa_train: done in $(( $(date +%s) - START ))s -> $MODEL"

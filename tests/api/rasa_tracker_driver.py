@@ -2,7 +2,7 @@
 object on its last line of output.
 
     python rasa_tracker_driver.py store DIR
-        bot/rasa_site/jize_tracker_store.CachedSQLTrackerStore next to Rasa's SQLTrackerStore:
+        rasa_components.tracker_store.CachedSQLTrackerStore next to Rasa's SQLTrackerStore:
         the same conversation turn by turn through both (each on its own SQLite file in DIR,
         each behind Rasa's FailSafeTrackerStore as in ``rasa run``), comparing the tracker each
         hands out and the rows each writes; plus a failed turn, a restart, the retention purge,
@@ -13,7 +13,8 @@ object on its last line of output.
         conversations with the stock store and with the cached one, including a session that
         expires, a turn that raises before it is saved and a restart of the store.
 
-Needs bot/rasa_site on PYTHONPATH.
+Needs the project root on PYTHONPATH; applies rasa_components/patches.py first, as the
+project's Rasa entry point (``python -m rasa_components``) does.
 """
 
 from __future__ import annotations
@@ -124,7 +125,6 @@ def quiet() -> None:
 # ---------------------------------------------------------------------------------- store
 async def store_scenario(tmp: Path) -> dict:
     import sqlalchemy as sa
-    from jize_tracker_store import CachedSQLTrackerStore, cache_enabled
     from rasa.core.actions.action import ActionSessionStart
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
@@ -138,6 +138,8 @@ async def store_scenario(tmp: Path) -> dict:
         SlotSet,
         UserUttered,
     )
+
+    from rasa_components.tracker_store import CachedSQLTrackerStore, cache_enabled
 
     domain = Domain.load(str(PROJECT / "domain.yml"))
     expiry = domain.session_config.session_expiration_time * 60
@@ -375,12 +377,13 @@ async def store_scenario(tmp: Path) -> dict:
 
 # ---------------------------------------------------------------------------------- agent
 async def agent_scenario(tmp: Path, model: str, action_url: str) -> dict:
-    from jize_tracker_store import CachedSQLTrackerStore
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
+
+    from rasa_components.tracker_store import CachedSQLTrackerStore
 
     agent = await load_agent(
         model_path=model, endpoints=AvailableEndpoints(action=EndpointConfig(action_url))
@@ -478,6 +481,9 @@ async def agent_scenario(tmp: Path, model: str, action_url: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from rasa_components import patches
+
+    patches.apply()
     quiet()
     what, tmp = argv[0], Path(argv[1])
     if what == "store":

@@ -30,7 +30,7 @@ def rasa_settings(app_settings, tmp_path):
 
 def test_rasa_command_line_is_loopback_rest_only(rasa_settings):
     cmd = RasaProcess(rasa_settings).command()
-    assert cmd[1] == "run"
+    assert cmd[1:4] == ["-m", "rasa_components", "run"]  # the project's Rasa entry point
     assert cmd[cmd.index("-i") + 1] == "127.0.0.1"
     assert cmd[cmd.index("-p") + 1] == "5999"
     assert cmd[cmd.index("--connector") + 1] == "rest"
@@ -56,7 +56,7 @@ def test_endpoints_copy_points_at_our_action_port_and_the_data_dir(rasa_settings
     config = yaml.safe_load(copy.read_text(encoding="utf-8"))
     assert config["action_endpoint"]["url"] == "http://127.0.0.1:5998/webhook"
     tracker = config["tracker_store"]
-    assert (tracker["type"], tracker["dialect"]) == ("jize_tracker_store.CachedSQLTrackerStore", "sqlite")
+    assert (tracker["type"], tracker["dialect"]) == ("rasa_components.tracker_store.CachedSQLTrackerStore", "sqlite")
     assert Path(tracker["db"]) == (rasa_settings.data_dir / "rasa-tracker.db").resolve()
     assert Path(tracker["db"]).is_absolute() and Path(tracker["db"]).parent.is_dir()
 

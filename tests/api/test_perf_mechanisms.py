@@ -2,8 +2,9 @@
 
 * the app's and the action server's listening sockets give their connections TCP_NODELAY
   (without it every keep-alive response waited ~40 ms for a delayed ACK);
-* ``rasa run`` gets bot/rasa_site on its PYTHONPATH and one-thread TensorFlow pools;
-* bot/rasa_site/sitecustomize.py (run by Rasa's Python 3.10): jsonschema.validate gives the
+* ``rasa run`` is started through the project's entry point (``python -m rasa_components``,
+  which applies rasa_components/patches.py) with one-thread TensorFlow pools;
+* rasa_components/patches.py (run by Rasa's Python 3.10): jsonschema.validate gives the
   same answers while checking each schema once, and Rasa's SQLite tracker store runs in WAL
   mode with synchronous=NORMAL and keeps its WAL between sessions.
 """
@@ -17,7 +18,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from bot.run import RASA_SITE, bind, rasa_env
+from bot.core.config import AppSettings
+from bot.run import RasaProcess, bind, rasa_env
 from tests.harness import need
 
 RASA_PY = Path(__file__).resolve().parents[2] / ".venv-rasa" / "bin" / "python"
@@ -46,22 +48,40 @@ def test_listening_socket_gives_connections_tcp_nodelay():
     assert seen["nodelay"], "accepted connections must have TCP_NODELAY (asyncio sets it only for IPPROTO_TCP sockets)"
 
 
-def test_rasa_env_has_site_and_thread_caps(monkeypatch):
+def test_rasa_env_has_thread_caps_and_the_patch_switch(monkeypatch):
     monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
     env = rasa_env({"PYTHONPATH": "/elsewhere", "OMP_NUM_THREADS": "3"})
-    assert env["PYTHONPATH"].split(os.pathsep) == [str(RASA_SITE), "/elsewhere"]
-    assert (RASA_SITE / "sitecustomize.py").exists()
+    assert env["PYTHONPATH"] == "/elsewhere"  # nothing is slipped in: the entry point applies the patches
+    assert "JIZE_RASA_NO_PATCHES" not in env
     assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
     assert env["TF_INTER_OP_PARALLELISM_THREADS"] == "1"
     assert env["OMP_NUM_THREADS"] == "3"  # a value someone set is kept
-    assert "PYTHONPATH" not in rasa_env({}, patches=False)
+    assert rasa_env({}, patches=False)["JIZE_RASA_NO_PATCHES"] == "1"
+
+
+def test_rasa_is_started_through_the_project_entry_point(tmp_path):
+    settings = AppSettings(data_dir=tmp_path, rasa_bin=tmp_path / "venv" / "bin" / "rasa")
+    cmd = RasaProcess(settings).command()
+    assert cmd[:4] == [str(tmp_path / "venv" / "bin" / "python"), "-m", "rasa_components", "run"]
+
+
+def test_every_rasa_script_runs_the_project_entry_point():
+    """The Rasa that CI validates and tests (scripts/) is the Rasa bot.run serves."""
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    for name in ("rasa_train.sh", "rasa_checks.sh", "rasa_nlu_eval.sh"):
+        text = (scripts / name).read_text(encoding="utf-8")
+        assert "-m rasa_components" in text, name
+        assert ".venv-rasa/bin/rasa" not in text, name
 
 
 def _rasa_python(code: str, tmp_path: Path) -> str:
     need(RASA_PY.exists(), f"Rasa's environment is not installed ({RASA_PY})")
-    env = {**os.environ, "PYTHONPATH": str(RASA_SITE), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("JIZE_RASA_NO_PATCHES", None)
-    out = subprocess.run([str(RASA_PY), "-c", textwrap.dedent(code)], cwd=tmp_path, env=env,
+    # what `python -m rasa_components` does before Rasa starts
+    code = "from rasa_components import patches\nassert patches.apply() == ['jsonschema', 'sqlite']\n" + textwrap.dedent(code)
+    out = subprocess.run([str(RASA_PY), "-c", code], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return out.stdout

@@ -1,4 +1,4 @@
-"""Rasa's tracker store as ``python -m bot.run`` configures it: bot/rasa_site/jize_tracker_store.py
+"""Rasa's tracker store as ``python -m bot.run`` configures it: rasa_components/tracker_store.py
 (SQLTrackerStore on SQLite plus an in-memory cache of the conversations in use), run by Rasa's
 own Python (.venv-rasa) next to Rasa's stock SQLTrackerStore (tests/api/rasa_tracker_driver.py).
 
@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from bot.core.config import AppSettings
-from bot.run import RASA_SITE, RasaProcess, rasa_env
+from bot.run import CACHED_TRACKER_STORE, RasaProcess, rasa_env
 from knowledge.settings import PROJECT_DIR
 from tests.harness import need
 
@@ -117,10 +117,11 @@ def test_bot_run_hands_rasa_the_cached_store_and_endpoints_yml_stays_plain(app_s
     settings = app_settings(data_dir=tmp_path)
     config = yaml.safe_load(RasaProcess(settings).endpoints_file().read_text(encoding="utf-8"))
     tracker = config["tracker_store"]
-    assert tracker["type"] == "jize_tracker_store.CachedSQLTrackerStore"
-    assert (RASA_SITE / "jize_tracker_store.py").exists()
+    assert tracker["type"] == CACHED_TRACKER_STORE == "rasa_components.tracker_store.CachedSQLTrackerStore"
+    assert (PROJECT_DIR / "rasa_components" / "tracker_store.py").exists()
     assert tracker["dialect"] == "sqlite" and Path(tracker["db"]).is_absolute()
-    # bare `rasa` commands (scripts/rasa_checks.sh) read the project's file without bot/rasa_site
+    # commands that keep no conversations (rasa test in scripts/rasa_checks.sh) read the
+    # project's file, with Rasa's plain store
     plain = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text(encoding="utf-8"))
     assert plain["tracker_store"]["type"] == "SQL"
 

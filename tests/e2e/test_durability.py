@@ -4,7 +4,7 @@
   HTTP API does not exist;
 * Rasa stopped: the gateway answers a friendly 503 at once, and answers again by itself when
   Rasa is back; the conversation survives the restart (SQL tracker store on SQLite, with the
-  in-memory cache of bot/rasa_site/jize_tracker_store.py on), so the follow-up "电话呢" still
+  in-memory cache of rasa_components/tracker_store.py on), so the follow-up "电话呢" still
   knows which office it is about;
 * the app killed with SIGKILL right after a complaint confirmation: the ticket whose reference
   the user was given is in app.db.
@@ -108,7 +108,7 @@ def test_rasa_stopped_is_503_then_back_and_the_conversation_survives(system):
     finally:
         db.close()
     assert n > 0, "Rasa did not use the SQL tracker store in the data dir"
-    # both Rasa runs used the cached store (bot/rasa_site/jize_tracker_store.py): the follow-up
+    # both Rasa runs used the cached store (rasa_components/tracker_store.py): the follow-up
     # after the restart came from SQLite, into a cache that started empty
     off = {x.strip() for x in system.env.get("JIZE_RASA_NO_PATCHES", "").split(",")}
     if not off & {"1", "tracker"}:
