@@ -36,7 +36,7 @@ from knowledge.settings import get_settings  # noqa: E402
 
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 DEFAULT_CASES = EVAL_DIR / "dev.jsonl"
-DEFAULT_FILES = (EVAL_DIR / "dev.jsonl", EVAL_DIR / "dev2.jsonl", ROOT / "bench" / "cases" / "heldout.jsonl")
+DEFAULT_FILES = (EVAL_DIR / "dev.jsonl", EVAL_DIR / "dev2.jsonl", *sorted((ROOT / "bench" / "cases").glob("heldout*.jsonl")))
 # The case file's category as the NLU intent its first turn would get.
 CATEGORY_INTENT = {
     "office": "ask_office", "phone": "ask_phone", "penalty": "ask_penalty", "complaint": "ask_complaint",

@@ -109,9 +109,11 @@ class AnswerComposer:
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
         if intent == "out_of_scope":
-            # The NLU thinks the list does not cover it; answer only on strong evidence that it does.
+            # The NLU thinks the list does not cover it; answer only on strong evidence that it does:
+            # a high score, and the question's rare terms of the list in the passage.
             hits = self.retriever.search(question, k=3)
-            if hits and hits[0].score >= self.out_of_scope_override:
+            if hits and hits[0].score >= self.out_of_scope_override and self.retriever.holds_rare_terms(
+                    question, hits[0].id):
                 return self._general(question, None)
             return Answer("", [], [], False, {})
         if intent == "ask_phone":

@@ -169,13 +169,29 @@ class HybridRetriever:
             self._specificity[aspect.name] = value
         return value
 
+    def _weight(self, word: str) -> float:
+        """A question word's weight in the coverage: its IDF in the list; a function word or a
+        single character weighs like a common word whether the list uses it or not ("再")."""
+        idf = self.idf.get(word)
+        if idf is None:
+            return self._unknown_weight(word)
+        if self._framing(word, self._word_tags.get(word) or ""):
+            return min(idf, FUNCTION_WORD_IDF)
+        return idf
+
+    @staticmethod
+    def _framing(word: str, tag: str) -> bool:
+        """A function word, or a single character that is not a noun ("办", "归", "再"; but "证",
+        "卡" name a matter)."""
+        return bool(tag) and tag[:1] in FUNCTION_TAGS or (len(word) == 1 and not tag.startswith("n"))
+
     def _unknown_weight(self, word: str) -> float:
         """A word the list never uses is what it lacks ("户口", "护照": full weight), unless
         the dictionary tags it a function word ("几月", "一般", "通常") or it is a single
-        character: that frames the question and weighs like a common word of the list."""
+        character other than a noun: that frames the question and weighs like a common word of
+        the list."""
         tag = self._word_tags.get(word) or ""
-        if len(word) == 1 or (tag[:1] in FUNCTION_TAGS and tag):
-            # a single character the list never uses alone ("办", "做", "归") frames the question
+        if self._framing(word, tag):
             return FUNCTION_WORD_IDF
         return self.default_idf
 
@@ -186,12 +202,17 @@ class HybridRetriever:
         joined = (a + b for a, b in SEPARATED.findall(normalized))
         return found + [w for w in joined if w in self.idf and w not in found]
 
+    def holds_rare_terms(self, query: str, passage_id: str) -> bool:
+        """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
+        return self._rare_evidence(self.query_tokens(normalize_query(query)), passage_id) >= RARE_EVIDENCE
+
     def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage
         holds; words the list never uses add nothing, so out-of-scope matters find none."""
         words = set(q_tokens)
+        whole = {t for t in words if not any(t != u and t in u for u in words)}  # 营业执照, not 营业 + 执照
         have = self.passage_tokens.get(passage_id, set())
-        return sum(self.idf[t] for t in words if len(t) > 1 and t in have and self.idf.get(t, 0.0) >= RARE_IDF)
+        return sum(self.idf[t] for t in whole if len(t) > 1 and t in have and self.idf.get(t, 0.0) >= RARE_IDF)
 
     def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
         # Words the list never uses weigh as much as its rarest word: they are what the list
@@ -200,7 +221,7 @@ class HybridRetriever:
         # word counts once, and a passage with only some of its parts covers it in part.
         words = set(q_tokens)
         whole = [t for t in words if not any(t != u and t in u for u in words)]
-        weights = {t: self.idf.get(t) or self._unknown_weight(t) for t in whole}
+        weights = {t: self._weight(t) for t in whole}
         total = sum(weights.values())
         if not total:
             return 0.0
