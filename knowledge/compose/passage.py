@@ -107,11 +107,13 @@ class PassageComposer:
         怎么办", "处罚不服怎么办", "拒不签收怎么办"): the best of those clauses, when the best
         passage found does not state it. Their bar is lower by the aspect's re-rank weight: the
         question's words are the matter's, the clause's words are the procedure's."""
-        if intent not in DECISIVE_INTENTS:
-            return None
         retriever = self.kit.retriever
         specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
         if not specific:
+            return None
+        if intent not in DECISIVE_INTENTS and not (
+                intent is None and all(retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific)):
+            # without an intent (the NLU unsure) only what one or two clauses state decides
             return None
         stating = [h for h in hits if h.found and any(a.answered_in(h.text) for a in specific)]
         if stating:

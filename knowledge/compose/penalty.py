@@ -54,8 +54,9 @@ class PenaltyComposer:
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         # a penalty rule close to the best passage answers; one far below it is another matter
-        hit = next((h for h in hits[:3] if h.id in store.penalty_by_clause
-                    and h.score >= hits[0].score - RULE_MARGIN), hits[0])
+        # (of the close ones, the rule whose words cover the act described best)
+        rules = [h for h in hits[:3] if h.id in store.penalty_by_clause and h.score >= hits[0].score - RULE_MARGIN]
+        hit = max(rules, key=lambda h: h.score) if rules else hits[0]
         penalty = store.penalty_by_clause.get(hit.id)
         if penalty is None:
             return None
