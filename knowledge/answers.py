@@ -137,7 +137,12 @@ class AnswerComposer:
             return general
         duty = self.passages.compose(question, "ask_office", aspects_of(clean(question)), threshold=threshold,
                                      kinds=DUTY_KINDS)
-        if duty.found and (not general.found
+        # a boundary row that gives the matter to the bureau as a whole ("人社局") does not say which
+        # of its offices handles it; a duty row that does answers (one giving it to 残联 stands)
+        department = general.context.get("office") or ""
+        whole_bureau = bool(department) and any(
+            name.endswith(department) for name in (self.store.meta.get("short_name", ""), self.kit.bureau) if name)
+        if duty.found and (not general.found or whole_bureau
                            or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general

@@ -112,9 +112,14 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         # shown too: a question answered by the main-duty column must see that column quoted
         text = f"{d.work_item}（主要职责：{main}）" if main else d.work_item
         out.append(Passage(d.id, "duty", d.id, d.citation, text, search, office, phone))
+    first_of_item: set[int] = set()
     for b in records.boundaries:
-        text = f"{b.topic}：{b.department}{b.share}"
-        search = f"{b.topic} {b.department} {b.share} {b.legal_basis}"
+        # the 案例 column tells what is done under the item ("每年定期举办大型招聘会"): it is said
+        # once, on the item's first row
+        case = " ".join(b.case.split()) if b.number not in first_of_item else ""
+        first_of_item.add(b.number)
+        text = f"{b.topic}：{b.department}{b.share}" + (f"（案例：{case}）" if case else "")
+        search = f"{b.topic} {b.department} {b.share} {b.legal_basis} {case}"
         out.append(Passage(b.id, "boundary", b.id, b.citation, text, search, b.department, ""))
     for s in records.services:
         office, phone = _contacts_office(s.contacts, directory)

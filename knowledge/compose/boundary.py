@@ -15,6 +15,9 @@ class BoundaryComposer:
         record = next(b for b in boundaries if b.id == p.record_id)
         others = [b for b in boundaries if b.number == record.number and b.id != record.id]
         text = [f"关于“{record.topic}”，{record.department}的职责是：{record.share}"]
+        case = " ".join(next((b.case for b in boundaries if b.number == record.number and b.case), "").split())
+        if case:
+            text.append(f"案例：{case}")
         if others:
             text.append("相关部门分工：" + "；".join(f"{b.department}：{b.share[:40]}" for b in others))
         if record.legal_basis:
