@@ -35,6 +35,9 @@ PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
 FUNCTION_WORD_IDF = 1.0
 RERANK_RRF_WEIGHT = 0.1
+# How much of a passage's hubness (its mean similarity to the other passages above the average)
+# is taken off its dense similarity to a question.
+HUBNESS_WEIGHT = 1.0
 # A word of the list in few passages (IDF ≥ RARE_IDF: about 3 % of them) is a rare term; a
 # passage holding RARE_EVIDENCE of the question's rare terms (two of them) passes the found
 # bar lowered by RARE_MARGIN.
@@ -147,6 +150,12 @@ class HybridRetriever:
         import jieba.posseg
 
         self._word_tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        # Hubness: a short passage ("(十一)用人单位不依法参加社会保险的；") is close to every
+        # question in the model's narrow range. Its mean similarity to the other passages, above
+        # the average, is taken off its dense similarity (a CSLS-style correction).
+        vectors = index.index.reconstruct_n(0, len(index.ids)) if len(index.ids) else np.zeros((0, 1))
+        hub = (vectors @ vectors.T).mean(axis=1) if len(index.ids) else np.zeros(0)
+        self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
 
     def answering(self, aspect: Aspect) -> list[str]:
         """Ids of the clauses that state what ``aspect`` asks."""
@@ -201,6 +210,9 @@ class HybridRetriever:
         # when the list uses it.
         joined = (a + b for a, b in SEPARATED.findall(normalized))
         return found + [w for w in joined if w in self.idf and w not in found]
+
+    def _dense_norm(self, similarity: float) -> float:
+        return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
 
     def holds_rare_terms(self, query: str, passage_id: str) -> bool:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
@@ -290,7 +302,11 @@ class HybridRetriever:
             d = dense_score.get(pid)
             if d is None:
                 d = float(np.dot(vector, self.index.index.reconstruct(self.index.ids.index(pid))))
-            d_norm = min(1.0, max(0.0, (d - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
+            hubness = self._hubness.get(pid, 0.0)
+            # the found gate only discounts hubs; the order also lifts passages few questions
+            # come close to (lifting them in the gate too would let off-topic questions through)
+            d_norm = self._dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
+            lift = 0.5 * (self._dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
             cov = self._coverage(q_tokens, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold
@@ -305,7 +321,7 @@ class HybridRetriever:
             # "when" by its columns, equally for every row.
             answered = (sum(self.specificity(a) for a in aspects if a.answered_in(p.text)) / len(aspects)
                         if aspects and p.kind == "clause" else 0.0)
-            order = score + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
+            order = score + lift + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
