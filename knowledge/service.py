@@ -12,6 +12,7 @@ from .embedder import Embedder, make_embedder
 from .identity import Identity
 from .normalize import clean
 from .parser import parse_file
+from .question_forms import kind_of
 from .records import Office
 from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
 from .settings import KnowledgeSettings, get_settings
@@ -111,8 +112,17 @@ class KnowledgeBase:
         return self._retriever  # type: ignore[return-value]
 
     def search(self, query: str, k: int = 5) -> list[SearchHit]:
-        """The passages for ``query``, preferring those that state what it asks about."""
-        return self.retriever.search(query, k=k, aspects=aspects_of(clean(query)))
+        """The passages for ``query``, preferring those that state what it asks about; a "which
+        office" question also gets the best duty or service row (the table that assigns duties)."""
+        aspects = aspects_of(clean(query))
+        hits = self.retriever.search(query, k=k, aspects=aspects)
+        if kind_of(clean(query)) == "ask_office" and hits:
+            from .answers import DUTY_KINDS
+
+            duty = self.retriever.search(query, k=1, kinds=DUTY_KINDS, aspects=aspects)
+            if duty and duty[0].id not in {h.id for h in hits}:
+                hits = [duty[0], *hits[:k - 1]] if duty[0].found else [*hits[:k - 1], duty[0]]
+        return hits
 
     def offices(self) -> list[Office]:
         return list(self.store.offices)
