@@ -1,0 +1,35 @@
+"""The question's form as evidence of its kind (knowledge/resources/question_forms.tsv)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.question_forms import QuestionFormError, kind_of, load_forms
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("俺家里人干活伤了手，要做劳动鉴定报批，这事归哪个部门？", "ask_office"),
+        ("到龄退休审批去哪儿办", "ask_office"),
+        ("督促签劳动合同的那个活动叫啥", "ask_service"),
+        ("中介扣押身份证罚多少钱", None),
+    ],
+)
+def test_form_says_the_kind(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_bad_line_names_the_line(tmp_path):
+    path = tmp_path / "forms.tsv"
+    path.write_text("# comment\nask_office\t哪个部门\nask_phone 电话\n", encoding="utf-8")
+    with pytest.raises(QuestionFormError) as err:
+        load_forms(path)
+    assert err.value.line == 3
+
+
+def test_bad_pattern_is_refused(tmp_path):
+    path = tmp_path / "forms.tsv"
+    path.write_text("ask_office\t哪个(部门\n", encoding="utf-8")
+    with pytest.raises(QuestionFormError, match="bad pattern"):
+        load_forms(path)
