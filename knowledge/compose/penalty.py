@@ -55,8 +55,10 @@ class PenaltyComposer:
             return kit.not_found(question, hits)
         # a penalty rule close to the best passage answers; one far below it is another matter
         # (of the close ones, the rule whose words cover the act described best)
-        rules = [h for h in hits[:3] if h.id in store.penalty_by_clause and h.score >= hits[0].score - RULE_MARGIN]
-        hit = max(rules, key=lambda h: h.score) if rules else hits[0]
+        # (the boost lifts rules in the order; the margin is to the best score, not to a lifted rule)
+        best = max(hits[:5], key=lambda h: h.score)
+        rules = [h for h in hits[:3] if h.id in store.penalty_by_clause and h.score >= best.score - RULE_MARGIN]
+        hit = max(rules, key=lambda h: h.score) if rules else best
         penalty = store.penalty_by_clause.get(hit.id)
         if penalty is None:
             return None
