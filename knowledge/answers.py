@@ -27,6 +27,8 @@ __all__ = ["Answer", "AnswerComposer"]
 
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…".
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*[？?]?\s*$")
+# A message that points back at what came before: a pronoun or "altogether".
+REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
 # A follow-up answered better on its own (by this score) leaves the previous context.
 STANDALONE_MARGIN = 0.05
 # A question with at most this many content words cannot stand alone ("谁负责考").
@@ -92,6 +94,13 @@ class AnswerComposer:
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold)
+        if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
+                and REFERS_BACK.search(clean(question)) and not self.retriever.unknown_matter_words(question)):
+            # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
+            # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
+            with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+            if with_topic.found:
+                answer = with_topic
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))

@@ -20,7 +20,7 @@ import numpy as np
 
 from .aspects import Aspect
 from .embedder import Embedder
-from .normalize import has_content, normalize_passage, normalize_query, tokens
+from .normalize import expand, has_content, normalize_passage, normalize_query, tokens
 from .passages import Passage
 from .store import KnowledgeStore, StoreError
 
@@ -213,6 +213,15 @@ class HybridRetriever:
 
     def _dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
+
+    def unknown_matter_words(self, query: str) -> list[str]:
+        """The query's words that name a matter the list never mentions ("户口", "护照"), after
+        the synonym table has mapped everyday words to the list's own."""
+        normalized = normalize_query(query)
+        words = set(self.query_tokens(normalized))
+        whole = [t for t in words if not any(t != u and t in u for u in words)]
+        return [t for t in whole if t not in self.idf and self._unknown_weight(t) == self.default_idf
+                and not any(t in u for u in words if u in self.idf) and expand(t) == t]
 
     def holds_rare_terms(self, query: str, passage_id: str) -> bool:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""

@@ -26,7 +26,8 @@ def count_in(question: str, entities: dict) -> int | None:
             return cn_to_int(re.sub(r"[个名位人]", "", str(value)))
         except ValueError:
             continue
-    m = COUNT.search(clean(question))
+    # the last count said: a follow-up read with its topic ("…1个… 那要是介绍了4个呢") changes it
+    m = next(reversed(list(COUNT.finditer(clean(question)))), None)
     if m:
         try:
             return cn_to_int(m.group(1))

@@ -123,3 +123,19 @@ def test_appeal_after_a_decision_is_the_review_and_lawsuit_clause(real_kb):
 def test_separable_word_counts_as_the_lists_word(real_kb):
     tokens = real_kb.retriever.query_tokens("投诉立了案以后多久查完")
     assert "立案" in tokens
+
+
+def test_a_message_that_points_back_reads_with_the_topic(real_kb):
+    first = real_kb.answer("中介给没满16岁的娃介绍活干，咋罚？", intent="ask_penalty", confidence=0.9)
+    assert first.found and "5000 元" in first.text
+    second = real_kb.answer("他一共介绍了3个孩子，总共得罚多少？", intent="ask_penalty", confidence=0.8,
+                            context=first.context)
+    assert second.found
+    assert "15000 元" in second.text
+
+
+@pytest.mark.parametrize("question", ["那户口迁移找哪个部门", "这个护照在哪个部门办"])
+def test_pointing_back_does_not_carry_a_matter_the_list_lacks(real_kb, question):
+    first = real_kb.answer("中介介绍1个不满16岁的孩子去打工，罚多少？", intent="ask_penalty", confidence=0.9)
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.7, context=first.context)
+    assert not answer.found
