@@ -15,7 +15,12 @@ def e2e_system(tmp_path_factory):
 
     missing = missing_parts()
     need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup`)")
-    system = RunningSystem(app_db=tmp_path_factory.mktemp("e2e") / "app.db")
+    from tests.api.test_wechat import AES_KEY, APPID, TOKEN
+
+    # the WeChat channel on too (tests/e2e/test_wechat_system.py): WeChat's servers in front of
+    # the real dialogue
+    wechat = {"JIZE_WECHAT_TOKEN": TOKEN, "JIZE_WECHAT_AES_KEY": AES_KEY, "JIZE_WECHAT_APPID": APPID}
+    system = RunningSystem(app_db=tmp_path_factory.mktemp("e2e") / "app.db", env=wechat)
     system.start()
     yield system
     system.stop()
