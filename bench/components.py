@@ -87,7 +87,7 @@ def knowledge_split(reps: int = 3) -> dict:
             t_faiss = time.perf_counter() - s
             t["FAISS (flat IP, top 50)"].append(_ms(t_faiss))
             s = time.perf_counter()
-            r.store.keyword_search(toks, CANDIDATES)
+            r.keywords.search(toks, CANDIDATES)
             t_kw = time.perf_counter() - s
             t["keyword search (BM25, top 50)"].append(_ms(t_kw))
 

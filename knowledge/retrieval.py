@@ -8,21 +8,19 @@ question's content words that the passage contains).
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .aspects import Aspect
+from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
-from .normalize import expand, has_content, normalize_passage, normalize_query, tokens
-from .passages import Passage
-from .store import KnowledgeStore, StoreError
+from .keyword_index import KeywordIndex
+from .normalize import expand, has_content, normalize_query, tokens
+from .store import KnowledgeStore
 
 RRF_K = 60
 CANDIDATES = 50
@@ -71,55 +69,6 @@ class SearchHit:
         return d
 
 
-class IndexError_(StoreError):
-    """The dense index is missing or was built from another source or model."""
-
-
-class DenseIndex:
-    """FAISS inner-product index over L2-normalised passage vectors, with its provenance."""
-
-    def __init__(self, index, ids: list[str], meta: dict):
-        self.index, self.ids, self.meta = index, ids, meta
-
-    @staticmethod
-    def build(passages: list[Passage], embedder: Embedder, source_sha256: str) -> DenseIndex:
-        import faiss
-
-        vectors = embedder.embed_passages([normalize_passage(p.search_text) for p in passages])
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        meta = {"model_id": embedder.model_id, "source_sha256": source_sha256, "dim": int(vectors.shape[1]),
-                "count": len(passages)}
-        return DenseIndex(index, [p.id for p in passages], meta)
-
-    def save(self, directory: Path) -> None:
-        import faiss
-
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / "passages.faiss.tmp"
-        faiss.write_index(self.index, str(tmp))
-        os.replace(tmp, directory / "passages.faiss")
-        (directory / "index.json").write_text(json.dumps({**self.meta, "ids": self.ids}, ensure_ascii=False),
-                                              encoding="utf-8")
-
-    @staticmethod
-    def load(directory: Path) -> DenseIndex:
-        import faiss
-
-        meta_path, index_path = directory / "index.json", directory / "passages.faiss"
-        if not meta_path.exists() or not index_path.exists():
-            raise IndexError_(f"dense index missing in {directory}: run `python -m knowledge build`")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        ids = meta.pop("ids")
-        return DenseIndex(faiss.read_index(str(index_path)), ids, meta)
-
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        k = min(k, len(self.ids))
-        scores, idx = self.index.search(np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), k)
-        return [(self.ids[i], float(s)) for s, i in zip(scores[0], idx[0], strict=True) if i >= 0]
-
-
 class HybridRetriever:
     """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
 
@@ -132,6 +81,7 @@ class HybridRetriever:
             raise IndexError_(f"the dense index was built with {index.meta.get('model_id')}, "
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
+        self.keywords = KeywordIndex(store.db)
         self.found_threshold = found_threshold
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
         # re-rank bonus for a passage that states what the question asks (a time limit, who …)
@@ -274,7 +224,7 @@ class HybridRetriever:
         vector = self.embedder.embed_queries([normalized])[0]
         narrow = bool(kinds or only)
         dense = self.index.search(vector, CANDIDATES if not narrow else len(self.index.ids))
-        keyword = self.store.keyword_search(q_tokens, CANDIDATES if not narrow else 1000)
+        keyword = self.keywords.search(q_tokens, CANDIDATES if not narrow else 1000)
 
         def allowed(pid: str) -> bool:
             return (not kinds or self.store.passage_by_id[pid].kind in kinds) and (only is None or pid in only)

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aspects import aspects_of
+from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder, make_embedder
 from .identity import Identity
 from .normalize import clean
 from .parser import parse_file
 from .question_forms import kind_of
 from .records import Office
-from .retrieval import DenseIndex, HybridRetriever, IndexError_, SearchHit
+from .retrieval import HybridRetriever, SearchHit
 from .settings import KnowledgeSettings, get_settings
 from .store import KnowledgeStore, StoreError, builder_digest, source_digest, write_store
 from .suggestions import load_suggestions

@@ -172,13 +172,3 @@ class KnowledgeStore:
         """The county and bureau as the list names them (no settings applied)."""
         return identity_from_meta(self.meta, self.offices)
 
-    def keyword_search(self, query_tokens: list[str], limit: int = 50) -> list[tuple[str, float]]:
-        """BM25 over jieba tokens (FTS5); returns (passage id, positive score), best first."""
-        terms = sorted({t.replace('"', "") for t in query_tokens if t.strip()})
-        if not terms:
-            return []
-        match = " OR ".join(f'"{t}"' for t in terms)
-        sql = ("select passages.id as id, -bm25(passages_fts) as score from passages_fts "
-               "join passages on passages.rowid = passages_fts.rowid "
-               "where passages_fts match ? order by bm25(passages_fts) limit ?")
-        return [(r["id"], float(r["score"])) for r in self.db.query(sql, [match, limit])]

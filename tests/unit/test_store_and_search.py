@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from knowledge.retrieval import DenseIndex, HybridRetriever, IndexError_
+from knowledge.dense_index import DenseIndex, IndexError_
+from knowledge.retrieval import HybridRetriever
 from knowledge.service import KnowledgeBase, build
 from knowledge.settings import KnowledgeSettings
 from knowledge.store import KnowledgeStore, StoreError
