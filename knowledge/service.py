@@ -96,7 +96,8 @@ class KnowledgeBase:
             store.meta["bureau"] = identity.bureau
             self._store, self._retriever, self._identity = store, retriever, identity
             self._composer = AnswerComposer(store, retriever, self.settings.out_of_scope_override,
-                                            self.settings.intent_prior_confidence, self.settings.intent_prior_margin)
+                                            self.settings.intent_prior_confidence, self.settings.intent_prior_margin,
+                                            self.settings.weak_intent)
 
     @property
     def ready(self) -> bool:

@@ -39,6 +39,8 @@ class KnowledgeSettings(BaseSettings):
     intent_prior_margin: float = 0.05
     # A question the NLU calls out of scope is still answered when retrieval is this sure.
     out_of_scope_override: float = 0.6
+    # Below this NLU confidence the question's form (resources/question_forms.tsv) may set its kind.
+    weak_intent: float = 0.6
     # Who the assistant speaks for; empty = as the list names it (knowledge/identity.py).
     county: str = ""
     bureau_name: str = ""
