@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from .base import Answer, Kit
 
+# A phone printed in a clause answers a phone question only within this score of the best match.
+PRINTED_PHONE_MARGIN = 0.05
+
 
 class OfficeComposer:
     def __init__(self, kit: Kit):
@@ -36,8 +39,8 @@ class OfficeComposer:
             # "举报社保基金问题打什么电话": a phone printed in a clause, or the office of the best match
             hits = kit.retriever.search(question, k=5)
             for h in hits:
-                if not h.found:
-                    break
+                if not h.found or h.score < hits[0].score - PRINTED_PHONE_MARGIN:
+                    break  # a hotline printed in a clause far below the matter found is another matter's
                 for c in kit.contacts_by_clause.get(store.passage_by_id[h.id].record_id, []):
                     if c.kind == "phone":
                         return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(h.id)], [], True,
