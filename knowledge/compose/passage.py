@@ -134,9 +134,12 @@ class PassageComposer:
         quoted = p.text if len(p.text) <= 2 * MAX_EXCERPT else kit.excerpt(p.text, question, aspects)
         answering = "".join(answering_sentences(p.text, aspects)) if aspects and p.kind == "clause" else ""
         lines: list[str] = []
-        if answering and len(answering) <= ANSWER_SHARE * len(quoted):
-            lines.append(answering)
         office_line = kit.office_line(p.office, p.phone)
+        if answering and len(answering) > ANSWER_SHARE * len(quoted):
+            # the clause is itself the answer: it comes first, in the list's words (cited below)
+            return [quoted, *([office_line] if office_line else [])], [kit.source(p.id, quoted)]
+        if answering:
+            lines.append(answering)
         if office_line:
             lines.append(office_line)
         lines.append(f"清单原文：{quoted}")
