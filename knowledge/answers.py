@@ -80,6 +80,11 @@ class AnswerComposer:
                 intent is None or (confidence is not None and confidence < self.weak_intent)):
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门")
             intent = kind_of(clean(question)) or intent
+        elif (intent == "ask_boundary" and confidence is not None and confidence < self.prior_confidence
+              and kind_of(clean(question)) == "ask_office"):
+            # "…这个认定是谁负责" read as a boundary question, unsure: the office path keeps a row that gives the matter to another
+            # department, and prefers the duty row to one that gives it to the bureau as a whole
+            intent = "ask_office"
         topic = context.get("topic")
         elliptical = self._elliptical(question)
         threshold = None
