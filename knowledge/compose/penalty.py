@@ -60,6 +60,14 @@ class PenaltyComposer:
         best = max(hits[:5], key=lambda h: h.score)
         rules = [h for h in hits[:3] if h.id in store.penalty_by_clause and h.score >= best.score - RULE_MARGIN]
         hit = max(rules, key=lambda h: h.score) if rules else best
+        if hit.id not in store.penalty_by_clause:
+            # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"):
+            # the rule the question matches answers, not the whole unit
+            parts = frozenset(c.id for c in store.clauses if c.parent_id == hit.id and c.id in store.penalty_by_clause)
+            if parts:
+                found = kit.retriever.search(question, k=1, aspects=aspects, only=parts, threshold=threshold)
+                if found and found[0].found:
+                    hit = found[0]
         penalty = store.penalty_by_clause.get(hit.id)
         if penalty is None:
             return None
