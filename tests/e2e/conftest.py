@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def e2e_system(tmp_path_factory):
+    # one system per module: test_system.py ends by stopping its own (SIGTERM test)
     from tests.harness import RunningSystem, missing_parts, need
 
     missing = missing_parts()
