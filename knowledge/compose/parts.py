@@ -13,6 +13,8 @@ from ..store import KnowledgeStore
 
 MAX_PARTS = 14
 LEAD_CHARS = 60
+# Parts shown whole while all of them together stay this short; longer units show each part's lead.
+WHOLE_PARTS_CHARS = 700
 _LEAD_END = re.compile(r"(?<=[。；;])")
 
 
@@ -39,6 +41,15 @@ class ClauseGroups:
         group = [c for c in self._groups.get((clause.system_id, clause.section, clause.subsection), [])
                  if c.marker and not c.parent_id]
         return group if len(group) >= 2 and clause in group else []
+
+    def lead_in(self, clause: Clause) -> Clause | None:
+        """The unnumbered sentence that opens ``clause``'s unit ("…发现用人单位存在以下劳动保障违法
+        行为的，进行立案调查："), when ``clause`` is one of its numbered parts."""
+        if not clause.marker or clause.parent_id:
+            return None
+        group = self._groups.get((clause.system_id, clause.section, clause.subsection), [])
+        first = group[0] if group else None
+        return first if first is not None and not first.marker and first is not clause else None
 
     @staticmethod
     def title(clause: Clause) -> str:

@@ -15,7 +15,7 @@ from ..records import Clause
 from ..retrieval import SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
-from .parts import MAX_PARTS, ClauseGroups, lead
+from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead
 from .service import ServiceComposer
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
@@ -142,6 +142,11 @@ class PassageComposer:
             lines.append(answering)
         if office_line:
             lines.append(office_line)
+        clause = kit.store.clause_by_id.get(p.record_id) if p.kind == "clause" else None
+        opening = self.groups.lead_in(clause) if clause else None
+        if opening is not None and len(opening.text) <= MAX_EXCERPT:
+            # an item of a list says little without the sentence that opens the list
+            quoted = f"{opening.text}……{quoted}"
         lines.append(f"清单原文：{quoted}")
         return lines, [kit.source(p.id, quoted)]
 
@@ -186,7 +191,8 @@ class PassageComposer:
         kit = self.kit
         group = self.groups.siblings(clause)[:MAX_PARTS]
         lines = [f"{self.groups.title(clause)}共{len(group)}项："]
-        lines.extend(lead(c.text) for c in group)
+        whole = sum(len(c.text) for c in group) <= WHOLE_PARTS_CHARS
+        lines.extend(c.text if whole else lead(c.text) for c in group)
         office_line = kit.office_line(p.office, p.phone)
         if office_line:
             lines.append(office_line)
