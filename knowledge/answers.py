@@ -82,8 +82,9 @@ class AnswerComposer:
             intent = kind_of(clean(question)) or intent
         elif (intent == "ask_boundary" and confidence is not None and confidence < self.prior_confidence
               and kind_of(clean(question)) == "ask_office"):
-            # "…这个认定是谁负责" read as a boundary question, unsure: the office path keeps a row that gives the matter to another
-            # department, and prefers the duty row to one that gives it to the bureau as a whole
+            # "…这个认定是谁负责", read as a boundary question without much confidence: the office
+            # path keeps a row that gives the matter to another department, and prefers the duty
+            # row to one that gives it to the bureau as a whole
             intent = "ask_office"
         topic = context.get("topic")
         elliptical = self._elliptical(question)
