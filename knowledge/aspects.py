@@ -10,6 +10,7 @@ but only the first is answered by the sentence on 行政复议.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,19 +39,29 @@ class AspectError(ValueError):
         self.line = line
 
 
-def load_aspects(path: Path = ASPECTS) -> tuple[Aspect, ...]:
-    aspects: list[Aspect] = []
+def pattern_rows(path: Path, fields: tuple[str, ...], error: type[AspectError]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a tab-separated resource file of patterns; comments and blank
+    lines skipped, a line with another number of fields refused with ``error`` naming it."""
     for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        parts = raw.split("\t")
-        if len(parts) != 3:
-            raise AspectError(path, n, f"expected name, question pattern, answer pattern; got {len(parts)} fields")
-        try:
-            aspects.append(Aspect(parts[0].strip(), re.compile(parts[1].strip()), re.compile(parts[2].strip())))
-        except re.error as e:
-            raise AspectError(path, n, f"bad pattern: {e}") from e
-    return tuple(aspects)
+        parts = [part.strip() for part in raw.split("\t")]
+        if len(parts) != len(fields):
+            raise error(path, n, f"expected {', '.join(fields)}; got {len(parts)} fields")
+        yield n, parts
+
+
+def compile_at(path: Path, line: int, pattern: str, error: type[AspectError]) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise error(path, line, f"bad pattern: {e}") from e
+
+
+def load_aspects(path: Path = ASPECTS) -> tuple[Aspect, ...]:
+    return tuple(Aspect(name, compile_at(path, n, question, AspectError), compile_at(path, n, answer, AspectError))
+                 for n, (name, question, answer) in pattern_rows(
+                     path, ("name", "question pattern", "answer pattern"), AspectError))
 
 
 @lru_cache(maxsize=1)

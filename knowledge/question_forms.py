@@ -11,32 +11,19 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .aspects import AspectError, compile_at, pattern_rows
 from .normalize import RESOURCES
 
 QUESTION_FORMS = RESOURCES / "question_forms.tsv"
 
 
-class QuestionFormError(ValueError):
+class QuestionFormError(AspectError):
     """A malformed line in the question-forms file; ``line`` is 1-based."""
-
-    def __init__(self, path: Path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.line = line
 
 
 def load_forms(path: Path = QUESTION_FORMS) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    forms: list[tuple[str, re.Pattern[str]]] = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        parts = raw.split("\t")
-        if len(parts) != 2:
-            raise QuestionFormError(path, n, f"expected kind and pattern; got {len(parts)} fields")
-        try:
-            forms.append((parts[0].strip(), re.compile(parts[1].strip())))
-        except re.error as e:
-            raise QuestionFormError(path, n, f"bad pattern: {e}") from e
-    return tuple(forms)
+    return tuple((kind, compile_at(path, n, pattern, QuestionFormError))
+                 for n, (kind, pattern) in pattern_rows(path, ("kind", "pattern"), QuestionFormError))
 
 
 @lru_cache(maxsize=1)
