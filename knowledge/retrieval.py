@@ -103,8 +103,9 @@ class HybridRetriever:
         # Hubness: a short passage ("(十一)用人单位不依法参加社会保险的；") is close to every
         # question in the model's narrow range. Its mean similarity to the other passages, above
         # the average, is taken off its dense similarity (a CSLS-style correction).
+        # (the mean of v·v_j over all j is v·mean(v_j): no N×N matrix)
         vectors = index.index.reconstruct_n(0, len(index.ids)) if len(index.ids) else np.zeros((0, 1))
-        hub = (vectors @ vectors.T).mean(axis=1) if len(index.ids) else np.zeros(0)
+        hub = vectors @ vectors.mean(axis=0) if len(index.ids) else np.zeros(0)
         self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
 
     def answering(self, aspect: Aspect) -> list[str]:
