@@ -49,7 +49,8 @@ class ActionAnswerOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         question = common.latest_text(tracker)
-        answer = (common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), None,
+        # the conversation's context too: "要是只考了58分呢" may be called out of scope on its own
+        answer = (common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), common.kb_context(tracker),
                                        query_vector=common.latest_query_vector(tracker)) if question else None)
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer)

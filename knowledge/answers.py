@@ -76,6 +76,11 @@ class AnswerComposer:
         if intent is None and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
+        elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))
+              and not self.retriever.unknown_matter_words(question, strict=True)):
+            # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
+            # matters the list lacks
+            intent = "follow_up"
         if intent not in ("out_of_scope", "follow_up") and (
                 intent is None or (confidence is not None and confidence < self.weak_intent)):
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门")

@@ -165,14 +165,30 @@ class HybridRetriever:
     def _dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
 
-    def unknown_matter_words(self, query: str) -> list[str]:
+    def unknown_matter_words(self, query: str, strict: bool = False) -> list[str]:
         """The query's words that name a matter the list never mentions ("户口", "护照"), after
-        the synonym table has mapped everyday words to the list's own."""
+        the synonym table has mapped everyday words to the list's own. ``strict``: any content
+        word the list does not use ("网购"), not only dictionary nouns."""
         normalized = normalize_query(query)
         words = set(self.query_tokens(normalized))
         whole = [t for t in words if not any(t != u and t in u for u in words)]
-        return [t for t in whole if t not in self.idf and self._unknown_weight(t) == self.default_idf
+        named = self._content_word if strict else self._names_a_thing
+        return [t for t in whole if t not in self.idf and named(t)
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t]
+
+    def _content_word(self, word: str) -> bool:
+        """Not a number, not a function word, and not a fragment of framing characters ("只考")."""
+        if len(word) < 2 or any(ch.isdigit() for ch in word):
+            return False
+        if self._framing(word, self._word_tags.get(word) or ""):
+            return False
+        return not all(self._framing(ch, self._word_tags.get(ch) or "") for ch in word)
+
+    def _names_a_thing(self, word: str) -> bool:
+        """A dictionary noun or noun-like word (户口, 护照, 年检, 食品安全); not a number or a
+        fragment jieba made up ("58", "只考")."""
+        tag = self._word_tags.get(word) or ""
+        return len(word) > 1 and (tag[:1] == "n" or tag in ("vn", "j", "l"))
 
     def holds_rare_terms(self, query: str, passage_id: str) -> bool:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""

@@ -139,3 +139,13 @@ def test_pointing_back_does_not_carry_a_matter_the_list_lacks(real_kb, question)
     first = real_kb.answer("中介介绍1个不满16岁的孩子去打工，罚多少？", intent="ask_penalty", confidence=0.9)
     answer = real_kb.answer(question, intent="ask_office", confidence=0.7, context=first.context)
     assert not answer.found
+
+
+@pytest.mark.parametrize("follow_up,found", [("要是只考了58分呢？", True), ("那护照呢", False), ("那网购被骗呢", False)])
+def test_a_follow_up_called_out_of_scope_changes_one_detail(real_kb, follow_up, found):
+    first = real_kb.answer("我们培训学校年度考核得了85分，算啥等级？", intent="ask_supervision", confidence=0.9)
+    assert first.found
+    answer = real_kb.answer(follow_up, intent="out_of_scope", confidence=0.7, context=first.context)
+    assert answer.found is found
+    if found:
+        assert "60 分以下" in answer.text and "不合格" in answer.text
