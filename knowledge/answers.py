@@ -73,7 +73,9 @@ class AnswerComposer:
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         question = question[:500]
-        if intent is None and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
+        unsure = intent is None or (intent != "out_of_scope" and confidence is not None
+                                    and confidence < self.weak_intent)
+        if unsure and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
             # the NLU was unsure, but the message leans on the previous answer
             intent = "follow_up"
         elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))

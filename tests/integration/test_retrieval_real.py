@@ -149,3 +149,12 @@ def test_a_follow_up_called_out_of_scope_changes_one_detail(real_kb, follow_up, 
     assert answer.found is found
     if found:
         assert "60 分以下" in answer.text and "不合格" in answer.text
+
+
+def test_a_weakly_classified_message_that_leans_on_the_topic_is_a_follow_up(real_kb):
+    first = real_kb.answer("没取得许可证开中介给人介绍工作，罚多少？", intent="ask_penalty", confidence=0.95)
+    assert first.found
+    second = real_kb.answer("那要是有证，但是把证转借给别人用呢？", intent="ask_complaint", confidence=0.45,
+                            context=first.context)
+    assert second.found
+    assert "5000 元以上 10000 元以下" in second.text and "收回证件" in second.text
