@@ -61,23 +61,29 @@ class Conversation:
     created_at: str = ""
 
 
+def open_durable(path: str | Path) -> Database:
+    """app.db (or ":memory:") for several threads and processes: WAL + synchronous FULL, so a
+    committed row survives a killed process and a power cut; writers wait up to 15 s."""
+    memory = str(path) == ":memory:"
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(sqlite3.connect(str(path), check_same_thread=False, timeout=15.0))
+    if not memory:
+        db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA busy_timeout = 15000")
+    return db
+
+
 class AppStore:
     """Conversations (masked), feedback and tickets in one SQLite file."""
 
     def __init__(self, path: str | Path, tz: str = "Asia/Shanghai") -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tz = ZoneInfo(tz)
         self._lock = threading.RLock()
-        conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=15.0)
-        self.db = Database(conn)
+        self.db = open_durable(path)
         with self._lock:
-            if str(path) != ":memory:":
-                self.db.enable_wal()
-            # WAL + FULL: a committed ticket survives a killed process and a power cut.
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA busy_timeout = 15000")
             self._create_tables()
 
     # ------------------------------------------------------------------ schema

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-
+from appdata.store import open_durable
 from bot.wechat.replies import Choice
 
 KEEP = timedelta(days=1)
@@ -49,17 +47,10 @@ class Session:
 class WeChatState:
     def __init__(self, path: str | Path, tz: str = "Asia/Shanghai") -> None:
         self.path = Path(path)
-        memory = str(path) == ":memory:"
-        if not memory:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tz = ZoneInfo(tz)
         self._lock = threading.RLock()
-        self.db = Database(sqlite3.connect(str(self.path), check_same_thread=False, timeout=15.0))
+        self.db = open_durable(path)
         with self._lock:
-            if not memory:
-                self.db.enable_wal()
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA busy_timeout = 15000")
             self._create_tables()
 
     def _create_tables(self) -> None:
