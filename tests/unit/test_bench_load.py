@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from bench.load import Sample, Seen, Target, fixed_time, gateway_target, percentile, sequential, stats
+from tests.harness import json_server
 
 
 def test_percentile_interpolates():
@@ -32,25 +29,8 @@ def test_targets_must_be_on_this_machine(url):
 
 
 def test_sequential_and_fixed_time_against_a_local_server():
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):  # noqa: N802
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            data = json.dumps({"replies": [{"text": body["message"]}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        target = gateway_target(f"http://127.0.0.1:{server.server_port}")
+    with json_server(lambda body: {"replies": [{"text": body["message"]}]}) as url:
+        target = gateway_target(url)
         seen = Seen()
         convs = [("a", ["一", "二"]), ("b", ["三"])]
         samples = sequential(target, 2, "t", seen, conversations=convs)
@@ -60,8 +40,6 @@ def test_sequential_and_fixed_time_against_a_local_server():
         assert samples and all(s.status == 200 for s in samples) and 0.4 < wall < 5
         capped, _ = fixed_time(target, 2, 5, "g", seen, conversations=convs, max_requests=7)
         assert len(capped) == 7
-        bad = Target("x", f"http://127.0.0.1:{server.server_port}/", lambda s, m: {"message": m},
+        bad = Target("x", f"{url}/", lambda s, m: {"message": m},
                      ok=lambda status, data: False)
         assert [s.status for s in sequential(bad, 1, "b", Seen(), conversations=[("a", ["x"])])] == [-200]
-    finally:
-        server.shutdown()
