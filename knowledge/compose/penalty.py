@@ -40,6 +40,11 @@ class PenaltyComposer:
     def __init__(self, kit: Kit):
         self.kit = kit
         self.boost = {p.clause_id: PENALTY_BOOST for p in kit.store.penalties}
+        # the numbered rules a unit quotes ("（一）根据…依照下列规定处罚：（1）…"), by the unit's id
+        self.rules_of: dict[str, frozenset[str]] = {}
+        for c in kit.store.clauses:
+            if c.parent_id and c.id in kit.store.penalty_by_clause:
+                self.rules_of[c.parent_id] = self.rules_of.get(c.parent_id, frozenset()) | {c.id}
 
     def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
         """True when the question asks what the penalty rule of ``answer`` does not state."""
@@ -63,7 +68,7 @@ class PenaltyComposer:
         if hit.id not in store.penalty_by_clause:
             # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"):
             # the rule the question matches answers, not the whole unit
-            parts = frozenset(c.id for c in store.clauses if c.parent_id == hit.id and c.id in store.penalty_by_clause)
+            parts = self.rules_of.get(hit.id)
             if parts:
                 found = kit.retriever.search(question, k=1, aspects=aspects, only=parts, threshold=threshold)
                 if found and found[0].found:
