@@ -20,7 +20,7 @@ from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .normalize import clean, has_content
 from .question_forms import kind_of
-from .retrieval import HybridRetriever
+from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
 
 __all__ = ["Answer", "AnswerComposer"]
@@ -93,6 +93,10 @@ class AnswerComposer:
             # path keeps a row that gives the matter to another department, and prefers the duty
             # row to one that gives it to the bureau as a whole
             intent = "ask_office"
+        # an out-of-scope call the NLU is unsure of ("…老人去世了还在领养老金，投诉举报电话是多少")
+        # answers on a strong passage even without the question's rare terms
+        doubted_out_of_scope = (intent == "out_of_scope" and confidence is not None
+                                and confidence < self.weak_intent)
         topic = context.get("topic")
         elliptical = self._elliptical(question)
         threshold = None
@@ -106,7 +110,7 @@ class AnswerComposer:
             # changed since the topic: "社保中心电话" → "那农保中心呢" → "电话呢")
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
-            answer = self._answer(question, intent, entities, context, threshold)
+            answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope)
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and REFERS_BACK.search(clean(question)) and not self.retriever.unknown_matter_words(question)):
             # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
@@ -123,20 +127,32 @@ class AnswerComposer:
             answer.context = {**context}
         return answer
 
+    def _names_more(self, question: str, alone: Answer, answer: Answer) -> bool:
+        """Whether the follow-up's own answer holds more of its rare terms of the list than the
+        answer read with the topic ("那个联系人制度是针对多少人的": a matter of its own)."""
+        def evidence(a: Answer) -> float:
+            ids = a.context.get("ids") or []
+            return self.retriever.rare_evidence(question, ids[0]) if ids else 0.0
+        return evidence(alone) >= evidence(answer) + RARE_IDF
+
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
 
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
-                threshold: float | None = None) -> Answer:
+                threshold: float | None = None, doubted_out_of_scope: bool = False) -> Answer:
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
         if intent == "out_of_scope":
             # The NLU thinks the list does not cover it; answer only on strong evidence that it does:
-            # a high score, and the question's rare terms of the list in the passage.
+            # a high score, and the question's rare terms of the list in the passage (or the NLU
+            # itself unsure, when the form of the question then says its kind).
             hits = self.retriever.search(question, k=3)
-            if hits and hits[0].score >= self.out_of_scope_override and self.retriever.holds_rare_terms(
-                    question, hits[0].id):
-                return self._general(question, None)
+            if hits and hits[0].score >= self.out_of_scope_override and (
+                    doubted_out_of_scope or self.retriever.holds_rare_terms(question, hits[0].id)):
+                kind = kind_of(clean(question)) if doubted_out_of_scope else None
+                if kind == "ask_phone":
+                    return self.offices.phone(question, entities, context)
+                return self._general(question, kind)
             return Answer("", [], [], False, {})
         if intent == "ask_phone":
             return self.offices.phone(question, entities, context)
@@ -220,7 +236,8 @@ class AnswerComposer:
         # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere
         alone = self._general(question, None)
         if alone.found and (not answer.found or alone.context.get("score", 0.0)
-                            > answer.context.get("score", 1.0) + STANDALONE_MARGIN):
+                            > answer.context.get("score", 1.0) + STANDALONE_MARGIN
+                            or self._names_more(question, alone, answer)):
             alone.context["intent"] = previous  # still the same kind of conversation
             return alone
         return answer

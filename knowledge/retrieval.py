@@ -192,7 +192,11 @@ class HybridRetriever:
 
     def holds_rare_terms(self, query: str, passage_id: str) -> bool:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
-        return self._rare_evidence(self.query_tokens(normalize_query(query)), passage_id) >= RARE_EVIDENCE
+        return self.rare_evidence(query, passage_id) >= RARE_EVIDENCE
+
+    def rare_evidence(self, query: str, passage_id: str) -> float:
+        """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF)."""
+        return self._rare_evidence(self.query_tokens(normalize_query(query)), passage_id)
 
     def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage

@@ -109,6 +109,10 @@ class PassageComposer:
         question's words are the matter's, the clause's words are the procedure's."""
         retriever = self.kit.retriever
         specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
+        if hits and hits[0].found:
+            # the best passage describes the very situation asked about ("拒不执行整改意见的，
+            # 经办机构应报请…处罚"): it answers, not the general clause on that situation
+            specific = [a for a in specific if not a.question.search(hits[0].text)]
         if not specific:
             return None
         if intent not in DECISIVE_INTENTS and not (

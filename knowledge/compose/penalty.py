@@ -57,13 +57,17 @@ class PenaltyComposer:
         """The penalty answer, or None when the best clause carries no penalty rule."""
         kit, store = self.kit, self.kit.store
         hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects, threshold=threshold)
-        if not hits or not hits[0].found:
+        # the boost lifts rules in the order: a lifted rule below the bar does not hide a passage
+        # above it ("抽查不符合规定，拨下来的钱要退吗" is answered by a clause, not a rule)
+        found = [h for h in hits[:5] if h.found]
+        if not found:
             return kit.not_found(question, hits)
         # a penalty rule close to the best passage answers; one far below it is another matter
         # (of the close ones, the rule whose words cover the act described best)
-        # (the boost lifts rules in the order; the margin is to the best score, not to a lifted rule)
-        best = max(hits[:5], key=lambda h: h.score)
-        rules = [h for h in hits[:3] if h.id in store.penalty_by_clause and h.score >= best.score - RULE_MARGIN]
+        # (the margin is to the best score, not to a lifted rule)
+        best = max(found, key=lambda h: h.score)
+        rules = [h for h in hits[:3] if h.found and h.id in store.penalty_by_clause
+                 and h.score >= best.score - RULE_MARGIN]
         hit = max(rules, key=lambda h: h.score) if rules else best
         if hit.id not in store.penalty_by_clause:
             # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"):
