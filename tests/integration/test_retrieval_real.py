@@ -158,3 +158,44 @@ def test_a_weakly_classified_message_that_leans_on_the_topic_is_a_follow_up(real
                             context=first.context)
     assert second.found
     assert "5000 元以上 10000 元以下" in second.text and "收回证件" in second.text
+
+
+def test_an_unsure_out_of_scope_call_answers_on_a_strong_passage(real_kb):
+    question = "听说有人冒领去世亲戚的养老金，社保基金那个投诉举报电话多少"
+    unsure = real_kb.answer(question, intent="out_of_scope", confidence=0.45)
+    assert unsure.found and "8565682" in unsure.text
+    # the NLU sure of it: the question's rare terms are still needed, and these are not
+    assert not real_kb.answer(question, intent="out_of_scope", confidence=0.9).found
+    # unsure, but no passage strong enough: still refused
+    assert not real_kb.answer("医保报销比例是多少", intent="out_of_scope", confidence=0.5).found
+
+
+def test_a_lifted_penalty_rule_below_the_bar_does_not_hide_the_clause_found(real_kb):
+    answer = real_kb.answer("厂里的就业补贴申请还在走流程，抽查时说不符合规定，还给钱吗？已拨的要退回去吗？",
+                            intent="ask_penalty", confidence=0.5)
+    assert answer.found
+    assert "终止拨付" in answer.text and "责令退回" in answer.text
+
+
+def test_what_happens_after_a_report_is_the_clause_on_reports(real_kb):
+    answer = real_kb.answer("黑中介收了我押金，我投诉以后人社会怎么处理", intent="ask_complaint", confidence=0.9)
+    assert "立即责令其改正" in answer.text
+    assert "劳动监察保障大队" in answer.text and "7523309" in answer.text
+
+
+def test_a_follow_up_naming_a_matter_of_its_own_stands_alone(real_kb):
+    first = real_kb.answer("每年的用人单位书面审查，哪些单位要参加？", intent="ask_supervision", confidence=0.9)
+    follow = real_kb.answer("那个联系人制度是多少人以上的单位要建？", intent="follow_up", confidence=0.8,
+                            context=first.context)
+    assert "20 人以上" in follow.text
+
+
+def test_a_passage_describing_the_situation_asked_about_answers(real_kb):
+    # "拒不执行" asks what happens when a decision is not carried out; the audit clause on a
+    # unit that will not carry out the rectification says it, not the general enforcement stage
+    first = real_kb.answer("社保稽核发现单位违规情节轻微、没造成损失，怎么处理", intent="ask_penalty", confidence=0.9)
+    follow = real_kb.answer("那要是拒不执行整改意见呢", intent="follow_up", confidence=0.8, context=first.context)
+    assert "报请劳动保障行政部门依法处罚" in follow.text
+    measures = real_kb.answer("稽核时对方拒绝调查取证，可能造成基金损失，稽核部门咋办",
+                              intent="ask_procedure", confidence=0.6)
+    assert "紧急保全" in measures.text
