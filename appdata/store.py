@@ -1,4 +1,5 @@
-"""The app's own records in SQLite (sqlite-utils, WAL): conversations, feedback, tickets.
+"""The app's own records in SQLite (sqlite-utils, WAL): conversations, feedback, tickets,
+curated answers (with every version) and the audit record of every reply.
 
 ``AppStore`` is safe to share between threads of one process (one connection guarded by a
 lock) and between processes (SQLite WAL, ``BEGIN IMMEDIATE`` for ticket numbers). Message
@@ -12,6 +13,14 @@ Contract (docs/CONTRACTS.md)::
                                  office=..., phone=...)   # committed before it returns
     ticket.ref   # "TS-20261127-0007"
     store.list_tickets(status="open" | "done" | None) ; store.mark_ticket_done(ref)
+    store.add_curated(question=..., answer=..., sources=[...], phrasings=[...], author=...)
+    store.update_curated(id, ...) ; store.retire_curated(id, author=...)
+    store.curated(active_only=True) ; store.curated_history(id)
+    store.add_audit({...}) ; store.get_audit(audit_id) ; store.stats(days)
+
+The tables added for curated answers and audit records are created with plain SQL (no
+SQLite-only types or functions in their queries) so that they move to another SQL database as
+they are.
 """
 
 from __future__ import annotations
@@ -59,6 +68,77 @@ class Conversation:
     sources: list[str] = field(default_factory=list)
     latency_ms: int | None = None
     created_at: str = ""
+
+
+@dataclass
+class CuratedAnswer:
+    """One version of a curated answer (the current one, unless read from the history)."""
+
+    id: int
+    version: int
+    question: str
+    answer: str
+    sources: list[str]
+    phrasings: list[str]
+    author: str
+    created_at: str  # of this version
+    status: str = "active"  # "active" or "retired"
+    retired_at: str | None = None
+    retired_by: str | None = None
+
+    def texts(self) -> list[str]:
+        """The question and its phrasings: what a new question is compared with."""
+        return list(dict.fromkeys(t for t in (self.question, *self.phrasings) if t.strip()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+CURATED_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS curated_answers (
+        id INTEGER PRIMARY KEY,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        retired_at TEXT,
+        retired_by TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS curated_versions (
+        answer_id INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        phrasings TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (answer_id, version)
+    )""",
+    """CREATE TABLE IF NOT EXISTS audit (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        message_id INTEGER,
+        question TEXT NOT NULL,
+        intent TEXT,
+        confidence REAL,
+        action TEXT,
+        route TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        knowledge_sha256 TEXT,
+        knowledge_built_at TEXT,
+        rasa_model TEXT,
+        curated_id INTEGER,
+        curated_version INTEGER,
+        curated_score REAL,
+        latency_ms INTEGER
+    )""",
+    "CREATE INDEX IF NOT EXISTS audit_created_at ON audit (created_at)",
+)
+AUDIT_JSON_FIELDS = ("sources",)
+AUDIT_COLUMNS = ("id", "created_at", "sender_id", "message_id", "question", "intent", "confidence", "action",
+                 "route", "sources", "knowledge_sha256", "knowledge_built_at", "rasa_model", "curated_id",
+                 "curated_version", "curated_score", "latency_ms")
 
 
 def open_durable(path: str | Path) -> Database:
@@ -141,6 +221,9 @@ class AppStore:
                 not_null={"kind", "sender_id", "status", "created_at"},
             )
             db["tickets"].create_index(["status", "created_at"])
+        for statement in CURATED_SCHEMA:
+            db.execute(statement)
+        db.conn.commit()
 
     # ------------------------------------------------------------------ helpers
     def now(self) -> datetime:
@@ -219,23 +302,24 @@ class AppStore:
             created_at=r["created_at"],
         )
 
-    def unanswered(self, limit: int = 50, days: int | None = None) -> list[dict[str, Any]]:
+    def unanswered(self, limit: int = 50, days: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
         """Questions the assistant could not answer (fallback), most frequent first."""
         sql = (
             "SELECT message AS question, COUNT(*) AS count, MAX(created_at) AS last_asked,"
             " MIN(created_at) AS first_asked FROM conversations WHERE fallback = 1"
         )
         params: list[Any] = []
-        if days:
+        if days or since:
             sql += " AND created_at >= ?"
-            params.append(self._ts(self.now() - timedelta(days=days)))
+            params.append(since or self._ts(self.now() - timedelta(days=days or 0)))
         sql += " GROUP BY message ORDER BY count DESC, last_asked DESC LIMIT ?"
         params.append(limit)
         with self._lock:
             return list(self.db.query(sql, params))
 
     def purge_conversations(self, older_than_days: int) -> int:
-        """Delete conversation logs (and feedback) older than N days; returns rows deleted."""
+        """Delete conversation logs, feedback and audit records older than N days (curated answers
+        stay); returns rows deleted."""
         if older_than_days <= 0:
             return 0
         cutoff = self._ts(self.now() - timedelta(days=older_than_days))
@@ -243,6 +327,7 @@ class AppStore:
             with self.db.atomic():
                 n = self.db.execute("DELETE FROM conversations WHERE created_at < ?", [cutoff]).rowcount
                 n += self.db.execute("DELETE FROM feedback WHERE created_at < ?", [cutoff]).rowcount
+                n += self.db.execute("DELETE FROM audit WHERE created_at < ?", [cutoff]).rowcount
         return n
 
     # ------------------------------------------------------------------ feedback
@@ -358,6 +443,224 @@ class AppStore:
             created_at=r["created_at"],
             done_at=r["done_at"],
         )
+
+    # ------------------------------------------------------------------ curated answers
+    def _write(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """Run the statements in one transaction that holds the write lock from the start."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in statements:
+                conn.execute(sql, params)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def add_curated(self, *, question: str, answer: str, sources: list[str], phrasings: list[str] | None = None,
+                    author: str = "admin") -> CuratedAnswer:
+        """A new curated answer, version 1; committed before it returns."""
+        now = self._ts()
+        with self._lock:
+            row = self.db.conn.execute("SELECT MAX(id) FROM curated_answers").fetchone()
+            new_id = int(row[0] or 0) + 1
+            self._write([
+                ("INSERT INTO curated_answers (id, version, status, created_at) VALUES (?, 1, 'active', ?)",
+                 [new_id, now]),
+                self._version_row(new_id, 1, question, answer, sources, phrasings or [], author, now),
+            ])
+        return self.get_curated(new_id)  # type: ignore[return-value]
+
+    def update_curated(self, answer_id: int, *, question: str, answer: str, sources: list[str],
+                       phrasings: list[str] | None = None, author: str = "admin") -> CuratedAnswer | None:
+        """A new version of an active curated answer (the old ones are kept); None when there is no
+        active answer with that id."""
+        now = self._ts()
+        with self._lock:
+            row = self.db.conn.execute(
+                "SELECT version FROM curated_answers WHERE id = ? AND status = 'active'", [answer_id]).fetchone()
+            if row is None:
+                return None
+            version = int(row[0]) + 1
+            self._write([
+                self._version_row(answer_id, version, question, answer, sources, phrasings or [], author, now),
+                ("UPDATE curated_answers SET version = ? WHERE id = ?", [version, answer_id]),
+            ])
+        return self.get_curated(answer_id)
+
+    def retire_curated(self, answer_id: int, author: str = "admin") -> CuratedAnswer | None:
+        """Stop serving a curated answer (its versions stay); None when there is no such answer."""
+        with self._lock:
+            self.db.execute(
+                "UPDATE curated_answers SET status = 'retired', retired_at = ?, retired_by = ?"
+                " WHERE id = ? AND status = 'active'", [self._ts(), author, answer_id])
+            self.db.conn.commit()
+        return self.get_curated(answer_id)
+
+    @staticmethod
+    def _version_row(answer_id: int, version: int, question: str, answer: str, sources: list[str],
+                     phrasings: list[str], author: str, now: str) -> tuple[str, list[Any]]:
+        return (
+            "INSERT INTO curated_versions (answer_id, version, question, answer, sources, phrasings, author,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [answer_id, version, question, answer, json.dumps(list(sources), ensure_ascii=False),
+             json.dumps(list(phrasings), ensure_ascii=False), author, now],
+        )
+
+    _CURATED_SQL = (
+        "SELECT a.id, v.version, v.question, v.answer, v.sources, v.phrasings, v.author, v.created_at,"
+        " a.status, a.retired_at, a.retired_by FROM curated_answers a"
+        " JOIN curated_versions v ON v.answer_id = a.id"
+    )
+
+    def get_curated(self, answer_id: int) -> CuratedAnswer | None:
+        with self._lock:
+            rows = list(self.db.query(self._CURATED_SQL + " AND v.version = a.version WHERE a.id = ?",
+                                      [answer_id]))
+        return self._curated(rows[0]) if rows else None
+
+    def curated(self, active_only: bool = True) -> list[CuratedAnswer]:
+        """The current version of every curated answer (only those served, by default), by id."""
+        sql = self._CURATED_SQL + " AND v.version = a.version"
+        if active_only:
+            sql += " WHERE a.status = 'active'"
+        with self._lock:
+            return [self._curated(r) for r in self.db.query(sql + " ORDER BY a.id", [])]
+
+    def curated_history(self, answer_id: int) -> list[CuratedAnswer]:
+        """Every version of a curated answer, oldest first (empty when there is no such answer)."""
+        with self._lock:
+            rows = list(self.db.query(self._CURATED_SQL + " WHERE a.id = ? ORDER BY v.version", [answer_id]))
+        return [self._curated(r) for r in rows]
+
+    def curated_key(self) -> str:
+        """Changes whenever the set of served curated answers or one of their versions changes."""
+        with self._lock:
+            rows = self.db.conn.execute(
+                "SELECT id, version FROM curated_answers WHERE status = 'active' ORDER BY id").fetchall()
+        return ",".join(f"{r[0]}:{r[1]}" for r in rows)
+
+    @staticmethod
+    def _curated(r: dict[str, Any]) -> CuratedAnswer:
+        return CuratedAnswer(
+            id=int(r["id"]), version=int(r["version"]), question=r["question"], answer=r["answer"],
+            sources=json.loads(r["sources"] or "[]"), phrasings=json.loads(r["phrasings"] or "[]"),
+            author=r["author"], created_at=r["created_at"], status=r["status"], retired_at=r["retired_at"],
+            retired_by=r["retired_by"],
+        )
+
+    # ------------------------------------------------------------------ audit records
+    def add_audit(self, record: dict[str, Any]) -> str:
+        """Store the audit record of one reply (``record["id"]`` set by the caller, text masked)."""
+        row = {"created_at": self._ts(), **record}
+        for key in AUDIT_JSON_FIELDS:
+            row[key] = json.dumps(row.get(key) or [], ensure_ascii=False)
+        columns = [c for c in row if c in AUDIT_COLUMNS]
+        with self._lock:
+            self.db.execute(
+                f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [row[c] for c in columns],
+            )
+            self.db.conn.commit()
+        return str(row["id"])
+
+    def get_audit(self, audit_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            rows = list(self.db.query("SELECT * FROM audit WHERE id = ?", [audit_id]))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        for key in AUDIT_JSON_FIELDS:
+            row[key] = json.loads(row[key] or "[]")
+        return row
+
+    # ------------------------------------------------------------------ statistics
+    def _since(self, days: int) -> str:
+        start = (self.now() - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self._ts(start)
+
+    def stats(self, days: int = 30, top: int = 10) -> dict[str, Any]:
+        """Questions, answers and feedback of the last ``days`` days (today included), by day;
+        the most asked unanswered questions; the most cited matters; the tickets."""
+        since = self._since(days)
+        with self._lock:
+            by_route = {r["day"] + "|" + r["route"]: r["n"] for r in self.db.query(
+                "SELECT substr(created_at, 1, 10) AS day, route, COUNT(*) AS n FROM audit"
+                " WHERE created_at >= ? GROUP BY substr(created_at, 1, 10), route", [since])}
+            votes = {r["day"] + "|" + r["rating"]: r["n"] for r in self.db.query(
+                "SELECT substr(created_at, 1, 10) AS day, rating, COUNT(*) AS n FROM feedback"
+                " WHERE created_at >= ? GROUP BY substr(created_at, 1, 10), rating", [since])}
+            cited = list(self.db.query(
+                "SELECT sources FROM audit WHERE created_at >= ? AND route IN ('curated', 'knowledge')", [since]))
+            open_tickets = [r["created_at"] for r in self.db.query(
+                "SELECT created_at FROM tickets WHERE status = 'open'", [])]
+            done = self.db.conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE status = 'done' AND done_at >= ?", [since]).fetchone()[0]
+        by_day = []
+        first = datetime.fromisoformat(since)
+        totals = {"questions": 0, "answered": 0, "not_found": 0, "up": 0, "down": 0}
+        for n in range(days):
+            day = (first + timedelta(days=n)).date().isoformat()
+            routes = {k.split("|", 1)[1]: v for k, v in by_route.items() if k.startswith(day + "|")}
+            row = {
+                "date": day,
+                "questions": sum(routes.values()),
+                "answered": routes.get("curated", 0) + routes.get("knowledge", 0),
+                "not_found": routes.get("not_found", 0),
+                "up": votes.get(day + "|up", 0),
+                "down": votes.get(day + "|down", 0),
+            }
+            for key in totals:
+                totals[key] += row[key]
+            by_day.append(row)
+        matters: dict[str, dict[str, Any]] = {}
+        for r in cited:
+            sources = json.loads(r["sources"] or "[]")
+            if sources and isinstance(sources[0], dict) and sources[0].get("id"):
+                main = sources[0]
+                entry = matters.setdefault(main["id"], {"id": main["id"], "citation": main.get("citation", ""),
+                                                        "count": 0})
+                entry["count"] += 1
+        now = self.now()
+        ages = sorted((now - datetime.fromisoformat(t)).total_seconds() / 3600 for t in open_tickets)
+        median = None
+        if ages:
+            mid = len(ages) // 2
+            median = round(ages[mid] if len(ages) % 2 else (ages[mid - 1] + ages[mid]) / 2, 1)
+        return {
+            "days": days,
+            "since": since[:10],
+            "questions": totals["questions"],
+            "answered": totals["answered"],
+            "not_found": totals["not_found"],
+            "feedback": {"up": totals["up"], "down": totals["down"]},
+            "by_day": by_day,
+            "top_unanswered": [{"question": u["question"], "count": u["count"]}
+                               for u in self.unanswered(limit=top, since=since)],
+            "top_matters": sorted(matters.values(), key=lambda m: (-m["count"], m["id"]))[:top],
+            "tickets": {"open": len(open_tickets), "done": int(done), "median_age_hours": median},
+        }
+
+    def review_queue(self, limit: int = 50, days: int | None = None) -> list[dict[str, Any]]:
+        """What staff should look at, most frequent first: questions left unanswered and answers
+        rated 👎 (the question they answered, from the log)."""
+        items = [{**u, "kind": "unanswered", "reply": None} for u in self.unanswered(limit=limit, days=days)]
+        sql = (
+            "SELECT c.message AS question, COUNT(*) AS count, MAX(f.created_at) AS last_asked,"
+            " MIN(f.created_at) AS first_asked, MAX(c.reply) AS reply FROM feedback f"
+            " JOIN conversations c ON c.id = f.message_id WHERE f.rating = 'down'"
+        )
+        params: list[Any] = []
+        if days:
+            sql += " AND f.created_at >= ?"
+            params.append(self._ts(self.now() - timedelta(days=days)))
+        sql += " GROUP BY c.message ORDER BY count DESC, last_asked DESC LIMIT ?"
+        params.append(limit)
+        with self._lock:
+            items += [{**r, "kind": "down"} for r in self.db.query(sql, params)]
+        items.sort(key=lambda i: (i["count"], i["last_asked"] or ""), reverse=True)
+        return items[:limit]
 
 
 def purge_tracker_events(path: str | Path, older_than_days: int, now: float | None = None) -> int:
