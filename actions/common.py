@@ -106,14 +106,33 @@ def ask_knowledge(
         return None
 
 
-def utter_answer(dispatcher: CollectingDispatcher, answer: Any, prefix: str = "", suffix: str = "") -> None:
-    """Send an Answer: text, its buttons, and ``{"sources": [...]}`` as the custom payload."""
+def source_scores(question: str, sources: list[dict]) -> dict[str, float]:
+    """Each cited passage's retrieval score for the question (for the audit record); {} on failure."""
+    ids = [str(s.get("id")) for s in sources if isinstance(s, dict) and s.get("id")]
+    if not ids or not question:
+        return {}
+    try:
+        return get_kb().source_scores(question, ids)
+    except Exception:
+        logger.exception("source scores failed")
+        return {}
+
+
+def utter_answer(dispatcher: CollectingDispatcher, answer: Any, prefix: str = "", suffix: str = "",
+                 question: str = "", curated: dict | None = None) -> None:
+    """Send an Answer: text, its buttons, and as the custom payload ``{"sources": [...], "route",
+    "scores": {id: score}}`` (+ ``"curated": {"id", "version", "score", "text"}`` for a curated
+    answer); the gateway keeps route, scores and curated for the audit record."""
     text = "\n".join(part for part in (prefix, answer.text or "", suffix) if part)
-    dispatcher.utter_message(
-        text=text,
-        buttons=list(answer.buttons or []),
-        json_message={"sources": list(answer.sources or [])},
-    )
+    sources = list(answer.sources or [])
+    payload: dict[str, Any] = {
+        "sources": sources,
+        "route": "curated" if curated else ("knowledge" if getattr(answer, "found", bool(sources)) else "not_found"),
+        "scores": source_scores(question, sources),
+    }
+    if curated:
+        payload["curated"] = curated
+    dispatcher.utter_message(text=text, buttons=list(answer.buttons or []), json_message=payload)
 
 
 def context_slot(answer: Any) -> list[EventType]:
@@ -122,14 +141,28 @@ def context_slot(answer: Any) -> list[EventType]:
 
 
 def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> list[EventType]:
-    """One factual turn: ask knowledge/ about the latest message and reply with its answer."""
-    answer = ask_knowledge(latest_text(tracker), intent, entities_of(tracker), kb_context(tracker),
+    """One factual turn: a curated answer close enough to the latest message (not for a follow-up,
+    which is read with the conversation's topic), else knowledge/'s answer."""
+    question = latest_text(tracker)
+    if intent != "follow_up":
+        hit = curated_answer(question, intent, latest_query_vector(tracker))
+        if hit is not None:
+            utter_answer(dispatcher, hit.answer, question=question, curated=hit.payload)
+            return context_slot(hit.answer)
+    answer = ask_knowledge(question, intent, entities_of(tracker), kb_context(tracker),
                            latest_confidence(tracker), latest_query_vector(tracker))
     if answer is None:
         dispatcher.utter_message(text=messages.KB_UNAVAILABLE)
         return []
-    utter_answer(dispatcher, answer)
+    utter_answer(dispatcher, answer, question=question)
     return context_slot(answer)
+
+
+def curated_answer(question: str, intent: str | None, query_vector: dict | None = None) -> Any | None:
+    """``actions.curated.lookup`` (imported here so that tests may replace the store and kb above)."""
+    from actions.curated import lookup
+
+    return lookup(question, intent, query_vector)
 
 
 def office_phone(office: str | None) -> str | None:

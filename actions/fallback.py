@@ -25,6 +25,10 @@ class ActionDefaultFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         question = common.latest_text(tracker)
+        hit = common.curated_answer(question, None, common.latest_query_vector(tracker))
+        if hit is not None:
+            common.utter_answer(dispatcher, hit.answer, question=question, curated=hit.payload)
+            return [UserUtteranceReverted(), *common.context_slot(hit.answer)]
         answer = None
         if question:
             answer = common.ask_knowledge(
@@ -32,9 +36,10 @@ class ActionDefaultFallback(Action):
                 query_vector=common.latest_query_vector(tracker),
             )
         if answer is not None and answer.found:
-            common.utter_answer(dispatcher, answer)
+            common.utter_answer(dispatcher, answer, question=question)
             return [UserUtteranceReverted(), *common.context_slot(answer)]
-        dispatcher.utter_message(text=messages.not_found(), buttons=list(messages.NOT_FOUND_BUTTONS))
+        dispatcher.utter_message(text=messages.not_found(), buttons=list(messages.NOT_FOUND_BUTTONS),
+                                 json_message={"route": "not_found"})
         return [UserUtteranceReverted()]
 
 
@@ -49,11 +54,15 @@ class ActionAnswerOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         question = common.latest_text(tracker)
+        hit = common.curated_answer(question, "out_of_scope", common.latest_query_vector(tracker))
+        if hit is not None:
+            common.utter_answer(dispatcher, hit.answer, question=question, curated=hit.payload)
+            return list(common.context_slot(hit.answer))
         # the conversation's context too: "要是只考了58分呢" may be called out of scope on its own
         answer = (common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), common.kb_context(tracker),
                                        query_vector=common.latest_query_vector(tracker)) if question else None)
         if answer is not None and answer.found:
-            common.utter_answer(dispatcher, answer)
+            common.utter_answer(dispatcher, answer, question=question)
             return list(common.context_slot(answer))
-        dispatcher.utter_message(text=messages.out_of_scope())
+        dispatcher.utter_message(text=messages.out_of_scope(), json_message={"route": "not_found"})
         return []

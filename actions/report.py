@@ -35,6 +35,7 @@ def turn_report(action_call: dict[str, Any], events: list[dict[str, Any]] | None
     return TurnReport(
         action=str(action_call.get("next_action")),
         intent=intent.get("name") if isinstance(intent.get("name"), str) else None,
+        confidence=float(intent["confidence"]) if isinstance(intent.get("confidence"), int | float) else None,
         secrets=tuple(dict.fromkeys(_values(slots.items()) + _values(set_slots))),
         message_is_secret=slots.get("requested_slot") in SENSITIVE_SLOTS,
     )

@@ -575,6 +575,16 @@ class AppStore:
             row[key] = json.loads(row[key] or "[]")
         return row
 
+    def recent_audit(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest audit records, newest first."""
+        with self._lock:
+            rows = [dict(r) for r in self.db.query("SELECT * FROM audit ORDER BY created_at DESC, id DESC"
+                                                   " LIMIT ?", [limit])]
+        for row in rows:
+            for key in AUDIT_JSON_FIELDS:
+                row[key] = json.loads(row[key] or "[]")
+        return rows
+
     # ------------------------------------------------------------------ statistics
     def _since(self, days: int) -> str:
         start = (self.now() - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -26,6 +26,7 @@ class TurnReport:
 
     action: str
     intent: str | None = None  # the NLU intent of the latest user message
+    confidence: float | None = None  # the NLU's confidence in it
     secrets: tuple[str, ...] = ()  # contact details typed into the complaint form (slot values)
     message_is_secret: bool = False  # the user message answers a question for contact details
 
@@ -35,6 +36,7 @@ class TurnReport:
             TURN_KEY: {
                 "action": self.action,
                 "intent": self.intent,
+                "confidence": self.confidence,
                 "secrets": list(self.secrets),
                 "message_is_secret": self.message_is_secret,
             }
@@ -48,9 +50,12 @@ class TurnReport:
             return None
         intent = data.get("intent")
         secrets = data.get("secrets")
+        confidence = data.get("confidence")
         return cls(
             action=data["action"],
             intent=intent if isinstance(intent, str) else None,
+            confidence=float(confidence) if isinstance(confidence, int | float) and not isinstance(confidence, bool)
+            else None,
             secrets=tuple(s for s in secrets if isinstance(s, str)) if isinstance(secrets, list) else (),
             message_is_secret=data.get("message_is_secret") is True,
         )

@@ -10,18 +10,40 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from appdata.privacy import CONTACT_MASK, Masker
 from appdata.store import AppStore
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaClient, RasaTurn, RasaUnavailable
 from bot.ratelimit import RateLimiter
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_ACTIONS = {"action_default_fallback"}
+FORM_ACTIONS = {"validate_complaint_form", "action_submit_complaint"}
+HANDOFF_ACTIONS = {"action_handoff"}
+ROUTES = ("curated", "knowledge", "not_found", "form", "handoff", "chitchat")
+
+
+def route_of(turn: RasaTurn, fallback: bool) -> str:
+    """How the turn was answered: the complaint form, a handoff, a curated answer, the list,
+    nothing found, or small talk (greeting, thanks, help: no answering action ran)."""
+    actions = {c.action for c in turn.reports}
+    if actions & FORM_ACTIONS:
+        return "form"
+    if actions & HANDOFF_ACTIONS:
+        return "handoff"
+    if turn.route == "curated" and turn.curated:
+        return "curated"
+    if fallback or turn.route == "not_found":
+        return "not_found"
+    if turn.sources or turn.route == "knowledge":
+        return "knowledge"
+    return "chitchat"
 
 
 class EmptyMessage(ValueError):
@@ -51,6 +73,8 @@ class TurnResult:
     replies: list[dict[str, Any]]
     sources: list[dict[str, str]] = field(default_factory=list)
     fallback: bool = False
+    route: str = "chitchat"
+    audit_id: str | None = None
 
 
 class DialogueService:
@@ -63,6 +87,8 @@ class DialogueService:
         per_sender: RateLimiter,
         message_max_chars: int,
         contact_phone: str | None = None,
+        knowledge_version: Callable[[], dict[str, str] | None] | None = None,
+        rasa_model: Callable[[], str | None] | None = None,
     ) -> None:
         self.rasa = rasa
         self.store = store
@@ -70,6 +96,8 @@ class DialogueService:
         self.per_sender = per_sender
         self.message_max_chars = message_max_chars
         self.contact_phone = contact_phone
+        self.knowledge_version = knowledge_version or (lambda: None)
+        self.rasa_model = rasa_model or (lambda: None)
 
     # ------------------------------------------------------------------ texts
     def busy_text(self) -> str:
@@ -134,10 +162,11 @@ class DialogueService:
         secrets = [s for c in calls for s in c.secrets]
         if any(c.message_is_secret for c in calls):
             secrets.append(message)
+        masked_message = self.masker.redact(message, secrets, CONTACT_MASK)
         try:
             message_id = self.store.log_conversation(
                 sender_id=sender_id,
-                message=self.masker.redact(message, secrets, CONTACT_MASK),
+                message=masked_message,
                 reply=self.masker.redact(reply_text, secrets, CONTACT_MASK),
                 intent=intent,
                 action=action,
@@ -148,6 +177,42 @@ class DialogueService:
         except Exception:  # a full disk must not cost the citizen the answer
             logger.exception("could not log the conversation")
             message_id = None
+        route = route_of(turn, fallback)
+        audit_id = self.audit(turn, sender_id=sender_id, message_id=message_id, question=masked_message,
+                              route=route, intent=intent, action=action, latency_ms=latency_ms)
         return TurnResult(
-            sender_id=sender_id, message_id=message_id, replies=replies, sources=turn.sources, fallback=fallback
+            sender_id=sender_id, message_id=message_id, replies=replies, sources=turn.sources, fallback=fallback,
+            route=route, audit_id=audit_id,
         )
+
+    def audit(self, turn: RasaTurn, *, sender_id: str, message_id: int | None, question: str, route: str,
+              intent: str | None, action: str | None, latency_ms: int) -> str | None:
+        """Store the audit record of the turn (question already masked); its id, or None if it
+        could not be written (logged: the citizen still gets the answer)."""
+        confidence = next((c.confidence for c in reversed(turn.reports) if c.intent), None)
+        curated = turn.curated if route == "curated" else None
+        try:
+            version = self.knowledge_version() or {}
+            record = {
+                "id": uuid.uuid4().hex,
+                "sender_id": sender_id,
+                "message_id": message_id,
+                "question": question,
+                "intent": intent,
+                "confidence": confidence,
+                "action": action,
+                "route": route,
+                "sources": [{"id": s["id"], "citation": s["citation"], "score": turn.scores.get(s["id"])}
+                            for s in turn.sources],
+                "knowledge_sha256": version.get("sha256"),
+                "knowledge_built_at": version.get("built_at"),
+                "rasa_model": self.rasa_model(),
+                "curated_id": curated["id"] if curated else None,
+                "curated_version": curated["version"] if curated else None,
+                "curated_score": curated["score"] if curated else None,
+                "latency_ms": latency_ms,
+            }
+            return self.store.add_audit(record)
+        except Exception:
+            logger.exception("could not write the audit record")
+            return None

@@ -24,10 +24,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appdata.privacy import Masker
 from appdata.store import AppStore, purge_tracker_events
-from bot.api.routes import admin, chat, feedback, health, identity, knowledge, pages, wechat
+from bot.api.routes import admin, chat, curated, feedback, health, identity, insight, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
+from bot.model_hash import RasaModelHash
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.wechat import logfilter
@@ -264,6 +265,8 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
             per_sender=state.limiters["chat_sender"],
             message_max_chars=settings.message_max_chars,
             contact_phone=state.contact_phone,
+            knowledge_version=lambda: state.kb.version if state.kb_ready else None,
+            rasa_model=RasaModelHash(settings.rasa_model_dir),
         )
         if settings.wechat_enabled:
             open_wechat(app, settings)
@@ -324,7 +327,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
         )
 
     for r in (chat.router, knowledge.router, identity.router, feedback.router, health.router, admin.router,
-              pages.router):
+              curated.router, insight.router, pages.router):
         app.include_router(r)
     if settings.wechat_enabled:  # no token, no endpoint: /wechat answers 404
         app.include_router(wechat.router)

@@ -29,6 +29,10 @@ class RasaTurn:
     replies: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
     reports: list[TurnReport] = field(default_factory=list)  # one per custom action run
+    # What the answering actions say about their answer (custom payload, never for a client):
+    route: str | None = None  # "curated", "knowledge" or "not_found" (the last answer's)
+    curated: dict[str, Any] | None = None  # {"id", "version", "score", "text"}
+    scores: dict[str, float] = field(default_factory=dict)  # source id -> retrieval score
 
 
 def _buttons(items: Any) -> list[dict[str, str]]:
@@ -51,6 +55,24 @@ def _source(s: Any) -> dict[str, str] | None:
     if not (sid or citation):
         return None
     return {"id": sid, "citation": citation, "excerpt": str(s.get("excerpt") or "").strip()}
+
+
+ANSWER_ROUTES = ("curated", "knowledge", "not_found")
+
+
+def _answer_facts(turn: RasaTurn, custom: dict[str, Any]) -> None:
+    """Route, curated answer and source scores of an answering action's payload."""
+    route = custom.get("route")
+    if route in ANSWER_ROUTES:
+        turn.route = route
+    curated = custom.get("curated")
+    if isinstance(curated, dict) and isinstance(curated.get("id"), int):
+        turn.curated = {k: curated.get(k) for k in ("id", "version", "score", "text")}
+    scores = custom.get("scores")
+    if isinstance(scores, dict):
+        for key, value in scores.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                turn.scores.setdefault(str(key), float(value))
 
 
 def parse_messages(messages: Any) -> RasaTurn:
@@ -76,6 +98,7 @@ def parse_messages(messages: Any) -> RasaTurn:
                 turn.reports.append(report)
             custom = {k: v for k, v in custom.items() if k != TURN_KEY}
         if isinstance(custom, dict):
+            _answer_facts(turn, custom)
             for s in custom.get("sources") or []:
                 src = _source(s)
                 if src is None:

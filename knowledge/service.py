@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aspects import aspects_of
+from .curated import CuratedMatch, CuratedMatcher
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder, make_embedder
 from .identity import Identity
@@ -19,6 +20,7 @@ from .retrieval import HybridRetriever, SearchHit
 from .settings import KnowledgeSettings, get_settings
 from .store import KnowledgeStore, StoreError, builder_digest, source_digest, write_store
 from .suggestions import load_suggestions
+from .versions import VersionArchive
 
 
 @dataclass
@@ -49,7 +51,11 @@ def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedde
         except StoreError:
             pass
     records = parse_file(settings.source_path)
+    archive = VersionArchive(settings.data_dir)
+    if settings.knowledge_db.exists():
+        archive.keep(settings.knowledge_db)  # the previous version's records stay readable
     passages = write_store(records, settings.knowledge_db, settings.source_path)
+    archive.keep(settings.knowledge_db)
     DenseIndex.build(passages, embedder, digest).save(settings.index_dir)
     return BuildReport(True, time.perf_counter() - started, len(passages), embedder.model_id, settings.knowledge_db,
                        list(records.warnings))
@@ -70,6 +76,7 @@ class KnowledgeBase:
         self._composer = None
         self._identity: Identity | None = None
         self._suggestions: dict[str, list[str]] | None = None
+        self._curated: CuratedMatcher | None = None
 
     def warm_up(self) -> None:
         if self._retriever is not None:
@@ -163,6 +170,59 @@ class KnowledgeBase:
         if accept is None or not isinstance(payload, dict):
             return False
         return bool(accept(normalize_query(question or ""), payload))
+
+    # ------------------------------------------------------------------ curated answers, audit
+
+    @property
+    def version(self) -> dict[str, str]:
+        """The knowledge version answers come from: the list's sha256 and when it was built."""
+        meta = self.store.meta
+        return {"sha256": self.store.source_sha256, "built_at": meta.get("built_at", "")}
+
+    def has_passage(self, passage_id: str) -> bool:
+        return passage_id in self.store.passage_by_id
+
+    @property
+    def curated_matcher(self) -> CuratedMatcher:
+        if self._curated is None:
+            self._curated = CuratedMatcher(self.retriever.embedder, self.settings.curated_threshold)
+        return self._curated
+
+    def match_curated(self, question: str, entries, key: str | None = None,
+                      query_vector: object = None) -> CuratedMatch | None:
+        """The curated answer (``entries``: objects with ``id``, ``version``, ``texts()``) closest in
+        meaning to ``question``, whether or not it passes the threshold (``match.passes``)."""
+        self.warm_up()
+        if query_vector is not None:
+            self.accept_query_vector(question, query_vector)
+        return self.curated_matcher.closest(question, entries, key)
+
+    def curated_answer(self, question: str, entry, match: CuratedMatch, intent: str | None = None):
+        """The Answer for a curated answer ``entry`` (``answer``, ``sources``, ``question``): its
+        text and the citations of its passages, with a context for follow-ups as a composed answer
+        has; None when none of its passages is in the list any more."""
+        from .answers import Answer
+
+        kit = self._composer.kit
+        ids = [pid for pid in entry.sources if pid in self.store.passage_by_id]
+        if not ids:
+            return None
+        passages = [self.store.passage_by_id[pid] for pid in ids]
+        citations = "；".join(dict.fromkeys(p.citation for p in passages))
+        text = f"{entry.answer.strip()}\n出处：{citations}。"
+        office = next((p.office for p in passages if p.office), None)
+        context = {"intent": intent, "office": office, "ids": ids, "system": passages[0].system_id,
+                   "question": question, "topic": question, "score": round(match.score, 4),
+                   "curated": {"id": entry.id, "version": entry.version}}
+        return Answer(text, [kit.source(pid) for pid in ids], [], True, context)
+
+    def source_scores(self, question: str, ids: list[str]) -> dict[str, float]:
+        """The retrieval score (0..1) of each of these passages for ``question`` (for the audit)."""
+        wanted = frozenset(pid for pid in ids if pid in self.store.passage_by_id)
+        if not wanted or not question:
+            return {}
+        hits = self.retriever.search(question, k=len(wanted), only=wanted)
+        return {h.id: h.score for h in hits}
 
 
 _instance: KnowledgeBase | None = None

@@ -41,6 +41,9 @@ class KnowledgeSettings(BaseSettings):
     out_of_scope_override: float = 0.6
     # Below this NLU confidence the question's form (resources/question_forms.tsv) may set its kind.
     weak_intent: float = 0.6
+    # A question at least this close in meaning (cosine of the e5 question embeddings) to a curated
+    # question or phrasing gets that curated answer ahead of retrieval (knowledge/curated.py).
+    curated_threshold: float = 0.96
     # Who the assistant speaks for; empty = as the list names it (knowledge/identity.py).
     county: str = ""
     bureau_name: str = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
@@ -43,6 +43,10 @@ class ChatResponse(BaseModel):
     message_id: int | None = None
     replies: list[Reply]
     sources: list[Source]
+    route: Literal["curated", "knowledge", "not_found", "form", "handoff", "chitchat"] = Field(
+        description="how the message was answered"
+    )
+    audit_id: str | None = Field(None, description="the reply's audit record: GET /api/admin/audit/{audit_id}")
 
 
 @router.post("/api/chat", response_model=ChatResponse)
@@ -80,5 +84,6 @@ async def chat(
             dialogue.busy_text() + " / The assistant is temporarily unavailable, please try again later.",
         ) from None
     return ChatResponse(
-        sender_id=sender_id, message_id=turn.message_id, replies=turn.replies, sources=turn.sources
+        sender_id=sender_id, message_id=turn.message_id, replies=turn.replies, sources=turn.sources,
+        route=turn.route, audit_id=turn.audit_id,
     )
