@@ -63,6 +63,9 @@ class FakeKB:
             raise RuntimeError("knowledge store not built")
         return FAKE_IDENTITY
 
+    def source_scores(self, question: str, ids: list[str]) -> dict[str, float]:
+        return {pid: 0.9 for pid in ids}
+
     def answer(
         self,
         question: str,

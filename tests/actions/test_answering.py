@@ -92,7 +92,8 @@ def test_answer_passes_question_intent_entities_and_context(kb, dispatcher):
     [msg] = dispatcher.messages
     assert msg["text"] == kb.next_answer.text
     assert msg["buttons"] == kb.next_answer.buttons
-    assert msg["custom"] == {"sources": kb.next_answer.sources}
+    assert msg["custom"]["sources"] == kb.next_answer.sources
+    assert msg["custom"]["route"] == "knowledge" and msg["custom"]["scores"] == {"D1": 0.9}
     assert events == [SlotSet("kb_context", kb.next_answer.context)]
 
 
@@ -105,7 +106,7 @@ def test_answer_without_context_slot_passes_none(kb, dispatcher):
 def test_answer_sends_sources_even_when_empty(kb, dispatcher):
     kb.next_answer.sources = []
     answering.ActionAnswerPenalty().run(dispatcher, make_tracker("怎么罚", "ask_penalty"), DOMAIN)
-    assert dispatcher.messages[0]["custom"] == {"sources": []}
+    assert dispatcher.messages[0]["custom"]["sources"] == []
 
 
 def test_answer_when_knowledge_fails_apologises_and_keeps_context(kb, dispatcher):
@@ -120,7 +121,7 @@ def test_fallback_answers_from_retrieval_when_found(kb, dispatcher):
     events = ActionDefaultFallback().run(dispatcher, tracker, DOMAIN)
     assert kb.calls[0]["intent"] is None
     assert dispatcher.messages[0]["text"] == kb.next_answer.text
-    assert dispatcher.messages[0]["custom"] == {"sources": kb.next_answer.sources}
+    assert dispatcher.messages[0]["custom"]["sources"] == kb.next_answer.sources
     assert events == [UserUtteranceReverted(), SlotSet("kb_context", kb.next_answer.context)]
 
 

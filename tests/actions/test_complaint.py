@@ -51,7 +51,7 @@ def test_a_complaint_that_names_its_matter_is_first_told_who_handles_it(kb):
     assert len(msgs) == 1
     assert msgs[0]["text"].startswith(kb.next_answer.text)
     assert msgs[0]["text"].endswith(messages.FORM_OFFER)
-    assert msgs[0]["custom"] == {"sources": kb.next_answer.sources}
+    assert msgs[0]["custom"]["sources"] == kb.next_answer.sources
 
 
 @pytest.mark.parametrize("text", ["我要投诉", "帮我登记一个投诉", "能不能帮我提交投诉", "我来投诉的"])
@@ -185,7 +185,7 @@ def test_submit_stores_ticket_then_confirms_with_ref_office_phone_and_limits(kb,
     assert msg["text"].startswith(messages.COMPLAINT_DONE.format(ref=ticket.ref))
     assert kb.next_answer.text in msg["text"]  # office, phone and time limits as knowledge/ states them
     assert messages.COMPLAINT_NOT_FILING in msg["text"]
-    assert msg["custom"] == {"sources": kb.next_answer.sources}
+    assert msg["custom"]["sources"] == kb.next_answer.sources
     assert SlotSet("kb_context", kb.next_answer.context) in events
     for slot in complaint.FORM_SLOTS:
         assert SlotSet(slot, None) in events
@@ -264,7 +264,7 @@ def test_question_mid_form_is_answered_and_the_field_asked_again(kb, text, inten
     assert len(msgs) == 1
     assert msgs[0]["text"].startswith(kb.next_answer.text)  # the knowledge answer, with its sources
     assert msgs[0]["text"].endswith(messages.FORM_RESUME)
-    assert msgs[0]["custom"] == {"sources": kb.next_answer.sources}
+    assert msgs[0]["custom"]["sources"] == kb.next_answer.sources
 
 
 @pytest.mark.parametrize(

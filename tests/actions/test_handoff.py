@@ -33,7 +33,7 @@ def test_handoff_creates_ticket_then_gives_the_offices_phone(kb, store, dispatch
     [msg] = dispatcher.messages
     assert ticket.ref in msg["text"]
     assert kb.next_answer.text in msg["text"]
-    assert msg["custom"] == {"sources": kb.next_answer.sources}
+    assert msg["custom"]["sources"] == kb.next_answer.sources
     assert events == []
 
 

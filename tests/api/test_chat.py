@@ -176,4 +176,6 @@ def test_the_action_reports_stay_inside_the_gateway(client, fake_rasa):
     r = client.post("/api/chat", json={"sender_id": "report-sender-01", "message": "农保中心电话是多少"})
     assert r.status_code == 200
     assert "jize_turn" not in r.text and "action_answer_phone" not in r.text
-    assert set(r.json()) == {"sender_id", "message_id", "replies", "sources"}
+    assert set(r.json()) == {"sender_id", "message_id", "replies", "sources", "route", "audit_id"}
+    assert r.json()["route"] == "knowledge"
+    assert "scores" not in r.text and "curated" not in r.text
