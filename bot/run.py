@@ -33,8 +33,10 @@ from urllib.parse import urlparse
 
 import httpx
 import uvicorn
+from pydantic import SecretStr
 
 from bot.actions_server import create_action_app
+from bot.admin_token import AdminTokenError, ensure_admin_token
 from bot.core.config import AppSettings, get_app_settings
 from bot.main import create_app
 from knowledge.settings import PROJECT_DIR
@@ -375,6 +377,12 @@ def check_knowledge(settings: AppSettings) -> None:
 async def amain(args: argparse.Namespace) -> int:
     settings = get_app_settings()
     check_knowledge(settings)
+    try:
+        token, token_file = ensure_admin_token(settings.admin_token.get_secret_value(), settings.data_dir)
+    except AdminTokenError as e:
+        raise SystemExit(f"[bot.run] {e}") from None
+    settings.admin_token = SecretStr(token)
+    token_where = "JIZE_ADMIN_TOKEN" if token_file is None else f"the file {token_file} (mode 0600)"
     if settings.action_timeout >= settings.rasa_timeout:
         say(
             f"warning: JIZE_ACTION_TIMEOUT ({settings.action_timeout:g} s) is not below JIZE_RASA_TIMEOUT "
@@ -449,6 +457,7 @@ async def amain(args: argparse.Namespace) -> int:
         else:
             url = f"http://{shown}:{settings.port}"
             say(f"ready: {url}/  (agent console {url}/agent, service station {url}/station)")
+            say(f"staff console: {url}/agent  — its admin token is in {token_where}")
             say("press Ctrl-C to stop")
             code = await supervise(rasa, stop, tasks, args.max_restarts, settings, base_local)
     finally:
