@@ -230,5 +230,8 @@
     }).catch(function () { /* shown by tickets */ });
   }
 
+  // the console's other views (agent-review.js) use the same helpers
+  window.JizeAgent = { api: api, el: el, clear: clear, $: $ };
+
   if (token()) showConsole(); else showLogin("");
 })();
