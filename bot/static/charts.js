@@ -58,7 +58,7 @@
 
   function hbars(container, rows) {
     clear(container);
-    var W = 600, rowH = 22, labelW = 260;
+    var W = 400, rowH = 22, labelW = 170;
     var H = Math.max(rowH * rows.length + 10, 30);
     var s = svg(W, H);
     var max = 1;
@@ -67,7 +67,7 @@
     rows.forEach(function (r, i) {
       var y = 5 + i * rowH;
       var label = String(r.label);
-      s.appendChild(node("text", { x: 2, y: y + 14, "class": "chart-label" }, label.length > 22 ? label.slice(0, 21) + "…" : label));
+      s.appendChild(node("text", { x: 2, y: y + 14, "class": "chart-label" }, label.length > 14 ? label.slice(0, 13) + "…" : label));
       var w = (W - labelW - 40) * r.value / max;
       s.appendChild(node("rect", { x: labelW, y: y + 2, width: Math.max(w, 1).toFixed(1), height: rowH - 6, "class": r.cls || "chart-answered" }));
       s.appendChild(node("text", { x: (labelW + w + 4).toFixed(1), y: y + 14, "class": "chart-label" }, r.value));
