@@ -60,7 +60,8 @@ def test_run_action(http):
     # The last message reports the call to the gateway (appdata.turns), in Rasa's own format.
     report = body["responses"][-1]
     assert not report.get("text") and not report.get("buttons")
-    assert TurnReport.from_custom(report["custom"]) == TurnReport(action="action_answer_phone", intent="ask_phone")
+    assert TurnReport.from_custom(report["custom"]) == TurnReport(action="action_answer_phone", intent="ask_phone",
+                                                                  confidence=0.99)
 
 
 def test_the_report_carries_the_contact_details_of_the_complaint_form(http):
