@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
+from appdata.privacy import Masker
 from appdata.store import AppStore, CuratedAnswer
-from bot.api.deps import AdminDep, KnowledgeDep, SettingsDep, StoreDep
+from bot.api.deps import AdminDep, KnowledgeDep, MaskerDep, SettingsDep, StoreDep
 from bot.api.routes.knowledge import clean_query
 from bot.text import clean_text
 
@@ -35,12 +36,14 @@ class CuratedBody(BaseModel):
 
 
 class CuratedDraft:
-    """A body checked against the list: cleaned texts, every source an existing passage."""
+    """A body checked against the list: cleaned texts, masked as the logs are (personal numbers;
+    the bureau's published ones stay), every source an existing passage."""
 
-    def __init__(self, body: CuratedBody, kb: Any, max_chars: int) -> None:
-        self.question = clean_text(body.question)
-        self.answer = "\n".join(line for line in (clean_text(x) for x in body.answer.splitlines()) if line)
-        self.phrasings = list(dict.fromkeys(p for p in (clean_text(x) for x in body.phrasings) if p))
+    def __init__(self, body: CuratedBody, kb: Any, max_chars: int, masker: Masker) -> None:
+        self.question = masker.mask(clean_text(body.question))
+        lines = (masker.mask(clean_text(x)) for x in body.answer.splitlines())
+        self.answer = "\n".join(line for line in lines if line)
+        self.phrasings = list(dict.fromkeys(p for p in (masker.mask(clean_text(x)) for x in body.phrasings) if p))
         self.sources = list(dict.fromkeys(s.strip() for s in body.sources if s.strip()))
         self.author = clean_text(body.author) or "admin"
         if not self.question or not self.answer:
@@ -99,8 +102,9 @@ def list_answers(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_answer(body: CuratedBody, store: StoreDep, kb: KnowledgeDep, settings: SettingsDep) -> dict[str, Any]:
-    draft = CuratedDraft(body, kb, settings.message_max_chars)
+def create_answer(body: CuratedBody, store: StoreDep, kb: KnowledgeDep, settings: SettingsDep,
+                  masker: MaskerDep) -> dict[str, Any]:
+    draft = CuratedDraft(body, kb, settings.message_max_chars, masker)
     item = store.add_curated(**draft.fields())
     return {"id": item.id, "version": item.version, "answer": _described(store, item, kb)}
 
@@ -146,8 +150,8 @@ def get_answer(answer_id: AnswerId, store: StoreDep, kb: KnowledgeDep) -> dict[s
 
 @router.put("/{answer_id}")
 def update_answer(answer_id: AnswerId, body: CuratedBody, store: StoreDep, kb: KnowledgeDep,
-                  settings: SettingsDep) -> dict[str, Any]:
-    draft = CuratedDraft(body, kb, settings.message_max_chars)
+                  settings: SettingsDep, masker: MaskerDep) -> dict[str, Any]:
+    draft = CuratedDraft(body, kb, settings.message_max_chars, masker)
     item = store.update_curated(answer_id, **draft.fields())
     if item is None:
         raise _not_found(answer_id)
