@@ -242,3 +242,18 @@ def test_knowledge_versions_are_kept_and_compared(client, admin, data_dir, tmp_p
     sha = client.app.state.kb.version["sha256"]
     r = client.get(f"/api/admin/knowledge/diff?from={sha[:8]}&to={sha}", headers=admin)
     assert r.status_code == 200 and r.json()["duties"]["changed"] == []
+
+
+def test_retention_deletes_old_audit_records_not_curated_answers(tmp_path):
+    from appdata.store import AppStore
+
+    s = AppStore(tmp_path / "app.db")
+    s.add_audit({"id": "a" * 32, "sender_id": "x", "question": "旧问题", "route": "knowledge", "sources": [],
+                 "created_at": "2000-01-01T00:00:00+08:00"})
+    s.add_audit({"id": "b" * 32, "sender_id": "x", "question": "新问题", "route": "knowledge", "sources": []})
+    curated = s.add_curated(question="q", answer="a", sources=["p1"], author="staff")
+    s.retire_curated(curated.id)
+    assert s.purge_conversations(30) == 1
+    assert s.get_audit("a" * 32) is None and s.get_audit("b" * 32)["question"] == "新问题"
+    assert [v.version for v in s.curated_history(curated.id)] == [1]
+    s.close()
