@@ -25,6 +25,7 @@ from .normalize import has_content, normalize_query
 class CuratedEntry(Protocol):
     id: int
     version: int
+    sources: list[str]  # the passages the answer cites
 
     def texts(self) -> list[str]: ...
 
@@ -37,14 +38,19 @@ class CuratedMatch:
     text: str  # the question or phrasing it was closest to
     score: float  # cosine similarity, -1..1
     threshold: float
+    # whether the question is about the same part of the list as the curated text (None: not
+    # checked): "企业拖欠社保费去哪投诉" is as close in meaning to "企业拖欠工资去哪投诉" as a
+    # paraphrase is, but retrieval finds another passage for it
+    same_matter: bool | None = None
 
     @property
     def passes(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= self.threshold and self.same_matter is not False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.entry.id, "version": self.entry.version, "text": self.text,
-                "score": round(self.score, 4), "threshold": self.threshold, "passes": self.passes}
+                "score": round(self.score, 4), "threshold": self.threshold, "passes": self.passes,
+                "same_matter": self.same_matter}
 
 
 class CuratedMatcher:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .aspects import aspects_of
@@ -195,7 +195,19 @@ class KnowledgeBase:
         self.warm_up()
         if query_vector is not None:
             self.accept_query_vector(question, query_vector)
-        return self.curated_matcher.closest(question, entries, key)
+        match = self.curated_matcher.closest(question, entries, key)
+        if match is None or match.score < match.threshold:
+            return match
+        return replace(match, same_matter=self.same_matter(question, match.text, match.entry.sources))
+
+    def same_matter(self, question: str, curated_text: str, sources: list[str]) -> bool:
+        """Whether the list's best passage for ``question`` is the one for the curated text, or one
+        the curated answer cites: the answer is grounded in that part of the list."""
+        best = self.retriever.search(question, k=1)
+        if not best:
+            return False
+        known = self.retriever.search(curated_text, k=1)
+        return best[0].id in set(sources) | {h.id for h in known}
 
     def curated_answer(self, question: str, entry, match: CuratedMatch, intent: str | None = None):
         """The Answer for a curated answer ``entry`` (``answer``, ``sources``, ``question``): its

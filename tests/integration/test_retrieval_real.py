@@ -199,3 +199,27 @@ def test_a_passage_describing_the_situation_asked_about_answers(real_kb):
     measures = real_kb.answer("稽核时对方拒绝调查取证，可能造成基金损失，稽核部门咋办",
                               intent="ask_procedure", confidence=0.6)
     assert "紧急保全" in measures.text
+
+
+def test_a_curated_answer_is_not_served_for_a_neighbouring_matter(real_kb):
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class Entry:
+        id: int
+        version: int
+        question: str
+        sources: list
+        phrasings: list = field(default_factory=list)
+
+        def texts(self):
+            return [self.question, *self.phrasings]
+
+    entry = Entry(1, 1, "企业拖欠工资应该去哪里投诉", ["sup-7.7"])
+    for paraphrase in ("公司拖欠工资去哪里投诉", "企业欠工资去哪投诉"):
+        match = real_kb.match_curated(paraphrase, [entry])
+        assert match.passes and match.same_matter, match.to_dict()
+    # as close in meaning as a paraphrase, but about social insurance fees: retrieval finds
+    # another passage, so the curated answer on wages is not served
+    other = real_kb.match_curated("企业拖欠社保费去哪投诉", [entry])
+    assert other.score >= other.threshold and other.same_matter is False and not other.passes
