@@ -27,6 +27,13 @@ __all__ = ["Answer", "AnswerComposer"]
 
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…".
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*[？?]?\s*$")
+# A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
+QUESTION_SPLIT = re.compile(r"[？?]+")
+MAX_QUESTIONS = 3
+# A question of its own has this many words of the list at least (not "对吗？", "是吧？").
+QUESTION_TOKENS = 2
+
+
 # A message that points back at what came before: a pronoun or "altogether".
 REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
 # A follow-up answered better on its own (by this score) leaves the previous context.
@@ -73,6 +80,47 @@ class AnswerComposer:
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         question = question[:500]
+        whole = self._answer_one(question, intent, entities, context, confidence)
+        parts = self._questions(question)
+        if len(parts) < 2:
+            return whole
+        return self._several(question, parts, whole, intent, entities, context, confidence)
+
+    def _questions(self, message: str) -> list[str]:
+        """The questions of a message that asks several (each with words of its own); [] when
+        it asks one or more than MAX_QUESTIONS."""
+        parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
+        parts = [p for p in parts if len(self.retriever.query_tokens(clean(p))) >= QUESTION_TOKENS]
+        return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
+
+    def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,
+                 context: dict, confidence: float | None) -> Answer:
+        """A message that asks two or three things ("最少来几个人？能录音录像吗？"): each question
+        answered on its own, shown together when they are answered from different parts of the
+        list. A question's own answer counts when it is the whole message's or holds a rare term
+        of the list the question names ("录音"); one that holds none ("一共罚多少") is read as
+        part of the whole message. Otherwise the answer to the whole message."""
+        whole_ids = whole.context.get("ids") if whole.found else None
+        answered: list[tuple[str, Answer]] = []
+        for part in parts:
+            a = self._answer_one(part, intent, entities, {}, confidence)
+            ids = a.context.get("ids") or []
+            if a.found and ids and (ids == whole_ids or self.retriever.rare_evidence(part, ids[0]) >= RARE_IDF):
+                answered.append((part, a))
+        if len({tuple(a.context["ids"]) for _, a in answered}) < 2:
+            return whole
+        seen: set[str] = set()
+        sources = []
+        for _, a in answered:
+            for src in a.sources:
+                if src.get("id") not in seen:
+                    seen.add(src.get("id"))
+                    sources.append(src)
+        text = "\n\n".join(f"问：{part}\n{a.text}" for part, a in answered)
+        return Answer(text, sources, [], True, {**answered[-1][1].context, "topic": question})
+
+    def _answer_one(self, question: str, intent: str | None, entities: dict, context: dict,
+                    confidence: float | None = None) -> Answer:
         unsure = intent is None or (intent != "out_of_scope" and confidence is not None
                                     and confidence < self.weak_intent)
         if unsure and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):

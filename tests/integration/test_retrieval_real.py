@@ -223,3 +223,14 @@ def test_a_curated_answer_is_not_served_for_a_neighbouring_matter(real_kb):
     # another passage, so the curated answer on wages is not served
     other = real_kb.match_curated("企业拖欠社保费去哪投诉", [entry])
     assert other.score >= other.threshold and other.same_matter is False and not other.passes
+
+
+def test_a_message_asking_two_things_answers_both(real_kb):
+    answer = real_kb.answer("社保稽核的人上门查账，最少来几个人？他们能录音录像吗？", intent="ask_procedure",
+                            confidence=0.8)
+    assert "两名以上稽核人员" in answer.text and "录音、录像" in answer.text
+    assert {s["id"] for s in answer.sources} >= {"sup-6.21", "sup-6.22"}
+    # one question in two sentences is one question
+    single = real_kb.answer("稽核时对方拒绝调查取证，可能造成基金损失，稽核部门咋办？要谁审批？",
+                            intent="ask_procedure", confidence=0.8)
+    assert "紧急保全" in single.text and "问：" not in single.text
