@@ -176,6 +176,11 @@ class HybridRetriever:
         return [t for t in whole if t not in self.idf and named(t)
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t]
 
+    def list_words(self, query: str) -> list[str]:
+        """The query's content words that the list uses (not framing words, not fragments)."""
+        known = {t for t in self.query_tokens(normalize_query(query)) if t in self.idf and self._content_word(t)}
+        return [t for t in known if not any(t != u and t in u for u in known)]
+
     def _content_word(self, word: str) -> bool:
         """Not a number, not a function word, and not a fragment of framing characters ("只考")."""
         if len(word) < 2 or any(ch.isdigit() for ch in word):

@@ -234,3 +234,10 @@ def test_a_message_asking_two_things_answers_both(real_kb):
     single = real_kb.answer("稽核时对方拒绝调查取证，可能造成基金损失，稽核部门咋办？要谁审批？",
                             intent="ask_procedure", confidence=0.8)
     assert "紧急保全" in single.text and "问：" not in single.text
+
+
+@pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
+def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
+    # the list's common word ("登记") is no evidence for a matter it does not name
+    for intent, confidence in ((None, None), ("ask_office", 0.5)):
+        assert not real_kb.answer(question, intent=intent, confidence=confidence).found
