@@ -30,6 +30,7 @@ from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
 from bot.model_hash import RasaModelHash
 from bot.rasa_client import RasaClient
+from bot.rasa_pool import RasaPool
 from bot.ratelimit import RateLimiter
 from bot.wechat import logfilter
 from bot.wechat.channel import WeChatChannel
@@ -257,7 +258,12 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30),
             trust_env=False,
         )
-        state.rasa = RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        urls = settings.replica_urls
+        state.rasa = (
+            RasaPool(urls, state.http, timeout=settings.rasa_timeout, retry_after=settings.replica_retry_after)
+            if settings.cluster or len(urls) > 1
+            else RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        )
         state.dialogue = DialogueService(
             rasa=state.rasa,
             store=state.store,
@@ -292,6 +298,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.kb_ready = False
+    app.state.replica_pids = {}  # url -> pid of the Rasa replicas bot.run started (healthz/cluster)
     app.state.limiters = {
         "chat_sender": RateLimiter(settings.rate_chat_per_sender),
         "chat_ip": RateLimiter(settings.rate_chat_per_ip),
