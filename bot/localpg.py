@@ -103,6 +103,13 @@ class LocalPostgres:
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)
         self._chown(self.root)
+        if self.run_as:
+            closed = [str(p) for p in self.root.resolve().parents if not p.stat().st_mode & 0o001]
+            if closed:
+                raise PostgresUnavailable(
+                    f"PostgreSQL runs as the user {self.run_as!r}, which cannot reach {self.root}: "
+                    f"{', '.join(closed)} is closed to other users; choose a data directory it can reach"
+                )
         if (self.data / "PG_VERSION").exists():
             return
         if self.data.exists():

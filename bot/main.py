@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appdata.privacy import Masker
-from appdata.store import AppStore, purge_tracker_events
+from appdata.store import AppStore, purge_tracker_events, purge_tracker_events_pg
 from bot.api.routes import admin, chat, curated, feedback, health, identity, insight, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
@@ -119,11 +119,14 @@ def open_store(settings: AppSettings) -> AppStore:
     from appdata import store as store_mod
 
     current = store_mod._store
-    if current is not None and current.path == settings.app_db:
+    url = settings.app_db_url.get_secret_value()
+    if current is not None and (getattr(current, "url", None) == url if url else current.path == settings.app_db):
         return current
-    if settings is get_app_settings() or settings.app_db == get_app_settings().app_db:
+    if settings is get_app_settings() or (
+        settings.app_db == get_app_settings().app_db and url == get_app_settings().app_db_url.get_secret_value()
+    ):
         return store_mod.get_store()
-    return AppStore(settings.app_db, tz=settings.timezone)
+    return store_mod.open_app_store(settings)
 
 
 def purge_old_logs(settings: AppSettings, store: AppStore) -> int:
@@ -132,6 +135,12 @@ def purge_old_logs(settings: AppSettings, store: AppStore) -> int:
     if days <= 0:
         return 0
     n = store.purge_conversations(days)
+    if settings.cluster:
+        try:
+            n += purge_tracker_events_pg(settings.tracker_store_url.get_secret_value(), days)
+        except Exception:
+            logger.exception("retention: could not purge Rasa's tracker store on PostgreSQL")
+        return n
     try:
         n += purge_tracker_events(settings.tracker_db, days)
     except sqlite3.Error:
