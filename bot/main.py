@@ -171,7 +171,13 @@ def open_wechat(app: FastAPI, settings: AppSettings) -> None:
     )
     if settings.wechat_mode == "safe" and state.wechat_crypto is None:
         logger.error("JIZE_WECHAT_MODE=safe without JIZE_WECHAT_AES_KEY: every WeChat message will be refused")
-    state.wechat_state = WeChatState(settings.app_db, tz=settings.timezone)
+    app_db_url = settings.app_db_url.get_secret_value()
+    if app_db_url:  # cluster mode: every gateway process sees the same retries and sessions
+        from bot.wechat.pgstate import PgWeChatState
+
+        state.wechat_state = PgWeChatState(app_db_url, tz=settings.timezone)
+    else:
+        state.wechat_state = WeChatState(settings.app_db, tz=settings.timezone)
     secret = settings.wechat_appsecret.get_secret_value()
     customer_service = (
         CustomerService(
@@ -250,6 +256,26 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # ---------------------------------------------------------------------- app
+def make_limiters(settings: AppSettings) -> dict[str, Any]:
+    """The per-minute limits: in this process's memory, or in Redis (JIZE_LOCK_STORE_URL set),
+    shared by every gateway process."""
+    limits = {
+        "chat_sender": settings.rate_chat_per_sender,
+        "chat_ip": settings.rate_chat_per_ip,
+        "search_ip": settings.rate_search_per_ip,
+        "feedback_ip": settings.rate_feedback_per_ip,
+    }
+    url = settings.lock_store_url.get_secret_value()
+    if not url:
+        return {name: RateLimiter(limit) for name, limit in limits.items()}
+    import redis
+
+    from bot.ratelimit_redis import RedisRateLimiter
+
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return {name: RedisRateLimiter(client, name, limit) for name, limit in limits.items()}
+
+
 def create_app(settings: AppSettings | None = None) -> FastAPI:
     settings = settings or get_app_settings()
 
@@ -308,12 +334,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.kb_ready = False
     app.state.replica_pids = {}  # url -> pid of the Rasa replicas bot.run started (healthz/cluster)
-    app.state.limiters = {
-        "chat_sender": RateLimiter(settings.rate_chat_per_sender),
-        "chat_ip": RateLimiter(settings.rate_chat_per_ip),
-        "search_ip": RateLimiter(settings.rate_search_per_ip),
-        "feedback_ip": RateLimiter(settings.rate_feedback_per_ip),
-    }
+    app.state.limiters = make_limiters(settings)
 
     install_error_handlers(app)
 

@@ -64,3 +64,40 @@ def test_retention_purges_tracker_events(pg_server):
     with psycopg.connect(pg_server.url) as conn:
         left = {r[0] for r in conn.execute("SELECT sender_id FROM events WHERE sender_id IN ('old', 'new')")}
     assert left == {"new"}
+
+
+def test_rate_limits_are_shared_through_redis(redis_server):
+    import redis
+
+    from bot.ratelimit_redis import RedisRateLimiter
+
+    client = redis.Redis.from_url(redis_server.url)
+    key = uuid.uuid4().hex
+    # two gateway processes, one limit of 3 a minute
+    a, b = (RedisRateLimiter(client, "chat_sender", 3) for _ in range(2))
+    now = 1_000_000.0 * 60
+    assert [a.hit(key, now), b.hit(key, now + 1), a.hit(key, now + 2)] == [0.0, 0.0, 0.0]
+    assert b.hit(key, now + 3) == pytest.approx(57.0)
+    assert a.hit(key, now + 60) == 0.0  # the next window
+    down = RedisRateLimiter(redis.Redis(port=1, socket_connect_timeout=0.2), "chat_sender", 1)
+    assert down.hit(key) == 0.0 and down.hit(key) == 0.0  # Redis gone: allowed, not an error
+
+
+def test_wechat_state_on_postgresql(pg_server):
+    from bot.wechat.pgstate import PgWeChatState
+    from bot.wechat.replies import Choice
+
+    a, b = PgWeChatState(pg_server.url), PgWeChatState(pg_server.url)  # two gateway processes
+    assert a.id_key() == b.id_key() and len(a.id_key()) == 32
+    key, sid = uuid.uuid4().hex, "wx-" + uuid.uuid4().hex[:10]
+    assert a.claim(key, sid) is None
+    assert b.claim(key, sid).status == "pending"  # WeChat's retry reaching the other process
+    a.finish(key, "done", "<xml>reply</xml>", 123)
+    again = b.claim(key, sid)
+    assert (again.status, again.content, again.create_time) == ("done", "<xml>reply</xml>", 123)
+    a.save_session(sid, rest="后半段", citations=("出处1",), choices=(Choice("电话", "农保电话"),))
+    b.save_session(sid, rest="另一段", citations=(), choices=None)  # keeps the choices
+    s = a.session(sid)
+    assert s.rest == "另一段" and s.choices == (Choice("电话", "农保电话"),)
+    a.close()
+    b.close()
