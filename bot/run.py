@@ -271,14 +271,20 @@ class RasaProcess:
             str(max(1, math.ceil(s.rasa_timeout))),
         ]
 
+    def environment(self) -> dict[str, str]:
+        """:func:`rasa_env`, plus this process's action port and, in cluster mode, how long a
+        killed replica's claim on a conversation outlives it (Rasa's TICKET_LOCK_LIFETIME)."""
+        env = rasa_env()
+        env["JIZE_ACTION_PORT"] = str(self.settings.action_port)
+        if self.settings.cluster:
+            env["TICKET_LOCK_LIFETIME"] = str(self.settings.lock_lifetime)
+        return env
+
     def start(self) -> None:
         s = self.settings
         s.log_dir.mkdir(parents=True, exist_ok=True)
         cmd = self.command()
-        env = rasa_env()
-        env["JIZE_ACTION_PORT"] = str(s.action_port)
-        if s.cluster:  # how long a killed replica's claim on a conversation outlives it
-            env["TICKET_LOCK_LIFETIME"] = str(s.lock_lifetime)
+        env = self.environment()
         self._log = open(self.log_path, "ab")
         self._log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         self._log.flush()
