@@ -46,6 +46,21 @@ def pg_counters(url: str) -> dict[str, int]:
     return dict(zip(("commits", "inserted", "updated", "deleted", "blocks"), row, strict=True))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(system: RunningSystem) -> dict[str, float]:
+    """CPU seconds of the gateway process (app + actions) and of each Rasa replica."""
+    out = {"gateway": cpu_seconds(system.proc.pid)}
+    for i, pid in enumerate(system.children()):
+        out[f"rasa{i}"] = cpu_seconds(pid)
+    return out
+
+
 def consecutive_ports(n: int) -> int:
     import socket
 
@@ -82,17 +97,20 @@ def run_row(pg: LocalPostgres, redis: LocalRedis, replicas: int, args, pool: Fre
             for text in ("您好", "请问社保卡丢了怎么办", "请问人事科的电话"):
                 warm.post(f"bench-warm-{i:04d}", text)
         warm.close()
-        before = pg_counters(pg.url)
+        before, cpu_before = pg_counters(pg.url), process_cpu(system)
         samples, wall = fixed_time(target, args.clients, args.duration, f"r{replicas}", Seen(), pool=pool)
-        after = pg_counters(pg.url)
+        after, cpu_after = pg_counters(pg.url), process_cpu(system)
     shutil.rmtree(tmp, ignore_errors=True)
     row = throughput_row(samples, wall, args.clients)
     ok = max(1, row["ok"])
     row["replicas"] = replicas
     row["postgresql_per_message"] = {k: round((after[k] - before[k]) / ok, 2) for k in before}
+    # CPU ms per message of each process: what one more core buys, and what saturates first
+    row["cpu_ms_per_message"] = {k: round((cpu_after[k] - cpu_before.get(k, 0)) * 1000 / ok, 1) for k in cpu_after}
+    row["load_average"] = os.getloadavg()
     say(
         f"  {row['msg_per_s']:.1f} msg/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms, errors {row['errors']}; "
-        f"PostgreSQL per message: {row['postgresql_per_message']}"
+        f"PostgreSQL per message: {row['postgresql_per_message']}; CPU ms per message: {row['cpu_ms_per_message']}"
     )
     return row
 

@@ -546,7 +546,7 @@ async def amain(args: argparse.Namespace) -> int:
             if len(replicas) > 1:
                 code = await supervise_replicas(replicas, stop, tasks, args.max_restarts, app)
             else:
-                code = await supervise(rasa, stop, tasks, args.max_restarts, settings, base_local)
+                code = await supervise(rasa, stop, tasks, args.max_restarts, settings, base_local, app)
     finally:
         app_server.should_exit = act_server.should_exit = True
         if replicas:
@@ -564,7 +564,7 @@ async def amain(args: argparse.Namespace) -> int:
     return code
 
 
-async def supervise(rasa, stop, tasks, max_restarts, settings, base) -> int:
+async def supervise(rasa, stop, tasks, max_restarts, settings, base, app=None) -> int:
     restarts = 0
     while not stop.is_set():
         with contextlib.suppress(asyncio.TimeoutError):
@@ -586,6 +586,8 @@ async def supervise(rasa, stop, tasks, max_restarts, settings, base) -> int:
         await asyncio.to_thread(rasa.stop)
         say(f"restarting Rasa ({restarts}/{max_restarts}) ...")
         rasa.start()
+        if app is not None:
+            app.state.replica_pids = {rasa.url: rasa.proc.pid}
         if not await wait_healthy(base, stop, settings.rasa_start_timeout, rasa):
             return 0 if stop.is_set() else 1
         say("Rasa is back")
