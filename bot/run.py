@@ -469,6 +469,11 @@ async def amain(args: argparse.Namespace) -> int:
     # Rasa replicas this process starts: none with --no-rasa or when JIZE_RASA_URLS names
     # servers started elsewhere; one (JIZE_RASA_URL); in cluster mode JIZE_RASA_REPLICAS.
     replicas = [] if args.no_rasa or settings.rasa_urls else [RasaProcess(settings, u) for u in settings.replica_urls]
+    if len(settings.replica_urls) > 1 and not settings.lock_store_url.get_secret_value():
+        raise SystemExit(
+            "[bot.run] several Rasa replicas need a shared lock store: set JIZE_LOCK_STORE_URL "
+            "(redis://...), or JIZE_RASA_REPLICAS=1"
+        )
     for proc in replicas:
         proc.check()
     rasa = replicas[0] if len(replicas) == 1 else (replicas or None)
@@ -507,7 +512,7 @@ async def amain(args: argparse.Namespace) -> int:
         say(f"starting Rasa on {proc.url} (log: {proc.log_path})")
         proc.start()
     if settings.cluster:
-        lock = "Redis" if settings.lock_store_url.get_secret_value() else "in-memory (single replica only!)"
+        lock = "Redis" if settings.lock_store_url.get_secret_value() else "in-memory (one replica)"
         say(
             f"cluster mode: {len(settings.replica_urls)} Rasa replica(s) on PostgreSQL's tracker store, "
             f"lock store {lock}"

@@ -173,3 +173,37 @@ def test_one_conversation_is_never_processed_by_two_replicas_at_once(cluster_sys
     kinds = [("user" if kind == "user" else action) for kind, action, _ in rows if kind in ("user", "action")]
     turns = "".join("U" if k == "user" else ("L" if k == "action_listen" else "a") for k in kinds)
     assert re.fullmatch(r"(L?U a+ L)+".replace(" ", ""), turns.lstrip("a")), turns
+
+
+def test_killing_a_replica_under_load_loses_no_conversation_and_no_ticket(cluster_system, pg_server):
+    """Six complaint forms at once, a replica SIGKILLed while their turns are in flight: every
+    turn is answered (a turn the dead replica had started waits at most JIZE_LOCK_LIFETIME for
+    its claim to expire), every form ends in its own ticket."""
+    system = cluster_system
+    state = wait_all_up(system)
+    sids = [sender() for _ in range(6)]
+    victim = state["replicas"][0]
+    slow: list[float] = []
+
+    def form(sid: str) -> str:
+        final = ""
+        for message, expect in [("我要投诉", "单位"), *FORM, ("确认", "TS-")]:
+            t0 = time.monotonic()
+            r = system.chat(sid, message)
+            slow.append(time.monotonic() - t0)
+            final = text_of(r)
+            assert expect in final, f"{sid} after {message!r}: {final}"
+        return re.search(r"TS-\d{8}-\d{4}", final).group(0)
+
+    with concurrent.futures.ThreadPoolExecutor(len(sids)) as pool:
+        futures = [pool.submit(form, sid) for sid in sids]
+        time.sleep(1.5)  # the forms are under way
+        kill(victim["pid"])
+        refs = [f.result(timeout=300) for f in futures]
+    assert len(set(refs)) == len(sids)
+    lock_lifetime = 12  # JIZE_LOCK_LIFETIME's default
+    assert max(slow) < lock_lifetime + 8, sorted(slow)[-5:]
+    with psycopg.connect(pg_server.url) as conn:
+        rows = conn.execute("SELECT ref, sender_id FROM tickets WHERE sender_id = ANY(%s)", [sids]).fetchall()
+    assert sorted(r[0] for r in rows) == sorted(refs) and {r[1] for r in rows} == set(sids)
+    wait_all_up(system)
