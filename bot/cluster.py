@@ -13,7 +13,7 @@ Like ``python -m bot.run`` (same address, same options), in cluster mode:
 
 Whatever of PostgreSQL and Redis is not configured is started here, privately: Debian's
 servers (``make cluster-deps`` installs them) with their data under
-``<data dir>/cluster/``, on 127.0.0.1 with random passwords, stopped again on exit (Ctrl-C).
+``<data dir>/cluster/`` (``JIZE_CLUSTER_DIR``), on 127.0.0.1 with random passwords, stopped again on exit (Ctrl-C).
 Production points the three URLs at its own servers (docs/CLUSTER.md).
 """
 
@@ -33,7 +33,7 @@ def say(msg: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     settings = AppSettings()
-    root = settings.data_dir / "cluster"
+    root = settings.cluster_dir or settings.data_dir / "cluster"
     with contextlib.ExitStack() as stack:
         tracker_url = settings.tracker_store_url.get_secret_value()
         if not tracker_url:

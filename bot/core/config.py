@@ -66,6 +66,9 @@ class AppSettings(StoreSettings):
     # TICKET_LOCK_LIFETIME): a replica killed mid-turn holds the conversation at most this long.
     # Keep it above the longest turn (JIZE_ACTION_TIMEOUT).
     lock_lifetime: int = Field(12, ge=1)
+    # Where ``python -m bot.cluster`` keeps the private PostgreSQL and Redis it starts when the
+    # URLs above are not set; default <data_dir>/cluster.
+    cluster_dir: Path | None = None
     # Seconds a replica that refused a connection is skipped before it is tried again.
     replica_retry_after: float = Field(2.0, gt=0)
 

@@ -8,26 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.harness import free_port, missing_parts, need
-
-
-def _port_pair() -> int:
-    """A free port whose successor is free too (replica 2 listens on the next port)."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
+from tests.harness import free_port_pair, missing_parts, need
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +50,7 @@ def cluster_system(pg_server, redis_server, tmp_path_factory):
 
     missing = missing_parts()
     need(not missing, "the real system needs " + ", ".join(missing) + " (run `make setup`)")
-    rasa_port = _port_pair()
+    rasa_port = free_port_pair()
     system = RunningSystem(
         app_db=tmp_path_factory.mktemp("cluster") / "app.db",
         env={
