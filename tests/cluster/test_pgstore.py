@@ -58,8 +58,15 @@ def test_ticket_numbers_are_unique_across_stores(pg_server):
 
 def test_retention_purges_tracker_events(pg_server):
     with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS events (id SERIAL PRIMARY KEY, sender_id TEXT, timestamp FLOAT)")
-        conn.execute("INSERT INTO events (sender_id, timestamp) VALUES ('old', 1000), ('new', %s)", [4e9])
+        # Rasa's table (created here when no replica has run on this server yet)
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS events (id SERIAL PRIMARY KEY, sender_id TEXT NOT NULL,"
+            " type_name TEXT NOT NULL, timestamp FLOAT, intent_name TEXT, action_name TEXT, data TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp) VALUES ('old', 'user', 1000), ('new', 'user', %s)",
+            [4e9],
+        )
     assert purge_tracker_events_pg(pg_server.url, 30) >= 1
     with psycopg.connect(pg_server.url) as conn:
         left = {r[0] for r in conn.execute("SELECT sender_id FROM events WHERE sender_id IN ('old', 'new')")}
