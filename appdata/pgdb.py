@@ -3,7 +3,8 @@ portable SQL (``?`` placeholders, standard statements) runs on both databases un
 
 ``execute(sql, params)`` → a cursor (``rowcount``, ``fetchone``, ``fetchall``), ``query(sql,
 params)`` → rows as dicts, ``atomic()`` → one transaction, ``table_names()``, ``close()``.
-``?`` becomes psycopg's ``%s`` (a literal ``%`` is escaped); nothing else of the SQL is
+``conn.execute`` / ``conn.commit`` as on sqlite3 (tuple rows). ``?`` becomes psycopg's ``%s`` (a
+literal ``%`` is escaped); nothing else of the SQL is
 rewritten: a statement that differs between SQLite and PostgreSQL (DDL, ``RETURNING``, upserts,
 locks) is written for each in the store's PostgreSQL subclass (:mod:`appdata.pgstore`).
 
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 
 class AppDatabaseUnavailable(RuntimeError):
@@ -39,10 +40,15 @@ class PgDatabase:
         self._lock = threading.RLock()
         self._conn: psycopg.Connection | None = None
         self._depth = 0
-        self.conn  # noqa: B018 - connect now: a wrong URL is reported at start-up
+        self._connection()  # connect now: a wrong URL is reported at start-up
 
     @property
-    def conn(self) -> psycopg.Connection:
+    def conn(self) -> PgConnection:
+        """What the stores use as ``db.conn`` on SQLite: ``execute`` (``?``, tuple rows),
+        ``commit`` (statements outside :meth:`atomic` are committed as they run)."""
+        return PgConnection(self)
+
+    def _connection(self) -> psycopg.Connection:
         if self._conn is None or (self._conn.closed and self._depth == 0):
             try:
                 self._conn = psycopg.connect(
@@ -54,11 +60,11 @@ class PgDatabase:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> psycopg.Cursor:
         with self._lock:
-            return self.conn.execute(to_pg(sql), params)
+            return self._connection().execute(to_pg(sql), params)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         with self._lock:
-            rows = self.conn.execute(to_pg(sql), params).fetchall()
+            rows = self._connection().execute(to_pg(sql), params).fetchall()
         return iter(rows)
 
     @contextlib.contextmanager
@@ -67,7 +73,7 @@ class PgDatabase:
         with self._lock:
             self._depth += 1
             try:
-                with self.conn.transaction():
+                with self._connection().transaction():
                     yield self
             finally:
                 self._depth -= 1
@@ -80,3 +86,23 @@ class PgDatabase:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
+
+
+class PgConnection:
+    """``db.conn`` of a :class:`PgDatabase`: sqlite3's ``execute`` (``?`` placeholders, rows as
+    tuples) and ``commit``, for the queries the stores run on the raw connection."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
+        with self.db._lock:
+            cur = self.db._connection().cursor(row_factory=tuple_row)
+            return cur.execute(to_pg(sql), params)
+
+    def commit(self) -> None:
+        """Nothing to do: outside :meth:`PgDatabase.atomic` every statement commits as it runs."""
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.db._depth > 0

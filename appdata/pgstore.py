@@ -1,10 +1,12 @@
 """The app's records on PostgreSQL (cluster mode: ``JIZE_APP_DB_URL``): :class:`PgAppStore` is
 :class:`appdata.store.AppStore` on :class:`appdata.pgdb.PgDatabase`.
 
-Every query of ``AppStore`` written in portable SQL runs here as it is; this class has only
-what differs: the tables' DDL (identity columns), inserts that return the new row's id
-(``RETURNING``), and the ticket number of the day, which several gateway processes must never
-hand out twice (a transaction-scoped advisory lock instead of SQLite's ``BEGIN IMMEDIATE``).
+Every query of ``AppStore`` written in portable SQL runs here as it is (curated answers, audit
+records, statistics and the review queue included, and their ``CREATE TABLE``s); this class
+has only what differs: the first tables' DDL (identity columns), inserts that return the new
+row's id (``RETURNING``), and the writes that several gateway processes must serialise (the
+ticket number of the day, curated answers' ids and versions: a transaction-scoped advisory
+lock instead of SQLite's ``BEGIN IMMEDIATE``).
 Porting a table: its ``CREATE TABLE`` in :data:`SCHEMA`, and an override for any statement
 that is not portable.
 """
@@ -18,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from appdata.pgdb import PgDatabase
-from appdata.store import TICKET_KINDS, AppStore, Ticket
+from appdata.store import CURATED_SCHEMA, TICKET_KINDS, AppStore, CuratedAnswer, Ticket
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS conversations (
@@ -60,8 +62,10 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS idx_tickets_status_created_at ON tickets (status, created_at)",
 )
 
-# pg_advisory_xact_lock key of the ticket numbering (any constant the app uses for nothing else)
+# pg_advisory_xact_lock keys (constants the app uses for nothing else): ticket numbering, schema
+# creation (+1), curated answers' ids and versions (+2)
 TICKET_NUMBER_LOCK = 0x6A697A65  # "jize"
+CURATED_LOCK = TICKET_NUMBER_LOCK + 2
 
 
 class PgAppStore(AppStore):
@@ -80,7 +84,7 @@ class PgAppStore(AppStore):
         with self.db.atomic():
             # several gateways may start at once: one creates, the others wait and find them
             self.db.execute("SELECT pg_advisory_xact_lock(?)", [TICKET_NUMBER_LOCK + 1])
-            for statement in SCHEMA:
+            for statement in (*SCHEMA, *CURATED_SCHEMA):  # the curated and audit tables: portable SQL
                 self.db.execute(statement)
 
     def log_conversation(
@@ -158,3 +162,27 @@ class PgAppStore(AppStore):
             ref=ref, kind=kind, sender_id=sender_id, fields=dict(fields or {}), office=office, phone=phone,
             status="open", created_at=self._ts(now),
         )
+
+    # ------------------------------------------------------------------ curated answers
+    def _write(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """One transaction, serialised with every other writer of curated answers (SQLite's
+        ``BEGIN IMMEDIATE``)."""
+        with self.db.atomic():
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", [CURATED_LOCK])
+            for sql, params in statements:
+                self.db.execute(sql, params)
+
+    def add_curated(self, *, question: str, answer: str, sources: list[str], phrasings: list[str] | None = None,
+                    author: str = "admin") -> CuratedAnswer:
+        """As on SQLite, with the new id taken inside the locked transaction (several gateways)."""
+        now = self._ts()
+        with self._lock, self.db.atomic():
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", [CURATED_LOCK])
+            row = self.db.conn.execute("SELECT MAX(id) FROM curated_answers").fetchone()
+            new_id = int(row[0] or 0) + 1
+            self.db.execute(
+                "INSERT INTO curated_answers (id, version, status, created_at) VALUES (?, 1, 'active', ?)",
+                [new_id, now],
+            )
+            self.db.execute(*self._version_row(new_id, 1, question, answer, sources, phrasings or [], author, now))
+        return self.get_curated(new_id)  # type: ignore[return-value]

@@ -108,3 +108,49 @@ def test_wechat_state_on_postgresql(pg_server):
     assert s.rest == "另一段" and s.choices == (Choice("电话", "农保电话"),)
     a.close()
     b.close()
+
+
+def _exercise(store) -> dict:
+    """The same calls on either store; what they return, without ids and times."""
+    a = store.add_curated(question="社保卡丢了怎么办", answer="到社保窗口挂失补办。", sources=["duty-1.1"],
+                          phrasings=["社保卡掉了"], author="staff")
+    b = store.add_curated(question="工伤认定找谁", answer="找工伤保险股。", sources=["duty-2.1"])
+    a2 = store.update_curated(a.id, question="社保卡丢了怎么办", answer="带身份证到社保窗口挂失补办。",
+                              sources=["duty-1.1"], phrasings=["社保卡掉了", "社保卡不见了"], author="staff")
+    store.retire_curated(b.id, author="boss")
+    m = store.log_conversation(sender_id="parity-1", message="那个咋办", reply="抱歉", fallback=True)
+    n = store.log_conversation(sender_id="parity-1", message="社保卡丢了", reply=a2.answer, sources=["duty-1.1"])
+    store.add_feedback(sender_id="parity-1", rating="down", message_id=n)
+    store.add_feedback(sender_id="parity-1", rating="up", message_id=m)
+    for i, route in enumerate(("curated", "knowledge", "not_found")):
+        store.add_audit({"id": f"aud-{i}", "sender_id": "parity-1", "question": "q", "route": route,
+                         "sources": [{"id": "duty-1.1", "citation": "第1项"}], "confidence": 0.9})
+    store.create_ticket(kind="complaint", sender_id="parity-1", fields={"employer": "某厂"})
+    stats = store.stats(days=3)
+    return {
+        "current": [(c.version, c.question, c.answer, c.sources, c.phrasings, c.status) for c in store.curated()],
+        "all": [(c.version, c.status, c.retired_by) for c in store.curated(active_only=False)],
+        "history": [(c.version, c.answer) for c in store.curated_history(a.id)],
+        "key_parts": len(store.curated_key().split(",")),
+        "audit": {k: v for k, v in store.get_audit("aud-0").items() if k != "created_at"},
+        "recent": [r["route"] for r in store.recent_audit(10)],
+        "stats": {k: v for k, v in stats.items() if k not in ("since", "by_day")} | {
+            "by_day": [{k: v for k, v in d.items() if k != "date"} for d in stats["by_day"]]},
+        "review": [(r["kind"], r["question"], r["count"]) for r in store.review_queue()],
+    }
+
+
+def test_curated_answers_audit_stats_and_review_queue_behave_as_on_sqlite(pg_server, tmp_path):
+    """Issue 13's tables on PostgreSQL: the same calls give the same answers as on SQLite."""
+    from appdata.store import AppStore
+
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:  # a database of its own
+        conn.execute("DROP DATABASE IF EXISTS parity")
+        conn.execute("CREATE DATABASE parity")
+    url = pg_server.url.rsplit("/", 1)[0] + "/parity"
+    pg = PgAppStore(url)
+    lite = AppStore(tmp_path / "app.db")
+    assert _exercise(pg) == _exercise(lite)
+    assert pg.purge_conversations(0) == 0
+    pg.close()
+    lite.close()
