@@ -9,10 +9,11 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 
-.PHONY: help setup test test-fast lint run bench knowledge train browser-deps
+.PHONY: help setup test test-fast lint run run-cluster cluster-deps bench knowledge train browser-deps
 
 help:
 	@echo "make run    - set up what is missing, start Rasa + the app, print the URL"
+	@echo "make run-cluster - the same on PostgreSQL + Redis with JIZE_RASA_REPLICAS (2) Rasa replicas"
 	@echo "make test   - set up, then run every test (unit, knowledge, actions, Rasa, API, e2e, browser)"
 	@echo "make bench  - benchmarks: retrieval quality, chat latency and throughput against bare Rasa, start-up, memory"
 	@echo "make setup  - both environments, embedding model, knowledge store and index, Rasa model"
@@ -49,14 +50,27 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# PostgreSQL and Redis for cluster mode and its tests (Debian packages; needs root or sudo).
+# bot.cluster and the tests start private servers from these binaries; the system services the
+# packages may enable are not used.
+cluster-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql redis-server >/dev/null; }
+
 # --- use ------------------------------------------------------------------------------------
 run: setup
 	$(PY) -m bot.run
 
+# PostgreSQL (Rasa's tracker store, the app's records), Redis (Rasa's lock store, rate limits),
+# JIZE_RASA_REPLICAS Rasa replicas; same address as `make run`. See docs/CLUSTER.md.
+run-cluster: setup cluster-deps
+	$(PY) -m bot.cluster
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
-test: setup lint browser-deps
+test: setup lint browser-deps cluster-deps
 	$(PY) -m pytest -m "not integration"
 	JIZE_E2E_REQUIRED=1 $(PY) -m pytest -m integration
 	bash scripts/rasa_checks.sh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from knowledge.settings import KnowledgeSettings
@@ -16,6 +17,9 @@ class StoreSettings(KnowledgeSettings):
     timezone: str = "Asia/Shanghai"
     # The app's own database (conversations, feedback, tickets); default: <data_dir>/app.db.
     app_db_path: Path | None = None
+    # The app's records on PostgreSQL instead (cluster mode: several gateway processes share
+    # them), e.g. postgresql://jize:PW@db.example:5432/jize. Empty: SQLite at app_db.
+    app_db_url: SecretStr = SecretStr("")
 
     @property
     def app_db(self) -> Path:

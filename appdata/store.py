@@ -698,6 +698,32 @@ def purge_tracker_events(path: str | Path, older_than_days: int, now: float | No
         conn.close()
 
 
+def open_app_store(settings: Any) -> AppStore:
+    """The store the settings name: PostgreSQL when ``app_db_url`` is set (cluster mode,
+    :mod:`appdata.pgstore`), else SQLite at ``app_db``."""
+    url = settings.app_db_url.get_secret_value()
+    if url:
+        from appdata.pgstore import PgAppStore
+
+        return PgAppStore(url, tz=settings.timezone)
+    return AppStore(settings.app_db, tz=settings.timezone)
+
+
+def purge_tracker_events_pg(url: str, older_than_days: int, now: float | None = None) -> int:
+    """:func:`purge_tracker_events` for Rasa's tracker store on PostgreSQL (cluster mode)."""
+    import time
+
+    import psycopg
+
+    if older_than_days <= 0:
+        return 0
+    cutoff = (time.time() if now is None else now) - older_than_days * 86400
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('events')").fetchone()[0] is None:
+            return 0
+        return conn.execute("DELETE FROM events WHERE timestamp < %s", [cutoff]).rowcount
+
+
 _store: AppStore | None = None
 _store_lock = threading.Lock()
 
@@ -710,8 +736,7 @@ def get_store() -> AppStore:
             if _store is None:
                 from appdata.settings import StoreSettings
 
-                s = StoreSettings()
-                _store = AppStore(s.app_db, tz=s.timezone)
+                _store = open_app_store(StoreSettings())
     return _store
 
 

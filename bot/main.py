@@ -23,13 +23,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appdata.privacy import Masker
-from appdata.store import AppStore, purge_tracker_events
+from appdata.store import AppStore, purge_tracker_events, purge_tracker_events_pg
 from bot.api.routes import admin, chat, curated, feedback, health, identity, insight, knowledge, pages, wechat
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
 from bot.model_hash import RasaModelHash
 from bot.rasa_client import RasaClient
+from bot.rasa_pool import RasaPool
 from bot.ratelimit import RateLimiter
 from bot.wechat import logfilter
 from bot.wechat.channel import WeChatChannel
@@ -118,11 +119,14 @@ def open_store(settings: AppSettings) -> AppStore:
     from appdata import store as store_mod
 
     current = store_mod._store
-    if current is not None and current.path == settings.app_db:
+    url = settings.app_db_url.get_secret_value()
+    if current is not None and (getattr(current, "url", None) == url if url else current.path == settings.app_db):
         return current
-    if settings is get_app_settings() or settings.app_db == get_app_settings().app_db:
+    if settings is get_app_settings() or (
+        settings.app_db == get_app_settings().app_db and url == get_app_settings().app_db_url.get_secret_value()
+    ):
         return store_mod.get_store()
-    return AppStore(settings.app_db, tz=settings.timezone)
+    return store_mod.open_app_store(settings)
 
 
 def purge_old_logs(settings: AppSettings, store: AppStore) -> int:
@@ -131,6 +135,12 @@ def purge_old_logs(settings: AppSettings, store: AppStore) -> int:
     if days <= 0:
         return 0
     n = store.purge_conversations(days)
+    if settings.cluster:
+        try:
+            n += purge_tracker_events_pg(settings.tracker_store_url.get_secret_value(), days)
+        except Exception:
+            logger.exception("retention: could not purge Rasa's tracker store on PostgreSQL")
+        return n
     try:
         n += purge_tracker_events(settings.tracker_db, days)
     except sqlite3.Error:
@@ -161,7 +171,13 @@ def open_wechat(app: FastAPI, settings: AppSettings) -> None:
     )
     if settings.wechat_mode == "safe" and state.wechat_crypto is None:
         logger.error("JIZE_WECHAT_MODE=safe without JIZE_WECHAT_AES_KEY: every WeChat message will be refused")
-    state.wechat_state = WeChatState(settings.app_db, tz=settings.timezone)
+    app_db_url = settings.app_db_url.get_secret_value()
+    if app_db_url:  # cluster mode: every gateway process sees the same retries and sessions
+        from bot.wechat.pgstate import PgWeChatState
+
+        state.wechat_state = PgWeChatState(app_db_url, tz=settings.timezone)
+    else:
+        state.wechat_state = WeChatState(settings.app_db, tz=settings.timezone)
     secret = settings.wechat_appsecret.get_secret_value()
     customer_service = (
         CustomerService(
@@ -240,6 +256,26 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # ---------------------------------------------------------------------- app
+def make_limiters(settings: AppSettings) -> dict[str, Any]:
+    """The per-minute limits: in this process's memory, or in Redis (JIZE_LOCK_STORE_URL set),
+    shared by every gateway process."""
+    limits = {
+        "chat_sender": settings.rate_chat_per_sender,
+        "chat_ip": settings.rate_chat_per_ip,
+        "search_ip": settings.rate_search_per_ip,
+        "feedback_ip": settings.rate_feedback_per_ip,
+    }
+    url = settings.lock_store_url.get_secret_value()
+    if not url:
+        return {name: RateLimiter(limit) for name, limit in limits.items()}
+    import redis
+
+    from bot.ratelimit_redis import RedisRateLimiter
+
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return {name: RedisRateLimiter(client, name, limit) for name, limit in limits.items()}
+
+
 def create_app(settings: AppSettings | None = None) -> FastAPI:
     settings = settings or get_app_settings()
 
@@ -257,7 +293,12 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30),
             trust_env=False,
         )
-        state.rasa = RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        urls = settings.replica_urls
+        state.rasa = (
+            RasaPool(urls, state.http, timeout=settings.rasa_timeout, retry_after=settings.replica_retry_after)
+            if settings.cluster or len(urls) > 1
+            else RasaClient(settings.rasa_url, state.http, timeout=settings.rasa_timeout)
+        )
         state.dialogue = DialogueService(
             rasa=state.rasa,
             store=state.store,
@@ -292,12 +333,8 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.kb_ready = False
-    app.state.limiters = {
-        "chat_sender": RateLimiter(settings.rate_chat_per_sender),
-        "chat_ip": RateLimiter(settings.rate_chat_per_ip),
-        "search_ip": RateLimiter(settings.rate_search_per_ip),
-        "feedback_ip": RateLimiter(settings.rate_feedback_per_ip),
-    }
+    app.state.replica_pids = {}  # url -> pid of the Rasa replicas bot.run started (healthz/cluster)
+    app.state.limiters = make_limiters(settings)
 
     install_error_handlers(app)
 

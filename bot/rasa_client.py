@@ -124,13 +124,18 @@ class RasaClient:
 
     async def send(self, sender_id: str, message: str) -> RasaTurn:
         try:
-            r = await self.http.post(
-                self.base_url + REST_WEBHOOK,
-                json={"sender": sender_id, "message": message},
-                timeout=self.timeout,
-            )
+            return await self.send_unchecked(sender_id, message)
         except httpx.HTTPError as e:  # connect errors, timeouts, protocol errors
             raise RasaUnavailable(f"{type(e).__name__}: {e}") from e
+
+    async def send_unchecked(self, sender_id: str, message: str) -> RasaTurn:
+        """:meth:`send`, but httpx's errors (not reachable, timeout) are raised as they are, so a
+        caller can tell a replica that is gone from one that is slow (:mod:`bot.rasa_pool`)."""
+        r = await self.http.post(
+            self.base_url + REST_WEBHOOK,
+            json={"sender": sender_id, "message": message},
+            timeout=self.timeout,
+        )
         if r.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {r.status_code}")
         try:

@@ -41,8 +41,10 @@ What this store does (everything else is ``SQLTrackerStore``'s, same table, same
 * **connection**: SQLite connections are pooled (see ``_pool_sqlite_connections``).
 
 One process only: the cache is coherent because a single ``rasa run`` writes this database
-(the app's purge only deletes old rows). Do not point two Rasa processes at one database
-with this store.
+(the app's purge only deletes old rows). Several replicas on one database (cluster mode,
+PostgreSQL) use Rasa's own ``SQL`` store, which reads every turn from the database under the
+conversation's lock (bot.run writes that endpoints file); should this class be pointed at a
+database other than a SQLite file anyway, its cache is off and it is Rasa's store.
 
 ``JIZE_RASA_NO_PATCHES=tracker`` (or ``1``) makes every method Rasa's ``SQLTrackerStore``'s
 (for comparison; see patches.py).
@@ -114,7 +116,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.cache_on = cache_enabled()
+        # A server database may have other writers (replicas): no cache, never stale state.
+        self.cache_on = cache_enabled() and self.engine.url.get_backend_name() == "sqlite"
         self.cache_size = max(1, int(cache_size))
         self._idle_setting = None if cache_idle_seconds is None else float(cache_idle_seconds)
         self.max_age_seconds = float(cache_max_age_seconds)

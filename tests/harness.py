@@ -41,6 +41,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_pair() -> int:
+    """A free port whose successor is free too (a second Rasa replica listens on the next one)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free ports")
+
+
 @contextlib.contextmanager
 def json_server(respond: Callable[[dict], dict]) -> Iterator[str]:
     """A stand-in HTTP/1.1 JSON service on 127.0.0.1 (a gateway, an action server): every POST's
@@ -124,7 +137,9 @@ class RunningSystem:
         admin_token: str = "e2e-admin-token",
         env: dict[str, str] | None = None,
         start_timeout: float = 300.0,
+        module: str = "bot.run",
     ) -> None:
+        self.module = module  # or "bot.cluster" (make run-cluster)
         self.port, self.action_port, self.rasa_port = free_port(), free_port(), free_port()
         self.admin_token = admin_token
         self.start_timeout = start_timeout
@@ -156,7 +171,7 @@ class RunningSystem:
         self.log_path = log_path
         started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.run"],
+            [sys.executable, "-m", self.module],
             cwd=str(PROJECT_DIR),
             env=self.env,
             stdin=subprocess.DEVNULL,

@@ -48,6 +48,30 @@ class AppSettings(StoreSettings):
     # at this file; default <data_dir>/rasa-tracker.db.
     rasa_tracker_db: Path | None = None
 
+    # Cluster mode (``make run-cluster``, ``python -m bot.cluster``; see docs/CLUSTER.md). Set
+    # all three to use existing servers; ``bot.cluster`` starts what is missing on this machine.
+    # Rasa's SQL tracker store on PostgreSQL, e.g. postgresql://jize:PW@db.example:5432/jize
+    # (set: every Rasa replica bot.run starts uses it, with Rasa's own store, no cache).
+    tracker_store_url: SecretStr = SecretStr("")
+    # Rasa's Redis lock store, e.g. redis://:PW@redis.example:6379/0; the gateways share their
+    # rate-limit counters there too.
+    lock_store_url: SecretStr = SecretStr("")
+    # Rasa servers already running (comma list or JSON): the gateway routes each conversation to
+    # one of them (consistent hashing on the sender id) and starts no Rasa itself.
+    rasa_urls: Annotated[list[str], NoDecode] = []
+    # Replicas bot.run starts in cluster mode when JIZE_RASA_URLS is empty, on consecutive ports
+    # from JIZE_RASA_URL's.
+    rasa_replicas: int = Field(2, ge=1, le=32)
+    # Seconds a replica's claim on a conversation lasts in the lock store (Rasa's
+    # TICKET_LOCK_LIFETIME): a replica killed mid-turn holds the conversation at most this long.
+    # Keep it above the longest turn (JIZE_ACTION_TIMEOUT).
+    lock_lifetime: int = Field(12, ge=1)
+    # Where ``python -m bot.cluster`` keeps the private PostgreSQL and Redis it starts when the
+    # URLs above are not set; default <data_dir>/cluster.
+    cluster_dir: Path | None = None
+    # Seconds a replica that refused a connection is skipped before it is tried again.
+    replica_retry_after: float = Field(2.0, gt=0)
+
     # Admin endpoints and the agent console. Empty → admin endpoints are disabled (503).
     admin_token: SecretStr = SecretStr("")
     # Origins allowed to call the API from a browser (embedding the widget on another site).
@@ -93,7 +117,7 @@ class AppSettings(StoreSettings):
     # in app.db (set it to keep conversations when app.db is replaced).
     wechat_id_key: SecretStr = SecretStr("")
 
-    @field_validator("cors_origins", "rate_limit_exempt", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "rate_limit_exempt", "trusted_proxies", "rasa_urls", mode="before")
     @classmethod
     def _split_origins(cls, v: object) -> object:
         # Accept a comma separated string as well as a JSON list.
@@ -143,6 +167,41 @@ class AppSettings(StoreSettings):
     @property
     def networks_trusted(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(n, strict=False) for n in self.trusted_proxies)
+
+    @field_validator("tracker_store_url")
+    @classmethod
+    def _postgres_only(cls, v: SecretStr) -> SecretStr:
+        url = v.get_secret_value()
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("JIZE_TRACKER_STORE_URL must be a postgresql:// URL")
+        return v
+
+    @field_validator("lock_store_url")
+    @classmethod
+    def _redis_only(cls, v: SecretStr) -> SecretStr:
+        url = v.get_secret_value()
+        if url and not url.startswith("redis://"):
+            raise ValueError("JIZE_LOCK_STORE_URL must be a redis:// URL")
+        return v
+
+    @property
+    def cluster(self) -> bool:
+        """Rasa keeps conversations on PostgreSQL (JIZE_TRACKER_STORE_URL set)."""
+        return bool(self.tracker_store_url.get_secret_value())
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """The Rasa servers the gateway sends turns to: JIZE_RASA_URLS; else, in cluster mode,
+        JIZE_RASA_REPLICAS ones on consecutive ports from JIZE_RASA_URL's; else JIZE_RASA_URL."""
+        if self.rasa_urls:
+            return [u.rstrip("/") for u in self.rasa_urls]
+        if not self.cluster:
+            return [self.rasa_url.rstrip("/")]
+        from urllib.parse import urlparse
+
+        url = urlparse(self.rasa_url)
+        host, port = url.hostname or "127.0.0.1", url.port or 5005
+        return [f"{url.scheme}://{host}:{port + i}" for i in range(self.rasa_replicas)]
 
     @property
     def tracker_db(self) -> Path:

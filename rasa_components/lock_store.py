@@ -1,0 +1,105 @@
+"""Rasa's Redis lock store with every change of a lock made atomically (Redis WATCH/MULTI).
+
+Several Rasa replicas share one Redis lock store (cluster mode, ``bot.cluster``): a turn of a
+conversation runs only while its ticket is the one being served. Rasa's ``RedisLockStore``
+reads a lock, changes it in Python and writes it back (``issue_ticket``, ``finish_serving``,
+``update_lock``); two replicas doing that at the same moment for one conversation can both
+issue the same ticket number, or one can write back a lock without the other's ticket, and
+then both process the conversation at once. This store makes each of those read-change-write
+steps one Redis transaction on the lock's key (optimistic: retried when another replica
+changed the key in between), so a ticket is never lost or issued twice. Everything else (the
+ticket queue, expiry after ``TICKET_LOCK_LIFETIME``, the keys and values) is Rasa's.
+
+Endpoint configuration (bot.run writes it)::
+
+    lock_store:
+      type: rasa_components.lock_store.AtomicRedisLockStore
+      url: 127.0.0.1
+      port: 6379
+      db: 0
+      password: ...
+      key_prefix: jize
+
+Runs under Rasa's Python 3.10 (Rasa 3.6, redis 4.6).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 100
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """``RedisLockStore`` whose lock changes are Redis transactions (see module doc)."""
+
+    def __init__(self, endpoint_config: Any = None, **kwargs: Any) -> None:
+        if endpoint_config is not None:  # loaded by module path: Rasa passes the endpoint config
+            kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
+        super().__init__(**kwargs)
+
+    def _change(self, conversation_id: str, change: Callable[[TicketLock | None], Any]) -> Any:
+        """Run ``change`` on the stored lock (None: none stored) and write back what it leaves:
+        the lock, or nothing when it has no tickets left. Retried while another process changes
+        the key in between; returns what ``change`` returned."""
+        import redis
+
+        key = self.key_prefix + conversation_id
+        for _ in range(MAX_ATTEMPTS):
+            with self.red.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+                    result, lock = change(lock)
+                    pipe.multi()
+                    if lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, lock.dumps())
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+        raise LockError(f"the lock of conversation '{conversation_id}' kept changing; gave up")
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: TicketLock | None) -> tuple[int, TicketLock]:
+            lock = lock or TicketLock(conversation_id)
+            return lock.issue_ticket(lock_lifetime), lock
+
+        try:
+            return self._change(conversation_id, issue)
+        except LockError:
+            raise
+        except Exception as e:
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
+
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
+            if lock is None:
+                return None, None
+            lock.remove_expired_tickets()
+            return None, lock if lock.is_someone_waiting() else None
+
+        self._change(conversation_id, drop_expired)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        self.cleanup(conversation_id, ticket_number)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        def finish(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
+            if lock is None:
+                return None, None
+            lock.remove_ticket_for(ticket_number)
+            return None, lock if lock.is_someone_waiting() else None
+
+        self._change(conversation_id, finish)
