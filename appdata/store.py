@@ -553,7 +553,8 @@ class AppStore:
     # ------------------------------------------------------------------ audit records
     def add_audit(self, record: dict[str, Any]) -> str:
         """Store the audit record of one reply (``record["id"]`` set by the caller, text masked)."""
-        row = {"created_at": self._ts(), **record}
+        # to the microsecond: "the latest replies" are ordered by it, several come in one second
+        row = {"created_at": self.now().isoformat(timespec="microseconds"), **record}
         for key in AUDIT_JSON_FIELDS:
             row[key] = json.dumps(row.get(key) or [], ensure_ascii=False)
         columns = [c for c in row if c in AUDIT_COLUMNS]

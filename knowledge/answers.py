@@ -27,9 +27,6 @@ __all__ = ["Answer", "AnswerComposer"]
 
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…".
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*[？?]?\s*$")
-# A question with this many words of the list at most, naming a matter the list lacks, is
-# about that matter ("我想办结婚登记，去哪个部门"), not about the list's common word it shares.
-FOREIGN_MATTER_WORDS = 2
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
@@ -170,12 +167,11 @@ class AnswerComposer:
             if with_topic.found:
                 answer = with_topic
         if (answer.found and unsure and intent != "follow_up" and answer.context.get("ids")
-                and self.retriever.unknown_matter_words(question)
-                and len(self.retriever.list_words(question)) <= FOREIGN_MATTER_WORDS
+                and self.retriever.foreign_matter(question)
                 and self.retriever.rare_evidence(question, answer.context["ids"][0]) < RARE_IDF):
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
-            answer = self.not_found(question, self.retriever.search(question, k=3))
+            answer = self.kit.not_found(question, [], foreign=self.retriever.foreign_matter(question))
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))

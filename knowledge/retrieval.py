@@ -40,6 +40,9 @@ HUBNESS_WEIGHT = 1.0
 # passage holding RARE_EVIDENCE of the question's rare terms (two of them) passes the found
 # bar lowered by RARE_MARGIN.
 RARE_IDF = 3.5
+# A question with this many words of the list at most, naming a matter the list lacks, is
+# about that matter ("我想办结婚登记，去哪个部门"), not about the list's common word it shares.
+FOREIGN_MATTER_WORDS = 2
 RARE_EVIDENCE = 7.5
 RARE_MARGIN = 0.06
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
@@ -175,6 +178,12 @@ class HybridRetriever:
         named = self._content_word if strict else self._names_a_thing
         return [t for t in whole if t not in self.idf and named(t)
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t]
+
+    def foreign_matter(self, query: str) -> list[str]:
+        """The matter a short question names that the list lacks ("结婚登记"): its unknown matter
+        words, when it has FOREIGN_MATTER_WORDS words of the list at most; else []."""
+        unknown = self.unknown_matter_words(query)
+        return unknown if unknown and len(self.list_words(query)) <= FOREIGN_MATTER_WORDS else []
 
     def list_words(self, query: str) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments)."""

@@ -142,7 +142,18 @@ class Kit:
         title = re.split(r"[，。；：,;:]", title)[0][:22]
         return {"title": title, "payload": title}
 
-    def not_found(self, question: str, hits: list[SearchHit], reason: str = "") -> Answer:
+    def not_found(self, question: str, hits: list[SearchHit], reason: str = "",
+                  foreign: list[str] | None = None) -> Answer:
+        """"Not in the list", with the closest matters as buttons and the bureau's number; for a
+        short question naming a matter the list lacks (``foreign``; by default when nothing of
+        the list was found at all), that matter is named and no number given."""
+        if foreign is None:
+            foreign = [] if reason or any(h.found for h in hits) else self.retriever.foreign_matter(question)
+        if foreign:
+            # another department's matter ("结婚登记"): no matters of the list to suggest, and not
+            # the bureau's number, which would send the caller to the wrong office
+            return Answer(f"抱歉，“{'、'.join(foreign)}”不在{self.bureau}责任清单的范围内，我无法回答，"
+                          "请向主管部门咨询。", [], [], False, {"intent": None, "question": question})
         buttons = []
         for h in hits:
             b = self.button(h)

@@ -66,8 +66,12 @@ class PenaltyComposer:
         # (of the close ones, the rule whose words cover the act described best)
         # (the margin is to the best score, not to a lifted rule)
         best = max(found, key=lambda h: h.score)
+        # (and of the best passage's own system: a rule of another one is about another matter,
+        # "补贴抽查违规" is not the agencies' "证件不全" rule)
+        system = store.passage_by_id[best.id].system_id
         rules = [h for h in hits[:3] if h.found and h.id in store.penalty_by_clause
-                 and h.score >= best.score - RULE_MARGIN]
+                 and h.score >= best.score - RULE_MARGIN
+                 and (not system or store.passage_by_id[h.id].system_id == system)]
         hit = max(rules, key=lambda h: h.score) if rules else best
         if hit.id not in store.penalty_by_clause:
             # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"):

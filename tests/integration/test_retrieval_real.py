@@ -241,3 +241,17 @@ def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_
     # the list's common word ("登记") is no evidence for a matter it does not name
     for intent, confidence in ((None, None), ("ask_office", 0.5)):
         assert not real_kb.answer(question, intent=intent, confidence=confidence).found
+
+
+@pytest.mark.parametrize("question", ["公司申报的就业补贴在抽查时被发现违规，没拨的钱和拨了的钱分别咋办？",
+                                      "厂里申报就业补贴，抽查时被查出违规，还没拨付的和已经拨付的钱分别怎么处理？"])
+def test_a_penalty_rule_of_another_system_does_not_answer(real_kb, question):
+    # the subsidies' own clause answers, not an agency rule ("证件不全", 二百元) lifted by the boost
+    answer = real_kb.answer(question, intent="ask_penalty", confidence=0.9)
+    assert "终止拨付" in answer.text and "二百元" not in answer.text
+
+
+def test_another_departments_matter_is_named_without_the_bureaus_number(real_kb):
+    answer = real_kb.answer("我想办结婚登记，去哪个部门？")
+    assert not answer.found and "结婚登记" in answer.text
+    assert "7523309" not in answer.text and not answer.buttons
