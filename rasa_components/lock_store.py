@@ -25,8 +25,11 @@ Runs under Rasa's Python 3.10 (Rasa 3.6, redis 4.6).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +48,7 @@ class AtomicRedisLockStore(RedisLockStore):
         if endpoint_config is not None:  # loaded by module path: Rasa passes the endpoint config
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
         super().__init__(**kwargs)
+        self._lifetimes: dict[tuple[str, int], float] = {}  # the lifetime each ticket of ours was issued with
 
     def _change(self, conversation_id: str, change: Callable[[TicketLock | None], Any]) -> Any:
         """Run ``change`` on the stored lock (None: none stored) and write back what it leaves:
@@ -77,11 +81,45 @@ class AtomicRedisLockStore(RedisLockStore):
             return lock.issue_ticket(lock_lifetime), lock
 
         try:
-            return self._change(conversation_id, issue)
+            ticket = self._change(conversation_id, issue)
         except LockError:
             raise
         except Exception as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
+        self._lifetimes[(conversation_id, ticket)] = lock_lifetime
+        return ticket
+
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        """Rasa's wait for the conversation's turn, except that a ticket whose replica is waiting
+        stays alive: Rasa lets it expire like a dead replica's, so a replica that waits for a
+        killed one's claim (issued a moment before its own, with the same lifetime) loses its
+        own ticket a moment after that claim expires and fails the turn (LockError)."""
+        lifetime = self._lifetimes.get((conversation_id, ticket), LOCK_LIFETIME)
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock or all(t.number != ticket for t in lock.tickets):
+                break
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            self._still_waiting(conversation_id, ticket, lifetime)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+
+    def _still_waiting(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        """Drop the expired tickets of others and renew this one's lifetime, in one transaction."""
+        def renew(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
+            if lock is None:
+                return None, None
+            mine = [t for t in lock.tickets if t.number == ticket]
+            lock.remove_expired_tickets()
+            for t in mine:
+                t.expires = time.time() + lifetime
+                if t not in lock.tickets:
+                    lock.tickets.append(t)
+            lock.tickets = deque(sorted(lock.tickets, key=lambda t: t.number))
+            return None, lock if lock.is_someone_waiting() else None
+
+        self._change(conversation_id, renew)
 
     def update_lock(self, conversation_id: str) -> None:
         def drop_expired(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
@@ -96,6 +134,8 @@ class AtomicRedisLockStore(RedisLockStore):
         self.cleanup(conversation_id, ticket_number)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        self._lifetimes.pop((conversation_id, ticket_number), None)
+
         def finish(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
             if lock is None:
                 return None, None
