@@ -13,14 +13,16 @@ that is not portable.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from appdata.pgdb import PgDatabase
-from appdata.store import CURATED_SCHEMA, TICKET_KINDS, AppStore, CuratedAnswer, Ticket
+from appdata.store import CURATED_SCHEMA, AppStore, CuratedAnswer
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS conversations (
@@ -130,38 +132,12 @@ class PgAppStore(AppStore):
             ).fetchone()
         return int(row["id"])
 
-    def create_ticket(
-        self,
-        *,
-        kind: str,
-        sender_id: str,
-        fields: dict[str, Any] | None = None,
-        office: str | None = None,
-        phone: str | None = None,
-    ) -> Ticket:
-        """Create an open ticket with the next number of the day; committed before it returns.
-        The advisory lock serialises numbering across every gateway process on the database."""
-        if kind not in TICKET_KINDS:
-            raise ValueError(f"kind must be one of {TICKET_KINDS}, not {kind!r}")
-        now = self.now()
-        prefix = f"TS-{now:%Y%m%d}-"
-        fields_json = json.dumps(fields or {}, ensure_ascii=False)
-        with self._lock, self.db.atomic():
+    @contextlib.contextmanager
+    def _ticket_numbering(self) -> Iterator[None]:
+        """The advisory lock serialises numbering across every gateway process on the database."""
+        with self.db.atomic():
             self.db.execute("SELECT pg_advisory_xact_lock(?)", [TICKET_NUMBER_LOCK])
-            row = self.db.execute(
-                "SELECT ref FROM tickets WHERE ref LIKE ? ORDER BY ref DESC LIMIT 1", [prefix + "%"]
-            ).fetchone()
-            seq = int(row["ref"].rsplit("-", 1)[1]) + 1 if row else 1
-            ref = f"{prefix}{seq:04d}"
-            self.db.execute(
-                "INSERT INTO tickets (ref, kind, sender_id, fields, office, phone, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-                [ref, kind, sender_id, fields_json, office, phone, self._ts(now)],
-            )
-        return Ticket(
-            ref=ref, kind=kind, sender_id=sender_id, fields=dict(fields or {}), office=office, phone=phone,
-            status="open", created_at=self._ts(now),
-        )
+            yield
 
     # ------------------------------------------------------------------ curated answers
     def _write(self, statements: list[tuple[str, list[Any]]]) -> None:

@@ -25,9 +25,11 @@ they are.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,7 +39,15 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 TICKET_KINDS = ("complaint", "handoff")
+# A ticket submitted again with the same fields by the same conversation within this many
+# minutes is the one already made (a turn retried after a replica died, a double submit).
+DUPLICATE_TICKET_MINUTES = 10
 TICKET_STATUSES = ("open", "done")
+
+
+def _first(row: Any) -> Any:
+    """The first column of a row, whether the driver gives tuples (sqlite3) or dicts (psycopg)."""
+    return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
 @dataclass
@@ -364,33 +374,35 @@ class AppStore:
         office: str | None = None,
         phone: str | None = None,
     ) -> Ticket:
-        """Create an open ticket with the next number of the day; committed before it returns."""
+        """Create an open ticket with the next number of the day; committed before it returns.
+        The same ticket submitted again by the same conversation within DUPLICATE_TICKET_MINUTES
+        (a retried turn, a double click) is the ticket already made, not a second one."""
         if kind not in TICKET_KINDS:
             raise ValueError(f"kind must be one of {TICKET_KINDS}, not {kind!r}")
         now = self.now()
         prefix = f"TS-{now:%Y%m%d}-"
         fields_json = json.dumps(fields or {}, ensure_ascii=False)
-        with self._lock:
-            conn = self.db.conn
-            # BEGIN IMMEDIATE takes the write lock first, so two processes never pick the
-            # same number.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = conn.execute(
+        with self._lock, self._ticket_numbering():
+            same = self.db.execute(
+                "SELECT ref FROM tickets WHERE sender_id = ? AND kind = ? AND fields = ? AND created_at >= ?"
+                " ORDER BY created_at DESC LIMIT 1",
+                [sender_id, kind, fields_json, self._ts(now - timedelta(minutes=DUPLICATE_TICKET_MINUTES))],
+            ).fetchone()
+            if same is None:
+                last = self.db.execute(
                     "SELECT ref FROM tickets WHERE ref LIKE ? ORDER BY ref DESC LIMIT 1", [prefix + "%"]
                 ).fetchone()
-                seq = int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
+                seq = int(_first(last).rsplit("-", 1)[1]) + 1 if last else 1
                 ref = f"{prefix}{seq:04d}"
-                conn.execute(
+                self.db.execute(
                     "INSERT INTO tickets (ref, kind, sender_id, fields, office, phone, status, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
                     [ref, kind, sender_id, fields_json, office, phone, self._ts(now)],
                 )
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        if same is not None:
+            ticket = self.get_ticket(_first(same))
+            if ticket is not None:
+                return ticket
         return Ticket(
             ref=ref,
             kind=kind,
@@ -401,6 +413,20 @@ class AppStore:
             status="open",
             created_at=self._ts(now),
         )
+
+    @contextlib.contextmanager
+    def _ticket_numbering(self) -> Iterator[None]:
+        """The transaction in which a ticket number is read and taken: BEGIN IMMEDIATE takes the
+        write lock first, so two processes never pick the same number."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def get_ticket(self, ref: str) -> Ticket | None:
         with self._lock:

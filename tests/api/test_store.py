@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from appdata.store import AppStore
+from appdata.store import DUPLICATE_TICKET_MINUTES, AppStore
 
 
 @pytest.fixture()
@@ -62,13 +62,13 @@ def test_ticket_numbers_unique_across_connections(tmp_path):
     refs: list[str] = []
     lock = threading.Lock()
 
-    def work(store):
-        for _ in range(10):
-            ref = store.create_ticket(kind="handoff", sender_id="x").ref
+    def work(store, n):
+        for i in range(10):
+            ref = store.create_ticket(kind="handoff", sender_id=f"x{n}-{i}").ref
             with lock:
                 refs.append(ref)
 
-    threads = [threading.Thread(target=work, args=(s,)) for s in (a, b, a, b)]
+    threads = [threading.Thread(target=work, args=(s, n)) for n, s in enumerate((a, b, a, b))]
     for t in threads:
         t.start()
     for t in threads:
@@ -76,6 +76,21 @@ def test_ticket_numbers_unique_across_connections(tmp_path):
     assert len(refs) == 40 and len(set(refs)) == 40
     a.close()
     b.close()
+
+
+def test_the_same_ticket_submitted_again_is_the_one_already_made(db):
+    """A turn retried after a replica died runs the submit action twice: one ticket."""
+    fields = {"employer": "某公司", "contact": "13800000000"}
+    first = db.create_ticket(kind="complaint", sender_id="s1", fields=fields, office="劳动科")
+    again = db.create_ticket(kind="complaint", sender_id="s1", fields=dict(fields), office="劳动科")
+    assert again.ref == first.ref and len(db.list_tickets(None)) == 1
+    # another conversation, other fields, or long after: new tickets
+    assert db.create_ticket(kind="complaint", sender_id="s2", fields=fields).ref != first.ref
+    assert db.create_ticket(kind="complaint", sender_id="s1", fields={**fields, "contact": "139"}).ref != first.ref
+    later = db.now() + timedelta(minutes=DUPLICATE_TICKET_MINUTES + 1)
+    db.now = lambda: later
+    assert db.create_ticket(kind="complaint", sender_id="s1", fields=fields).ref != first.ref
+    assert len(db.list_tickets(None)) == 4
 
 
 def test_retention_purge(db):

@@ -49,6 +49,9 @@ def test_ticket_numbers_are_unique_across_stores(pg_server):
     assert len(set(refs)) == 40
     mine = [t for t in stores[0].list_tickets(status="open", limit=10000) if t.sender_id == sid]
     assert sorted(t.ref for t in mine) == sorted(refs)
+    # the same ticket submitted again through the other gateway (a retried turn): the one made
+    again = stores[1].create_ticket(kind="complaint", sender_id=sid, fields={"n": 3}).ref
+    assert again == refs[3]
     done = stores[1].mark_ticket_done(refs[0])
     assert done.status == "done" and done.done_at
     assert stores[0].get_ticket(refs[0]).status == "done"
