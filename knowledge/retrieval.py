@@ -19,7 +19,7 @@ from .aspects import Aspect
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
 from .keyword_index import KeywordIndex
-from .normalize import expand, has_content, normalize_query, tokens
+from .normalize import clean, expand, has_content, normalize_query, tokens
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -183,7 +183,17 @@ class HybridRetriever:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter
         words, when it has FOREIGN_MATTER_WORDS words of the list at most; else []."""
         unknown = self.unknown_matter_words(query)
-        return unknown if unknown and len(self.list_words(query)) <= FOREIGN_MATTER_WORDS else []
+        if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self._names_the_bureau(query):
+            return []
+        return unknown
+
+    def _names_the_bureau(self, query: str) -> bool:
+        """Whether the query names the bureau or one of its offices ("就业局的办公室在几楼"): a
+        question about the bureau itself, whatever matter it names, is the bureau's to answer."""
+        text = clean(query)
+        short = self.store.meta.get("short_name", "")
+        local = short.removeprefix(self.store.meta.get("county", ""))  # 某县人社局 → 人社局
+        return any(w and w in text for w in (*self.office_words, short, local))
 
     def list_words(self, query: str) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments)."""

@@ -78,10 +78,14 @@ def test_complaint_answer_gives_office_and_time_limits(real_kb):
 
 
 def test_not_in_the_list_says_so_with_suggestions(real_kb):
-    answer = real_kb.answer("我想咨询一下公积金贷款额度", intent=None)
-    assert not answer.found
-    assert "没有找到" in answer.text
-    assert "7591916" not in answer.text and "8565682" not in answer.text
+    # about the bureau, but not in its list: the closest matters and the bureau's number
+    answer = real_kb.answer("人社局食堂的饭菜价格是多少", intent=None)
+    assert not answer.found and "没有找到" in answer.text and answer.buttons
+    assert "7523309" in answer.text
+    # another department's matter: named, with no office's number at all
+    other = real_kb.answer("我想咨询一下公积金贷款额度", intent=None)
+    assert not other.found and "公积金" in other.text and "不在" in other.text
+    assert not any(phone in other.text for phone in ("7523309", "7591916", "8565682"))
 
 
 def test_complaint_context_names_the_receiving_office(real_kb):
