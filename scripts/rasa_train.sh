@@ -40,19 +40,27 @@ fi
 # Office names from the knowledge store (rewritten only when they change).
 "$PY" -m actions.export_lookups "$GEN_DIR"
 
+# The embedding model's int8 ONNX export (make model): its manifest names what it was made from.
+ONNX_MANIFEST="$("$PY" -c 'from knowledge.e5engine import onnx_dir; print(onnx_dir() / "manifest.json")')"
+
 inputs_hash() {
     # File names and contents of everything the model is trained from.
     {
-        ls config.yml domain.yml requirements-rasa.txt
-        find data "$GEN_DIR" knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
-        # rasa_components/ tokenises with knowledge/normalize.py and its typo table, and embeds
-        # with knowledge/e5engine.py the text retrieval embeds (the synonym table appends terms).
-        find rasa_components -type f -name '*.py' 2>/dev/null
-        ls knowledge/normalize.py knowledge/e5engine.py knowledge/resources/typos.tsv \
-            knowledge/resources/synonyms.tsv
-    } | LC_ALL=C sort | while read -r f; do
-        printf '%s\n' "$f"; cat "$f"
-    done | sha256sum | cut -d' ' -f1
+        {
+            ls config.yml domain.yml requirements-rasa.txt
+            find data "$GEN_DIR" knowledge/resources/jieba -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.txt' \) 2>/dev/null
+            # rasa_components/ tokenises with knowledge/normalize.py and its typo table, and embeds
+            # with knowledge/e5engine.py the text retrieval embeds (the synonym table appends terms),
+            # on the backend JIZE_EMBEDDING_BACKEND names (default: the ONNX export).
+            find rasa_components -type f -name '*.py' 2>/dev/null
+            ls knowledge/normalize.py knowledge/e5engine.py knowledge/resources/typos.tsv \
+                knowledge/resources/synonyms.tsv
+            if [[ -f "$ONNX_MANIFEST" ]]; then printf '%s\n' "$ONNX_MANIFEST"; fi
+        } | LC_ALL=C sort | while read -r f; do
+            printf '%s\n' "$f"; cat "$f"
+        done
+        printf 'embedding backend: %s\n' "${JIZE_EMBEDDING_BACKEND:-onnx}"
+    } | sha256sum | cut -d' ' -f1
 }
 
 HASH="$(inputs_hash)"
