@@ -32,8 +32,6 @@ QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
 # A question of its own has this many words of the list at least (not "对吗？", "是吧？").
 QUESTION_TOKENS = 2
-
-
 # A message that points back at what came before: a pronoun or "altogether".
 REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
 # A follow-up answered better on its own (by this score) leaves the previous context.
@@ -166,12 +164,12 @@ class AnswerComposer:
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found:
                 answer = with_topic
-        if (answer.found and unsure and intent != "follow_up" and answer.context.get("ids")
-                and self.retriever.foreign_matter(question)
-                and self.retriever.rare_evidence(question, answer.context["ids"][0]) < RARE_IDF):
+        foreign = self.retriever.foreign_matter(question) if answer.found and unsure and intent != "follow_up" else []
+        if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
+                question, answer.context["ids"][0]) < RARE_IDF:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
-            answer = self.kit.not_found(question, [], foreign=self.retriever.foreign_matter(question))
+            answer = self.kit.not_found(question, [], foreign=foreign)
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
