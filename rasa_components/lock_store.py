@@ -26,11 +26,12 @@ Runs under Rasa's Python 3.10 (Rasa 3.6, redis 4.6).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from rasa.core.lock import TicketLock
@@ -89,6 +90,32 @@ class AtomicRedisLockStore(RedisLockStore):
         self._lifetimes[(conversation_id, ticket)] = lock_lifetime
         return ticket
 
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
+        """Rasa's lock, with the held ticket renewed every third of its lifetime while the turn
+        runs: a live replica keeps the conversation however long its turn takes, a killed one
+        loses it within one lifetime, so the lifetime can be short (JIZE_LOCK_LIFETIME) and
+        the next turn after a kill comes back quickly."""
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            lock = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            keeper = asyncio.create_task(self._keep_alive(conversation_id, ticket, lock_lifetime))
+            try:
+                yield lock
+            finally:
+                keeper.cancel()
+        finally:
+            self.cleanup(conversation_id, ticket)
+
+    async def _keep_alive(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        while True:
+            await asyncio.sleep(lifetime / 3)
+            try:
+                self._renew(conversation_id, ticket, lifetime)
+            except Exception:  # Redis unreachable a moment: the ticket lives until it expires
+                logger.warning("could not renew the lock of conversation %s", conversation_id, exc_info=True)
+
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         """Rasa's wait for the conversation's turn, except that a ticket whose replica is waiting
         stays alive: Rasa lets it expire like a dead replica's, so a replica that waits for a
@@ -102,11 +129,12 @@ class AtomicRedisLockStore(RedisLockStore):
             if not lock.is_locked(ticket):
                 return lock
             await asyncio.sleep(wait_time_in_seconds)
-            self._still_waiting(conversation_id, ticket, lifetime)
+            self._renew(conversation_id, ticket, lifetime)
         raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
-    def _still_waiting(self, conversation_id: str, ticket: int, lifetime: float) -> None:
-        """Drop the expired tickets of others and renew this one's lifetime, in one transaction."""
+    def _renew(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        """Drop the expired tickets of others and renew this one's lifetime, in one transaction
+        (its replica is alive: waiting for its turn, or in it)."""
         def renew(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
             if lock is None:
                 return None, None

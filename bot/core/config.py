@@ -63,9 +63,10 @@ class AppSettings(StoreSettings):
     # from JIZE_RASA_URL's.
     rasa_replicas: int = Field(2, ge=1, le=32)
     # Seconds a replica's claim on a conversation lasts in the lock store (Rasa's
-    # TICKET_LOCK_LIFETIME): a replica killed mid-turn holds the conversation at most this long.
-    # Keep it above the longest turn (JIZE_ACTION_TIMEOUT).
-    lock_lifetime: int = Field(12, ge=1)
+    # TICKET_LOCK_LIFETIME) unless renewed: a live replica renews it every third of this while
+    # its turn runs (rasa_components/lock_store.py), so a replica killed mid-turn holds the
+    # conversation at most this long, however long turns take.
+    lock_lifetime: int = Field(6, ge=3)
     # Where ``python -m bot.cluster`` keeps the private PostgreSQL and Redis it starts when the
     # URLs above are not set; default <data_dir>/cluster.
     cluster_dir: Path | None = None

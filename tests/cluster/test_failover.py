@@ -177,8 +177,8 @@ def test_one_conversation_is_never_processed_by_two_replicas_at_once(cluster_sys
 
 def test_killing_a_replica_under_load_loses_no_conversation_and_no_ticket(cluster_system, pg_server):
     """Six complaint forms at once, a replica SIGKILLed while their turns are in flight: every
-    turn is answered (a turn the dead replica had started waits at most JIZE_LOCK_LIFETIME for
-    its claim to expire), every form ends in its own ticket."""
+    turn is answered in under 10 s (a turn the dead replica had started waits at most
+    JIZE_LOCK_LIFETIME for its claim to expire), every form ends in its own ticket."""
     system = cluster_system
     state = wait_all_up(system)
     sids = [sender() for _ in range(6)]
@@ -201,8 +201,7 @@ def test_killing_a_replica_under_load_loses_no_conversation_and_no_ticket(cluste
         kill(victim["pid"])
         refs = [f.result(timeout=300) for f in futures]
     assert len(set(refs)) == len(sids)
-    lock_lifetime = 12  # JIZE_LOCK_LIFETIME's default
-    assert max(slow) < lock_lifetime + 8, sorted(slow)[-5:]
+    assert max(slow) < 10, sorted(slow)[-5:]  # JIZE_LOCK_LIFETIME (6 s) + the turn itself
     with psycopg.connect(pg_server.url) as conn:
         rows = conn.execute("SELECT ref, sender_id FROM tickets WHERE sender_id = ANY(%s)", [sids]).fetchall()
     assert sorted(r[0] for r in rows) == sorted(refs) and {r[1] for r in rows} == set(sids)
