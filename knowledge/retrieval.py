@@ -182,7 +182,10 @@ class HybridRetriever:
     def foreign_matter(self, query: str) -> list[str]:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter
         words, when it has FOREIGN_MATTER_WORDS words of the list at most; else []."""
-        unknown = self.unknown_matter_words(query)
+        # a compound led by a word of the list is a detail of the list's matter ("退休年龄"); one
+        # led by a word the list lacks is another matter ("结婚登记", "贷款额度")
+        unknown = [w for w in self.unknown_matter_words(query)
+                   if not any(w[:n] in self.idf for n in range(2, len(w)))]
         if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self._names_the_bureau(query):
             return []
         return unknown

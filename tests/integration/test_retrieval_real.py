@@ -259,3 +259,9 @@ def test_another_departments_matter_is_named_without_the_bureaus_number(real_kb)
     answer = real_kb.answer("我想办结婚登记，去哪个部门？")
     assert not answer.found and "结婚登记" in answer.text
     assert "7523309" not in answer.text and not answer.buttons
+
+
+def test_a_detail_of_the_lists_matter_is_not_another_departments_matter(real_kb):
+    # "退休年龄" is not a word of the list, but it is led by one ("退休"): the list's matter
+    answer = real_kb.answer("我快到退休年龄了，退休审批该打哪个电话？", intent="ask_phone", confidence=0.56)
+    assert "7523309" in answer.text and "不在" not in answer.text
