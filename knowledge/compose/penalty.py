@@ -7,6 +7,7 @@ import re
 from ..aspects import Aspect
 from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
+from ..retrieval import SearchHit
 from .base import Answer, Kit
 
 COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才)")
@@ -36,21 +37,39 @@ def count_in(question: str, entities: dict) -> int | None:
     return None
 
 
+# How much the words that tell a unit's rules apart add to a rule's score (see closest_rule)
+TELLING_WEIGHT = 0.3
+
+
 class PenaltyComposer:
     def __init__(self, kit: Kit):
         self.kit = kit
         self.boost = {p.clause_id: PENALTY_BOOST for p in kit.store.penalties}
         # the numbered rules a unit quotes ("（一）根据…依照下列规定处罚：（1）…"), by the unit's id
         self.rules_of: dict[str, frozenset[str]] = {}
+        self.unit_of: dict[str, str] = {}
         for c in kit.store.clauses:
             if c.parent_id and c.id in kit.store.penalty_by_clause:
                 self.rules_of[c.parent_id] = self.rules_of.get(c.parent_id, frozenset()) | {c.id}
+                self.unit_of[c.id] = c.parent_id
 
     def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
         """True when the question asks what the penalty rule of ``answer`` does not state."""
         beyond = [a for a in aspects if a.name in NOT_THE_RULE]
         rule = self.kit.store.penalty_by_clause.get((answer.context.get("ids") or [""])[0])
         return bool(beyond) and not (rule and any(a.answered_in(rule.text) for a in beyond))
+
+    def closest_rule(self, question: str, rules: frozenset[str], aspects: tuple[Aspect, ...],
+                     threshold: float | None) -> SearchHit | None:
+        """Of one unit's numbered rules, the one whose act the question describes: meaning, and
+        the words that tell the rules apart (not the words they all share)."""
+        retriever = self.kit.retriever
+        hits = [h for h in retriever.search(question, k=len(rules), aspects=aspects, only=rules,
+                                            threshold=threshold) if h.found]
+        if not hits:
+            return None
+        telling = retriever.distinguishing_coverage(question, [h.id for h in hits])
+        return max(hits, key=lambda h: h.score + TELLING_WEIGHT * telling[h.id])
 
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None) -> Answer | None:
@@ -73,14 +92,13 @@ class PenaltyComposer:
                  and h.score >= best.score - RULE_MARGIN
                  and (not system or store.passage_by_id[h.id].system_id == system)]
         hit = max(rules, key=lambda h: h.score) if rules else best
-        if hit.id not in store.penalty_by_clause:
-            # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"):
-            # the rule the question matches answers, not the whole unit
-            parts = self.rules_of.get(hit.id)
-            if parts:
-                found = kit.retriever.search(question, k=1, aspects=aspects, only=parts, threshold=threshold)
-                if found and found[0].found:
-                    hit = found[0]
+        # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"), or
+        # one of them: the rule whose act the question describes answers, not the whole unit
+        parts = self.rules_of.get(self.unit_of.get(hit.id, hit.id))
+        if parts:
+            rule = self.closest_rule(question, parts, aspects, threshold)
+            if rule is not None:
+                hit = rule
         penalty = store.penalty_by_clause.get(hit.id)
         if penalty is None:
             return None

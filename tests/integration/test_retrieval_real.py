@@ -111,6 +111,25 @@ def test_which_office_reads_the_duty_table(real_kb, question, intent, confidence
     assert answer.sources[0]["citation"].startswith("部门职责登记表")
 
 
+@pytest.mark.parametrize("question,rule,amount", [
+    # "求职者" is in two rules, "虚假" + "信息" in one: the words the rules share decide nothing
+    ("中介挂出去的招工信息全是假的，骗了求职者中介费，会怎么罚？", "第(4)项", "2000 元以上 10000 元以下"),
+    ("有人没拿人力资源服务许可证就开了个职介所给人介绍工作，怎么处罚？", "第(1)项", "10000 元以上 30000 元以下"),
+])
+def test_the_rule_of_a_unit_is_the_one_whose_act_is_described(real_kb, question, rule, amount):
+    answer = real_kb.answer(question, intent="ask_penalty", confidence=0.95)
+    assert answer.sources[0]["citation"].endswith(rule)
+    assert amount in answer.text
+
+
+@pytest.mark.parametrize("question", ["转业干部安置的事想电话咨询，打给谁？号码？"])
+def test_a_word_asking_for_the_kind_of_fact_is_not_another_matter(real_kb, question):
+    # "号码" is not in the list, but it asks for the phone; it does not name another matter
+    answer = real_kb.answer(question, intent="ask_phone", confidence=0.57)
+    assert answer.found
+    assert "人事科" in answer.text and "7523309" in answer.text
+
+
 @pytest.mark.parametrize("question", ["户口迁移找哪个部门", "护照在哪个部门办", "公积金提取找哪个部门"])
 def test_which_office_for_another_departments_matter_is_refused(real_kb, question):
     answer = real_kb.answer(question, intent=None)
