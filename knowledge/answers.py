@@ -79,7 +79,9 @@ class AnswerComposer:
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         question = question[:500]
         whole = self._answer_one(question, intent, entities, context, confidence)
-        parts = self._questions(question)
+        # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
+        # matter: its questions are not read apart from it
+        parts = self._questions(question) if intent != "follow_up" else []
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
@@ -88,7 +90,9 @@ class AnswerComposer:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
-        parts = [p for p in parts if len(self.retriever.query_tokens(clean(p))) >= QUESTION_TOKENS]
+        # after a first question, one word is a question about its matter ("…一年几次？谁牵头？")
+        parts = [p for i, p in enumerate(parts)
+                 if len(self.retriever.query_tokens(clean(p))) >= (QUESTION_TOKENS if i == 0 else 1)]
         return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
 
     def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,
@@ -100,11 +104,25 @@ class AnswerComposer:
         part of the whole message. Otherwise the answer to the whole message."""
         whole_ids = whole.context.get("ids") if whole.found else None
         answered: list[tuple[str, Answer]] = []
-        for part in parts:
-            a = self._answer_one(part, intent, entities, {}, confidence)
+        topic = ""
+        def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
-            if a.found and ids and (ids == whole_ids or self.retriever.rare_evidence(part, ids[0]) >= RARE_IDF):
+            return a.found and bool(ids) and (ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
+
+        for part in parts:
+            if topic:
+                # a later question may ask about the first one's matter ("…定期检查一年几次？
+                # 抽查比例多少？"): read with it, it counts when it is answered by another passage
+                # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
+                a = self._answer_one(part, intent, entities, {"topic": topic}, confidence)
+                before = {a_.context["ids"][0] for _, a_ in answered}
+                if counts(a, a.context.get("question") or part) and a.context["ids"][0] not in before:
+                    answered.append((part, a))
+                    continue
+            a = self._answer_one(part, intent, entities, {}, confidence)
+            if counts(a, part):
                 answered.append((part, a))
+                topic = topic or part
         if len({tuple(a.context["ids"]) for _, a in answered}) < 2:
             return whole
         seen: set[str] = set()

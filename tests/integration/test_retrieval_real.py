@@ -259,6 +259,17 @@ def test_a_message_asking_two_things_answers_both(real_kb):
     assert "紧急保全" in single.text and "问：" not in single.text
 
 
+def test_a_later_question_without_its_own_matter_asks_about_the_first_ones(real_kb):
+    answer = real_kb.answer("医保两定单位的定期检查一年几次？抽查比例多少？谁牵头？", intent="ask_supervision",
+                            confidence=0.96)
+    assert "抽查面不少于 30%" in answer.text and "由人社部门牵头" in answer.text
+    # a follow-up's questions stay with the conversation's matter
+    first = real_kb.answer("中介介绍1个不满16岁的孩子去打工，罚多少？", intent="ask_penalty", confidence=0.99)
+    again = real_kb.answer("那要是介绍了4个呢？一共罚多少？", intent="follow_up", confidence=0.64,
+                           context=first.context)
+    assert "20000 元" in again.text and "问：" not in again.text
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
