@@ -198,11 +198,12 @@ class AnswerComposer:
         return answer
 
     def _names_more(self, question: str, alone: Answer, answer: Answer) -> bool:
-        """Whether the follow-up's own answer holds more of its rare terms of the list than the
-        answer read with the topic ("那个联系人制度是针对多少人的": a matter of its own)."""
+        """Whether the follow-up's own answer holds more of the rare things of the list it names
+        than the answer read with the topic ("那个联系人制度是针对多少人的": a matter of its own;
+        "那要是超过两次呢" changes a detail, whatever clause says "超过")."""
         def evidence(a: Answer) -> float:
             ids = a.context.get("ids") or []
-            return self.retriever.rare_evidence(question, ids[0]) if ids else 0.0
+            return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
 
     def _elliptical(self, question: str) -> bool:

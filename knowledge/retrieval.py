@@ -224,9 +224,14 @@ class HybridRetriever:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
         return self.rare_evidence(query, passage_id) >= RARE_EVIDENCE
 
-    def rare_evidence(self, query: str, passage_id: str) -> float:
-        """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF)."""
-        return self._rare_evidence(self.query_tokens(normalize_query(query)), passage_id)
+    def rare_evidence(self, query: str, passage_id: str, things_only: bool = False) -> float:
+        """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF);
+        ``things_only``: of the words that name a thing ("联系人制度"), not of the words that
+        change a detail ("超过", "减半")."""
+        q_tokens = self.query_tokens(normalize_query(query))
+        if things_only:
+            q_tokens = [t for t in q_tokens if self._names_a_thing(t)]
+        return self._rare_evidence(q_tokens, passage_id)
 
     def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage

@@ -270,6 +270,15 @@ def test_a_later_question_without_its_own_matter_asks_about_the_first_ones(real_
     assert "20000 元" in again.text and "问：" not in again.text
 
 
+def test_a_follow_up_changing_a_count_stays_on_the_clause(real_kb):
+    first = real_kb.answer("定点培训机构一个班次被督查两次发现没按计划办班会怎样？", intent="ask_penalty",
+                           confidence=0.97)
+    again = real_kb.answer("那要是超过两次呢？", intent="follow_up", confidence=0.99, context=first.context)
+    # "超过" is in a clause on discretion too; it changes the count, it names no matter
+    assert "2次以上的，取消本次办班" in again.text
+    assert again.sources[0]["id"] == first.sources[0]["id"]
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
