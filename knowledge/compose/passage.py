@@ -12,7 +12,7 @@ import re
 from ..aspects import Aspect, answering_sentences
 from ..passages import Passage
 from ..records import Clause
-from ..retrieval import SearchHit
+from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead
@@ -74,7 +74,7 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
-        elif clause is not None and {a.name for a in aspects} & PARTS_ASPECTS and self._unit(hits[:5]):
+        elif clause is not None and self._parts_asked(question, clause, top.id, aspects, hits):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p)
         else:
@@ -175,6 +175,26 @@ class PassageComposer:
             lines.append(f"另见：{said}（{p.citation}）")
             sources.append(self.kit.source(p.id, said))
         return lines
+
+    def _parts_asked(self, question: str, top: Clause, top_id: str, aspects: tuple[Aspect, ...],
+                     hits: list[SearchHit]) -> bool:
+        """Whether the answer is every part of a unit: the question asks for parts or steps and
+        the found passages point to a unit with numbered parts - unless the best passage is
+        not one of them, states them itself and holds the question's rare terms that the unit
+        lacks ("…、局领导依次审批，最后由局领导决定结案" answers "结案要经过哪些人审批", not the
+        numbered steps of filing a case)."""
+        asked = [a for a in aspects if a.name in PARTS_ASPECTS]
+        unit = self._unit(hits[:5]) if asked else None
+        if unit is None:
+            return False
+        if (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection):
+            return True
+        if not any(a.answered_in(top.text) for a in asked):
+            return True
+        retriever = self.kit.retriever
+        parts = [c.id for c in self.groups.siblings(unit) if c.id in self.kit.store.passage_by_id]
+        unit_evidence = max((retriever.rare_evidence(question, pid) for pid in parts), default=0.0)
+        return retriever.rare_evidence(question, top_id) < unit_evidence + RARE_EVIDENCE
 
     def _unit(self, hits: list[SearchHit]) -> Clause | None:
         """The unit with numbered parts that the found hits point to most (score-weighted)."""

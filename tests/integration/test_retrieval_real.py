@@ -279,6 +279,17 @@ def test_a_follow_up_changing_a_count_stays_on_the_clause(real_kb):
     assert again.sources[0]["id"] == first.sources[0]["id"]
 
 
+def test_steps_asked_of_a_stage_that_states_them_in_one_clause(real_kb):
+    # the closing stage states its approvals in one sentence; the numbered steps of filing a case
+    # share the word 审批 but not 结案
+    answer = real_kb.answer("劳动监察的案子最后结案要经过哪些人审批？最后谁决定结案？", intent="ask_procedure",
+                            confidence=0.99)
+    assert "最后由局领导决定结案" in answer.text and "立案阶段共" not in answer.text
+    # steps between the investigation and the decision are the numbered steps of that stage
+    steps = real_kb.answer("监察大队办案，调查完到下处罚决定中间要过哪些审批", intent="ask_procedure", confidence=1.0)
+    assert "集体讨论" in steps.text and "共" in steps.text.splitlines()[0]
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
