@@ -64,6 +64,10 @@ class OfficeDirectory:
                 ordered.append(canonical)
         return ordered
 
+    def aliases(self, canonical: str) -> list[str]:
+        """Every name the office goes by, longest first."""
+        return [alias for alias, c in self._names if c == canonical]
+
     def canonical(self, name: str) -> str | None:
         for alias, canonical in self._names:
             if alias == name:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+from ..normalize import clean
+from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 
 # A phone printed in a clause answers a phone question only within this score of the best match.
 PRINTED_PHONE_MARGIN = 0.05
+# "A和B的电话": the words that join two things asked about
+AND = re.compile(r"和|跟|与|及|还有|以及|、")
 
 
 class OfficeComposer:
@@ -31,6 +37,54 @@ class OfficeComposer:
                        "question": question})
 
     def phone(self, question: str, entities: dict, context: dict) -> Answer:
+        offices = self.several_offices(question)
+        if len(offices) > 1:
+            answers = [self.office_phone(o, question) for o in offices]
+            if all(a.found for a in answers):
+                return Answer("\n".join(a.text for a in answers), [s for a in answers for s in a.sources], [],
+                              True, {**answers[-1].context, "ids": [i for a in answers for i in a.context["ids"]]})
+        return self.one_phone(question, entities, context)
+
+    def several_offices(self, question: str) -> list[str]:
+        """The offices a phone question asks about when it joins two ("社保中心和农保中心的电话",
+        "城乡居民养老保险的电话和就业局的电话"): each named office, and the office of a matter
+        of the list named beside one; [] when it asks about one."""
+        text = clean(question)
+        if not AND.search(text):
+            return []
+        named = self.kit.directory.mentioned(text)
+        if len(named) != 1:
+            return named
+        # the matter named beside the office: the rest of the question, when it holds the rare
+        # terms of the list of a duty another office has
+        rest = text
+        for alias in self.kit.directory.aliases(named[0]):
+            rest = rest.replace(alias, " ")
+        hits = self.kit.retriever.search(rest, k=1, kinds=("duty",))
+        if not hits or not hits[0].found or not hits[0].office:
+            return named
+        other = hits[0].office.split("、")[0]
+        if other == named[0] or self.kit.retriever.rare_evidence(rest, hits[0].id) < RARE_IDF:
+            return named
+        # in the order asked
+        at = min(text.find(a) for a in self.kit.directory.aliases(named[0]) if a in text)
+        matter_first = self.kit.retriever.rare_evidence(text[:at], hits[0].id) >= RARE_IDF
+        return [other, named[0]] if matter_first else [named[0], other]
+
+    def office_phone(self, office: str, question: str) -> Answer:
+        store = self.kit.store
+        record = next((o for o in store.offices if o.name == office), None)
+        if record is None or not record.phone:
+            return self.kit.not_found(question, [], f"抱歉，责任清单没有载明{office}的电话。")
+        duty = next((d for d in store.duties if d.id in record.duty_ids), None)
+        citation = duty.citation if duty else "责任清单"
+        sources = [{"id": duty.id, "citation": duty.citation, "excerpt": f"{office} {record.phone}"}] if duty else []
+        text = f"{office}的联系电话：{record.phone}。\n出处：{citation}（责任科室及联系方式）。"
+        return Answer(text, sources, [], True,
+                      {"intent": "ask_phone", "office": office, "ids": [s["id"] for s in sources],
+                       "question": question})
+
+    def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
         kit, store = self.kit, self.kit.store
         office = kit.mentioned_office(question, entities)
         if office is None and context.get("office"):
@@ -50,13 +104,4 @@ class OfficeComposer:
                 office = hits[0].office.split("、")[0]
             else:
                 return kit.not_found(question, hits, "抱歉，我没能确定您要找哪个科室的电话。")
-        record = next((o for o in store.offices if o.name == office), None)
-        if record is None or not record.phone:
-            return kit.not_found(question, [], f"抱歉，责任清单没有载明{office}的电话。")
-        duty = next((d for d in store.duties if d.id in record.duty_ids), None)
-        citation = duty.citation if duty else "责任清单"
-        sources = [{"id": duty.id, "citation": duty.citation, "excerpt": f"{office} {record.phone}"}] if duty else []
-        text = f"{office}的联系电话：{record.phone}。\n出处：{citation}（责任科室及联系方式）。"
-        return Answer(text, sources, [], True,
-                      {"intent": "ask_phone", "office": office, "ids": [s["id"] for s in sources],
-                       "question": question})
+        return self.office_phone(office, question)

@@ -290,6 +290,21 @@ def test_steps_asked_of_a_stage_that_states_them_in_one_clause(real_kb):
     assert "集体讨论" in steps.text and "共" in steps.text.splitlines()[0]
 
 
+@pytest.mark.parametrize("question,first,second", [
+    ("社保中心和农保中心的电话分别是多少？", "社会保障中心的联系电话：7523309", "农保中心的联系电话：7591916"),
+    # an office, and a matter of the list that another office has
+    ("城乡居民养老保险的电话和就业局的电话是同一个号吗？分别是多少？", "农保中心的联系电话：7591916",
+     "就业局的联系电话：7523309"),
+])
+def test_a_phone_question_joining_two_gets_both_numbers(real_kb, question, first, second):
+    answer = real_kb.answer(question, intent="ask_phone", confidence=0.99)
+    assert first in answer.text and second in answer.text
+    assert answer.text.index(first) < answer.text.index(second)
+    # one office asked about: one number
+    one = real_kb.answer("农保中心管的城乡居民养老保险电话是多少", intent="ask_phone", confidence=0.99)
+    assert one.text.count("联系电话") == 1
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
