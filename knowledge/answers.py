@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aspects import aspects_of
+from .aspects import asked_aspects, aspects_of
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
@@ -244,7 +244,7 @@ class AnswerComposer:
         general = self._general(question, "ask_office", threshold=threshold)
         if general.found and self.store.passage_by_id[general.context["ids"][0]].kind in DUTY_KINDS:
             return general
-        duty = self.passages.compose(question, "ask_office", aspects_of(clean(question)), threshold=threshold,
+        duty = self.passages.compose(question, "ask_office", asked_aspects(clean(question)), threshold=threshold,
                                      kinds=DUTY_KINDS)
         # a boundary row that gives the matter to the bureau as a whole ("人社局") does not say which
         # of its offices handles it; a duty row that does answers (one giving it to 残联 stands)
@@ -260,11 +260,11 @@ class AnswerComposer:
 
     def _general(self, question: str, intent: str | None, boost: dict | None = None,
                  threshold: float | None = None) -> Answer:
-        return self.passages.compose(question, intent, aspects_of(clean(question)), boost, threshold)
+        return self.passages.compose(question, intent, asked_aspects(clean(question)), boost, threshold)
 
     def _penalty(self, question: str, entities: dict, boost: dict | None = None,
                  threshold: float | None = None) -> Answer:
-        aspects = aspects_of(clean(question))
+        aspects = asked_aspects(clean(question))
         answer = self.penalties.compose(question, entities, aspects, boost, threshold)
         if answer is not None and (not answer.found or not self.penalties.asks_beyond_the_rule(aspects, answer)):
             return answer

@@ -18,7 +18,7 @@ from pathlib import Path
 from .normalize import RESOURCES
 
 ASPECTS = RESOURCES / "aspects.tsv"
-_SENTENCE_END = re.compile(r"(?<=[。；;！？])")
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,28 @@ def default_aspects() -> tuple[Aspect, ...]:
 def aspects_of(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
     """The aspects a (cleaned) question asks about, in the file's order."""
     return tuple(a for a in (aspects or default_aspects()) if a.question.search(question))
+
+
+# A sentence that asks (the rest of a long message tells the story: "结果等了三个礼拜" is no
+# question about a result)
+_ASKING = re.compile(r"[？?]|吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
+_STORY_SENTENCES = 3
+
+
+def asking_part(question: str) -> str:
+    """Of a (cleaned) message that tells a story before its question (three sentences or
+    more), the sentences that ask; else the whole message."""
+    told = sentences(question)
+    if len(told) >= _STORY_SENTENCES:
+        asking = [s for s in told if _ASKING.search(s)]
+        if asking:
+            return "".join(asking)
+    return question
+
+
+def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
+    """The aspects a (cleaned) message asks about (those of its asking part)."""
+    return aspects_of(asking_part(question), aspects)
 
 
 def sentences(text: str) -> list[str]:

@@ -40,6 +40,9 @@ HUBNESS_WEIGHT = 1.0
 # passage holding RARE_EVIDENCE of the question's rare terms (two of them) passes the found
 # bar lowered by RARE_MARGIN.
 RARE_IDF = 3.5
+# A word in at most about 5 % of passages can describe the act a rule is about (see
+# HybridRetriever.distinguishing_coverage).
+ACT_IDF = 3.0
 # A question with this many words of the list at most, naming a matter the list lacks, is
 # about that matter ("我想办结婚登记，去哪个部门"), not about the list's common word it shares.
 FOREIGN_MATTER_WORDS = 2
@@ -276,6 +279,8 @@ class HybridRetriever:
                 return 1.0
             return max((len(u) for u in words if u != word and u in word and u in have), default=0) / len(word)
 
+        # (the words of every kind of rule - "规定", "信息", "处罚" - describe no act)
+        whole = [t for t in whole if self.idf.get(t, self.default_idf) >= ACT_IDF]
         held = {t: {pid: covered(t, pid) for pid in siblings} for t in whole}
         n = len(siblings)
         weights = {}

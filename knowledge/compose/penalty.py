@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import Aspect
+from ..aspects import Aspect, asking_part
 from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
 from ..retrieval import SearchHit
 from .base import Answer, Kit
 
-COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才)")
+# (a count of people, not of time: "三个礼拜", "两个月")
+COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才|月|礼拜|星期|工作日|小时|钟头|季度|年|周|多月)")
 # Boost (in fused-rank units) for clauses that carry a penalty rule, on a "how is it punished"
 # question; rank 1 in both rankings is worth about 0.033.
 PENALTY_BOOST = 0.02
@@ -68,7 +69,12 @@ class PenaltyComposer:
                                             threshold=threshold) if h.found]
         if not hits:
             return None
-        telling = retriever.distinguishing_coverage(question, [h.id for h in hits])
+        ids = [h.id for h in hits]
+        # in a story, the act the question itself names ("这种发假招工信息的职介所该怎么罚") before
+        # what the story tells ("表哥给我介绍了…")
+        telling = retriever.distinguishing_coverage(asking_part(clean(question)), ids)
+        if not any(telling.values()):
+            telling = retriever.distinguishing_coverage(question, ids)
         return max(hits, key=lambda h: h.score + TELLING_WEIGHT * telling[h.id])
 
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],

@@ -305,6 +305,14 @@ def test_a_phone_question_joining_two_gets_both_numbers(real_kb, question, first
     assert one.text.count("联系电话") == 1
 
 
+def test_a_long_story_is_answered_on_its_question(real_kb):
+    story = ("事情是这样的，我去年从技校毕业。上个月表哥给我介绍了一家职业介绍所，人家先收了我八百块钱中介费。"
+             "结果等了三个礼拜，说那个厂根本没招人，他们贴出来的招工信息是网上随便抄的。我妈气得不行。"
+             "我想问一下：这种发假招工信息骗中介费的职介所，按规定该怎么罚？")
+    answer = real_kb.answer(story, intent="ask_penalty", confidence=0.68)
+    assert "2000 元以上 10000 元以下" in answer.text and "退还收取的费用" in answer.text
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
