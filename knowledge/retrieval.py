@@ -308,6 +308,9 @@ class HybridRetriever:
             return []
         normalized = normalize_query(query)
         q_tokens = self.query_tokens(normalized)
+        # an everyday word the synonym table maps ("欠薪" → 拖欠工资) is covered by the list's
+        # words it stands for, not counted again as a word the list lacks
+        covering = [t for t in q_tokens if t in self.idf or expand(t) == t]
         vector = self.embedder.embed_queries([normalized])[0]
         narrow = bool(kinds or only)
         dense = self.index.search(vector, CANDIDATES if not narrow else len(self.index.ids))
@@ -353,7 +356,7 @@ class HybridRetriever:
             # come close to (lifting them in the gate too would let off-topic questions through)
             d_norm = self.dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
             lift = 0.5 * (self.dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
-            cov = self._coverage(q_tokens, pid)
+            cov = self._coverage(covering, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold
             if self._rare_evidence(q_tokens, pid) >= RARE_EVIDENCE:

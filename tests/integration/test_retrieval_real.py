@@ -313,6 +313,13 @@ def test_a_long_story_is_answered_on_its_question(real_kb):
     assert "2000 元以上 10000 元以下" in answer.text and "退还收取的费用" in answer.text
 
 
+def test_an_everyday_word_the_synonyms_map_is_not_a_word_the_list_lacks(real_kb):
+    def coverage(question: str) -> float:
+        return next(h.keyword for h in real_kb.retriever.search(question, k=10) if h.id == "sup-7.7")
+    # "讨薪" stands for 拖欠工资: saying both covers the clause as much as saying the list's word
+    assert coverage("用人单位拖欠工资，讨薪") >= coverage("用人单位拖欠工资")
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
