@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from ..aspects import Aspect, answering_sentences
+from ..headings import heading_asked
+from ..normalize import clean
 from ..passages import Passage
 from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
@@ -74,6 +76,8 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
+        elif clause is not None and (part := self._heading_part(question, clause, hits)) is not None:
+            lines, citation, sources = self._part_lines(part, p)
         elif clause is not None and self._parts_asked(question, clause, top.id, aspects, hits):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p)
@@ -175,6 +179,34 @@ class PassageComposer:
             lines.append(f"另见：{said}（{p.citation}）")
             sources.append(self.kit.source(p.id, said))
         return lines
+
+    def _heading_part(self, question: str, top: Clause, hits: list[SearchHit]) -> Clause | None:
+        """A clause of the part of the best passage's system that the question asks for by its
+        heading ("都管哪些基金" → 监督检查对象; "主要查些什么" → 监督检查内容): the one retrieval
+        ranks best, else the part's first; None when the question asks no heading or the system
+        has no such part."""
+        word = heading_asked(clean(question)) if top.system_id else None
+        if word is None:
+            return None
+        store = self.kit.store
+        system = [c for c in store.clauses if c.system_id == top.system_id and c.id in store.passage_by_id]
+        # the heading nearest the clauses: "（一）监督检查内容" within "二、监督检查内容和指标"
+        part = [c for c in system if word in c.subsection] or [c for c in system if word in c.section]
+        if not part:
+            return None
+        ranked = {h.id: i for i, h in enumerate(hits)}
+        return min(part, key=lambda c: ranked.get(c.id, len(ranked) + part.index(c)))
+
+    def _part_lines(self, clause: Clause, p: Passage) -> tuple[list[str], str, list[dict]]:
+        """The whole numbered unit of ``clause``, or the clause alone when it stands alone."""
+        if self.groups.siblings(clause):
+            return self._parts(clause, p)
+        part = self.kit.store.passage_by_id[clause.id]
+        lines = [f"{self.groups.title(clause)}：{part.text}"]
+        office_line = self.kit.office_line(part.office, part.phone)
+        if office_line:
+            lines.append(office_line)
+        return lines, part.citation, [self.kit.source(part.id)]
 
     def _parts_asked(self, question: str, top: Clause, top_id: str, aspects: tuple[Aspect, ...],
                      hits: list[SearchHit]) -> bool:

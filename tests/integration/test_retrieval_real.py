@@ -320,6 +320,18 @@ def test_an_everyday_word_the_synonyms_map_is_not_a_word_the_list_lacks(real_kb)
     assert coverage("用人单位拖欠工资，讨薪") >= coverage("用人单位拖欠工资")
 
 
+@pytest.mark.parametrize("question,expected", [
+    # the system's 监督检查内容, whole, not the one item closest in words
+    ("来电：问人社局检查中介主要查些什么", ["监督检查内容共8项", "从业人员的资质", "收取押金"]),
+    # its 监督检查对象: the funds
+    ("社会保险基金监管具体盯哪些基金？", ["监督检查对象", "失业保险基金", "工伤保险基金", "生育保险基金"]),
+])
+def test_a_question_for_a_part_of_a_system_by_its_heading(real_kb, question, expected):
+    answer = real_kb.answer(question, intent="ask_supervision", confidence=0.85)
+    for text in expected:
+        assert text in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
