@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -50,6 +51,10 @@ SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e0
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
 # into the re-rank: few clauses do.
 POOL_SPECIFICITY = 0.5  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
+# One answer searches for the same question several times (its own ranking, the kind's passages,
+# the follow-up's topic, the audit's scores, the checks of foreign matters): its normalisation
+# and jieba words are kept for the last texts seen (pure functions of the text).
+TEXT_CACHE = 4096
 
 
 @dataclass
@@ -72,6 +77,16 @@ class SearchHit:
         return d
 
 
+@dataclass(frozen=True)
+class QueryWords:
+    """A question's words as the re-rank weighs them (:meth:`HybridRetriever._query_words`)."""
+
+    rare: tuple[tuple[str, float], ...]  # its whole rare words of the list, with their IDF
+    weights: dict[str, float]  # its whole words (not a compound's parts) and their weight
+    total: float
+    parts: dict[str, list[str]]  # each whole word's parts among its words
+
+
 class HybridRetriever:
     """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
 
@@ -85,6 +100,8 @@ class HybridRetriever:
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
         self.keywords = KeywordIndex(store.db)
+        self.normalize = lru_cache(maxsize=TEXT_CACHE)(normalize_query)
+        self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
         self.found_threshold = found_threshold
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
         # re-rank bonus for a passage that states what the question asks (a time limit, who …)
@@ -159,11 +176,14 @@ class HybridRetriever:
         return self.default_idf
 
     def query_tokens(self, normalized: str) -> list[str]:
+        return list(self._query_tokens(normalized))
+
+    def _tokenize(self, normalized: str) -> tuple[str, ...]:
         found = tokens(normalized, self.office_words)
         # A separable word said apart ("立了案", "签过字") is the list's word ("立案", "签字")
         # when the list uses it.
         joined = (a + b for a, b in SEPARATED.findall(normalized))
-        return found + [w for w in joined if w in self.idf and w not in found]
+        return tuple(found + [w for w in joined if w in self.idf and w not in found])
 
     def _dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
@@ -172,7 +192,7 @@ class HybridRetriever:
         """The query's words that name a matter the list never mentions ("户口", "护照"), after
         the synonym table has mapped everyday words to the list's own. ``strict``: any content
         word the list does not use ("网购"), not only dictionary nouns."""
-        normalized = normalize_query(query)
+        normalized = self.normalize(query)
         words = set(self.query_tokens(normalized))
         whole = [t for t in words if not any(t != u and t in u for u in words)]
         named = self._content_word if strict else self._names_a_thing
@@ -200,7 +220,7 @@ class HybridRetriever:
 
     def list_words(self, query: str) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments)."""
-        known = {t for t in self.query_tokens(normalize_query(query)) if t in self.idf and self._content_word(t)}
+        known = {t for t in self.query_tokens(self.normalize(query)) if t in self.idf and self._content_word(t)}
         return [t for t in known if not any(t != u and t in u for u in known)]
 
     def _content_word(self, word: str) -> bool:
@@ -223,36 +243,41 @@ class HybridRetriever:
 
     def rare_evidence(self, query: str, passage_id: str) -> float:
         """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF)."""
-        return self._rare_evidence(self.query_tokens(normalize_query(query)), passage_id)
+        return self._rare_evidence(self._query_words(self.query_tokens(self.normalize(query))), passage_id)
 
-    def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
+    def _rare_evidence(self, q: QueryWords, passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage
         holds; words the list never uses add nothing, so out-of-scope matters find none."""
-        words = set(q_tokens)
-        whole = {t for t in words if not any(t != u and t in u for u in words)}  # 营业执照, not 营业 + 执照
         have = self.passage_tokens.get(passage_id, set())
-        return sum(self.idf[t] for t in whole if len(t) > 1 and t in have and self.idf.get(t, 0.0) >= RARE_IDF)
+        return sum(idf for t, idf in q.rare if t in have)
 
-    def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
+    def _query_words(self, q_tokens: list[str]) -> QueryWords:
+        """What coverage and rare-term evidence need of a question, computed once per search
+        rather than once per candidate passage (same sets, same order, same sums)."""
+        words = set(q_tokens)
+        # 营业执照, not 营业 + 执照
+        whole = {t for t in words if not any(t != u and t in u for u in words)}
+        rare = tuple((t, self.idf[t]) for t in whole if len(t) > 1 and t in self.idf
+                     and self.idf.get(t, 0.0) >= RARE_IDF)
         # Words the list never uses weigh as much as its rarest word: they are what the list
         # lacks (colloquial words are mapped to the list's own by the synonym table first).
+        weights = {t: self._weight(t) for t in [t for t in words if not any(t != u and t in u for u in words)]}
         # Search-mode tokens repeat a compound's parts ("营业执照" → 营业, 执照, 营业执照): each
         # word counts once, and a passage with only some of its parts covers it in part.
-        words = set(q_tokens)
-        whole = [t for t in words if not any(t != u and t in u for u in words)]
-        weights = {t: self._weight(t) for t in whole}
-        total = sum(weights.values())
-        if not total:
+        parts = {t: [u for u in words if u != t and u in t] for t in weights}
+        return QueryWords(rare, weights, sum(weights.values()), parts)
+
+    def _coverage(self, q: QueryWords, passage_id: str) -> float:
+        if not q.total:
             return 0.0
         have = self.passage_tokens.get(passage_id, set())
 
         def covered(word: str) -> float:
             if word in have:
                 return 1.0
-            parts = [len(u) for u in words if u != word and u in word and u in have]
-            return max(parts, default=0) / len(word)
+            return max((len(u) for u in q.parts[word] if u in have), default=0) / len(word)
 
-        return sum(w * covered(t) for t, w in weights.items()) / total
+        return sum(w * covered(t) for t, w in q.weights.items()) / q.total
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
@@ -267,8 +292,9 @@ class HybridRetriever:
         error table); ``only`` restricts the search to these passage ids."""
         if not has_content(query):
             return []
-        normalized = normalize_query(query)
+        normalized = self.normalize(query)
         q_tokens = self.query_tokens(normalized)
+        q_words = self._query_words(q_tokens)
         vector = self.embedder.embed_queries([normalized])[0]
         narrow = bool(kinds or only)
         dense = self.index.search(vector, CANDIDATES if not narrow else len(self.index.ids))
@@ -314,10 +340,10 @@ class HybridRetriever:
             # come close to (lifting them in the gate too would let off-topic questions through)
             d_norm = self._dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
             lift = 0.5 * (self._dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
-            cov = self._coverage(q_tokens, pid)
+            cov = self._coverage(q_words, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold
-            if self._rare_evidence(q_tokens, pid) >= RARE_EVIDENCE:
+            if self._rare_evidence(q_words, pid) >= RARE_EVIDENCE:
                 # the passage holds the question's rare terms of the list: a long, colloquial
                 # question ("俺男人…轧伤了手，要做劳动鉴定再报批") is about it, whatever else it says
                 bar -= RARE_MARGIN
