@@ -15,12 +15,16 @@ What it changes, and why:
 * Rasa's SQL tracker store on SQLite runs in WAL mode with synchronous=NORMAL instead of a
   rollback journal with an fsync on every one of the 2-4 commits per message (see
   ``_sqlite_pragmas``).
+* Rasa 3.6 opens a new aiohttp session, hence a new TCP connection, for every call of an
+  endpoint (``EndpointConfig.request``: every custom action), and closes it after the answer:
+  connection set-up and teardown on both sides of every action call. The session of an
+  endpoint is kept instead, with keep-alive connections (see ``_shared_sessions``).
 
 Beside this file, not loaded by it: ``tracker_store.py``, the tracker store bot.run's
 endpoints file names (Rasa's SQL store with the conversations in use kept in memory).
 
 Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
-out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``tracker`` (comma-separated; the
+out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``sessions`` / ``tracker`` (comma-separated; the
 bench compares with and without). ``tracker`` makes tracker_store's class behave exactly
 as Rasa's ``SQLTrackerStore``.
 """
@@ -110,6 +114,58 @@ def _sqlite_pragmas() -> None:
     event.listen(Engine, "connect", on_connect)
 
 
+# An idle keep-alive connection is dropped by the client before the server would close it
+# (uvicorn's default is 5 s): a request never goes out on a connection the server is closing.
+KEEPALIVE_SECONDS = 2.0
+
+
+def _shared_sessions() -> None:
+    """``async with endpoint.session() as session`` (the form both of Rasa's callers use) gives
+    one long-lived aiohttp session per event loop and configuration (headers, basic auth)
+    instead of a new one that is closed, with its connection, after one request. Same headers,
+    auth and timeout as Rasa's own session."""
+    try:
+        import asyncio
+
+        import aiohttp
+        from rasa.utils.endpoints import EndpointConfig
+    except Exception:
+        return
+    original = EndpointConfig.session
+    if getattr(original, "_jize_shared", False):
+        return
+    sessions: dict[tuple, aiohttp.ClientSession] = {}
+
+    class Shared:
+        def __init__(self, endpoint: EndpointConfig) -> None:
+            self.endpoint = endpoint
+
+        async def __aenter__(self) -> aiohttp.ClientSession:
+            ep = self.endpoint
+            key = (id(asyncio.get_running_loop()), tuple(sorted(ep.headers.items())),
+                   tuple(sorted(ep.basic_auth.items())))
+            session = sessions.get(key)
+            if session is None or session.closed:
+                fresh = original(ep)  # Rasa's own configuration
+                session = aiohttp.ClientSession(
+                    headers=fresh.headers, auth=fresh.auth, timeout=fresh.timeout,
+                    connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+                )
+                await fresh.close()
+                sessions[key] = session
+            return session
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+    def session(self: EndpointConfig) -> Shared:
+        return Shared(self)
+
+    session._jize_shared = True  # type: ignore[attr-defined]
+    session.__doc__ = original.__doc__
+    EndpointConfig.session = session  # type: ignore[method-assign]
+
+
 _applied: list[str] = []
 
 
@@ -123,7 +179,8 @@ def apply(environ: dict | None = None) -> list[str]:
     the names of those applied (in this call or before)."""
     off = switched_off(environ)
     if "1" not in off:
-        for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas)):
+        for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas),
+                            ("sessions", _shared_sessions)):
             if name not in off and name not in _applied:
                 patch()
                 _applied.append(name)
