@@ -19,12 +19,18 @@ What it changes, and why:
   endpoint (``EndpointConfig.request``: every custom action), and closes it after the answer:
   connection set-up and teardown on both sides of every action call. The session of an
   endpoint is kept instead, with keep-alive connections (see ``_shared_sessions``).
+* Rasa runs its graphs (the NLU pipeline on every message, the policies on every prediction,
+  two or three per message) through dask's synchronous scheduler, whose bookkeeping (ordering,
+  dependency tables, callbacks) costs about as much CPU as the tokenizer. A graph of the
+  loaded model (no hooks: nothing is trained or cached) is evaluated in dependency order
+  directly instead, each node once, with the same inputs and outputs (see
+  ``_sequential_graphs``); training keeps dask.
 
 Beside this file, not loaded by it: ``tracker_store.py``, the tracker store bot.run's
 endpoints file names (Rasa's SQL store with the conversations in use kept in memory).
 
 Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
-out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``sessions`` / ``tracker`` (comma-separated; the
+out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``sessions`` / ``graphs`` / ``tracker`` (comma-separated; the
 bench compares with and without). ``tracker`` makes tracker_store's class behave exactly
 as Rasa's ``SQLTrackerStore``.
 """
@@ -166,6 +172,58 @@ def _shared_sessions() -> None:
     EndpointConfig.session = session  # type: ignore[method-assign]
 
 
+def run_graph(graph: dict, targets: list) -> dict:
+    """``dict(dask.get(graph, targets))`` for Rasa's graphs, without the scheduler.
+
+    Rasa's dask graph maps a node name to ``(GraphNode, *names of the nodes it needs)`` and an
+    input name to ``(name, value)``, which dask takes as a literal (its first item is not
+    callable); a node's result is the ``(name, output)`` its GraphNode returns, and a name that
+    is not in the graph is passed on as the string itself, as dask does."""
+    results: dict = {}
+
+    def value(key):
+        if key in results:
+            return results[key]
+        if key not in graph:
+            return key
+        task = graph[key]
+        if type(task) is tuple and task and callable(task[0]):
+            result = task[0](*(value(dep) for dep in task[1:]))
+        else:
+            result = task
+        results[key] = result
+        return result
+
+    return dict(value(t) for t in targets)
+
+
+def _sequential_graphs() -> None:
+    try:
+        from rasa.engine.exceptions import GraphRunError
+        from rasa.engine.runner.dask import DaskGraphRunner
+    except Exception:
+        return
+    original = DaskGraphRunner.run
+    if getattr(original, "_jize_sequential", False):
+        return
+
+    def run(self, inputs=None, targets=None):
+        if any(node._hooks for node in self._instantiated_nodes.values()):
+            return original(self, inputs, targets)  # training: hooks fingerprint and cache nodes
+        run_targets = targets if targets else self._graph_schema.target_names
+        graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
+        if inputs:
+            self._add_inputs_to_graph(inputs, graph)
+        try:
+            return run_graph(graph, run_targets)
+        except RuntimeError as e:  # as Rasa wraps dask's errors (a cycle ends in RecursionError)
+            raise GraphRunError("Error running runner.") from e
+
+    run._jize_sequential = True  # type: ignore[attr-defined]
+    run.__doc__ = original.__doc__
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
+
+
 _applied: list[str] = []
 
 
@@ -180,7 +238,7 @@ def apply(environ: dict | None = None) -> list[str]:
     off = switched_off(environ)
     if "1" not in off:
         for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas),
-                            ("sessions", _shared_sessions)):
+                            ("sessions", _shared_sessions), ("graphs", _sequential_graphs)):
             if name not in off and name not in _applied:
                 patch()
                 _applied.append(name)

@@ -81,7 +81,7 @@ def _rasa_python(code: str, tmp_path: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(root), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("JIZE_RASA_NO_PATCHES", None)
     # what `python -m rasa_components` does before Rasa starts
-    code = "from rasa_components import patches\nassert patches.apply() == ['jsonschema', 'sqlite', 'sessions']\n" + textwrap.dedent(code)
+    code = "from rasa_components import patches\nassert patches.apply() == ['jsonschema', 'sqlite', 'sessions', 'graphs']\n" + textwrap.dedent(code)
     out = subprocess.run([str(RASA_PY), "-c", code], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -174,3 +174,54 @@ def test_rasa_keeps_one_connection_to_the_action_server(tmp_path):
     answers, connections = out.split("\n")[:2]
     assert json.loads(answers) == [{"echo": n, "auth": "t"} for n in range(3)]
     assert connections == "1"
+
+
+def test_rasa_graphs_run_without_dask_give_dasks_results(tmp_path):
+    """The sequential runner evaluates Rasa's graph format as dask does: inputs are literals,
+    a node gets its dependencies' (name, output) pairs, each node runs once, an unknown name
+    is passed on as the string; node errors come out as Rasa's GraphRunError."""
+    out = _rasa_python(
+        """
+        import dask
+        from rasa.engine.exceptions import GraphRunError
+        from rasa_components.patches import run_graph
+
+        calls = []
+
+        class Node:
+            def __init__(self, name):
+                self.name = name
+
+            def __call__(self, *inputs):
+                calls.append(self.name)
+                if self.name == "boom":
+                    raise RuntimeError("node failed")
+                return self.name, [self.name, *inputs]
+
+        graph = {
+            "message": ("message", {"text": "x"}),
+            "tokens": (Node("tokens"), "message"),
+            "counts": (Node("counts"), "tokens"),
+            "embedding": (Node("embedding"), "tokens"),
+            "intent": (Node("intent"), "counts", "embedding", "not_a_node"),
+        }
+        mine = run_graph(dict(graph), ["intent", "counts"])
+        mine_calls = sorted(calls)
+        calls.clear()
+        theirs = dict(dask.get(dict(graph), ["intent", "counts"]))
+        print(mine == theirs, mine_calls == sorted(calls), len(mine_calls))
+
+        from rasa.engine.runner.dask import DaskGraphRunner
+        runner = DaskGraphRunner.__new__(DaskGraphRunner)
+        failing = {"boom": (Node("boom"), "message"), "message": ("message", 1)}
+        runner._instantiated_nodes = {}
+        runner._graph_schema = type("Schema", (), {"minimal_graph_schema": lambda self, t: None})()
+        runner._build_dask_graph = lambda schema: dict(failing)
+        try:
+            runner.run(targets=["boom"])
+        except GraphRunError as e:
+            print("GraphRunError", type(e.__cause__).__name__)
+        """,
+        tmp_path,
+    )
+    assert out.split("\n")[:2] == ["True True 4", "GraphRunError RuntimeError"]
