@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.cpu [--messages 200] [--reps 3] [--clients 1]
     .venv/bin/python -m bench.cpu --profile /tmp/prof    # also py-spy both processes (first rep)
     .venv/bin/python -m bench.cpu --compare JIZE_RASA_NO_PATCHES=graphs   # A/B, reps alternated
+    .venv/bin/python -m bench.cpu --compare-tree /tmp/old   # B: another checkout (e.g. git archive of main)
 
 Starts ``python -m bot.run`` on free ports (``tests.harness.RunningSystem``), sends messages
 never sent before (bench/fresh.py, every rep its own slice) to ``/api/chat`` and divides each
@@ -70,6 +71,7 @@ def send(url: str, conversations: list[Conversation], clients: int, tag: str) ->
 
 
 def main(argv: list[str] | None = None) -> None:
+    from tests import harness
     from tests.harness import RunningSystem
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -77,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--clients", type=int, default=1)
     ap.add_argument("--compare", metavar="K=V[;K=V]", help="a second system with these settings, reps alternated")
+    ap.add_argument("--compare-tree", type=Path, metavar="DIR",
+                    help="the second system runs from this checkout (its own var/ and .venv-rasa, or settings)")
     ap.add_argument("--profile", type=Path, help="py-spy both processes during the first rep into this dir")
     ap.add_argument("--gil", action="store_true",
                     help="profile only the thread holding the GIL (CPU of Python code, not its waits)")
@@ -86,15 +90,25 @@ def main(argv: list[str] | None = None) -> None:
     per_rep = max(1, int(args.messages / 1.2))
     convs = fresh_list(per_rep * args.reps + 20)
     variants = {"A": {}}
-    if args.compare:
-        variants["B"] = dict(kv.split("=", 1) for kv in args.compare.split(";"))
+    if args.compare or args.compare_tree:
+        variants["B"] = dict(kv.split("=", 1) for kv in args.compare.split(";")) if args.compare else {}
     tmp = Path(tempfile.mkdtemp(prefix="jize-cpu-"))
     systems = {}
     try:
         for name, env in variants.items():
             (tmp / name).mkdir()
-            systems[name] = RunningSystem(app_db=tmp / name / "app.db", env={
-                "JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0", **env}).start()
+            system = RunningSystem(app_db=tmp / name / "app.db", env={
+                "JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0", **env})
+            tree = args.compare_tree if name == "B" and args.compare_tree else None
+            if tree is not None:
+                # bot.run started from that checkout (python -m imports from the working directory)
+                saved, harness.PROJECT_DIR = harness.PROJECT_DIR, tree.resolve()
+                try:
+                    systems[name] = system.start()
+                finally:
+                    harness.PROJECT_DIR = saved
+            else:
+                systems[name] = system.start()
         pids = {name: {"app": sy.proc.pid, "rasa": sy.rasa_pid()} for name, sy in systems.items()}
         for sy in systems.values():
             send(sy.url, convs[:20], 1, "warm")  # not counted
@@ -125,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
         for name, rows in results.items():
             medians = {proc: statistics.median(r["cpu_ms_per_msg"][proc] for r in rows)
                        for proc in rows[0]["cpu_ms_per_msg"]}
-            print(json.dumps({"system": name, "settings": variants[name], "median_cpu_ms_per_msg": medians}),
+            where = str(args.compare_tree) if name == "B" and args.compare_tree else "this checkout"
+            print(json.dumps({"system": name, "tree": where, "settings": variants[name], "median_cpu_ms_per_msg": medians}),
                   flush=True)
     finally:
         for sy in systems.values():
