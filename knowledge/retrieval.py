@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -55,6 +56,9 @@ POOL_SPECIFICITY = 0.5  # weight of the fused rank (1.0 = rank 1 in both lists â
 # the follow-up's topic, the audit's scores, the checks of foreign matters): its normalisation
 # and jieba words are kept for the last texts seen (pure functions of the text).
 TEXT_CACHE = 4096
+# The calibrated scores of the passages the last searches computed, by normalised question: the
+# audit record's scores of an answer's sources (see known_scores) are mostly among them.
+SCORE_CACHE = 256
 
 
 @dataclass
@@ -102,6 +106,8 @@ class HybridRetriever:
         self.keywords = KeywordIndex(store.db)
         self.normalize = lru_cache(maxsize=TEXT_CACHE)(normalize_query)
         self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
+        self._scores: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._scores_lock = threading.Lock()
         self.found_threshold = found_threshold
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
         # re-rank bonus for a passage that states what the question asks (a time limit, who â€¦)
@@ -330,6 +336,7 @@ class HybridRetriever:
         candidates = [(pid, fused.get(pid, 0.0)) for pid in dict.fromkeys(chosen)]
         if trace is not None:
             trace["candidates"] = [pid for pid, _ in candidates]
+        scored: dict[str, float] = {}
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -350,6 +357,8 @@ class HybridRetriever:
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= bar,
                                   round(d, 4), round(cov, 4)))
+            if pid in dense_score:  # FAISS's similarity, as a search restricted to it computes
+                scored[pid] = score
             # Only clauses are told apart by their sentences; a table row answers "who" or
             # "when" by its columns, equally for every row.
             answered = (sum(self.specificity(a) for a in aspects if a.answered_in(p.text)) / len(aspects)
@@ -358,5 +367,27 @@ class HybridRetriever:
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
+        self._remember_scores(normalized, scored)
         hits = hits[:k]
         return hits
+
+    def _remember_scores(self, normalized: str, scored: dict[str, float]) -> None:
+        with self._scores_lock:
+            known = self._scores.pop(normalized, {})
+            known.update(scored)
+            self._scores[normalized] = known
+            while len(self._scores) > SCORE_CACHE:
+                self._scores.popitem(last=False)
+
+    def known_scores(self, query: str, ids: frozenset[str]) -> dict[str, float] | None:
+        """The calibrated score of each of these passages for ``query`` when an earlier search
+        computed them all (the score of a passage does not depend on the search's kinds, boost,
+        aspects or threshold: it is half the dense similarity, half the keyword coverage), else
+        None."""
+        if not has_content(query):
+            return {}
+        with self._scores_lock:
+            known = self._scores.get(self.normalize(query))
+            if known is None or not ids <= known.keys():
+                return None
+            return {pid: known[pid] for pid in ids}
