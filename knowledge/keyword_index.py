@@ -25,6 +25,9 @@ class KeywordIndex:
             return []
         return list(self._rows(" OR ".join(f'"{t}"' for t in terms), limit))
 
+    def clear_cache(self) -> None:
+        self._rows.cache_clear()
+
     def _query(self, match: str, limit: int) -> tuple[tuple[str, float], ...]:
         sql = ("select passages.id as id, -bm25(passages_fts) as score from passages_fts "
                "join passages on passages.rowid = passages_fts.rowid "

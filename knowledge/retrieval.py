@@ -371,6 +371,15 @@ class HybridRetriever:
         hits = hits[:k]
         return hits
 
+    def clear_caches(self) -> None:
+        """Forget the per-text caches (normalisation, words, BM25 rows, scores): the benchmark
+        times a new question's parts with them empty."""
+        self.normalize.cache_clear()
+        self._query_tokens.cache_clear()
+        self.keywords.clear_cache()
+        with self._scores_lock:
+            self._scores.clear()
+
     def _remember_scores(self, normalized: str, scored: dict[str, float]) -> None:
         with self._scores_lock:
             known = self._scores.pop(normalized, {})
