@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
                 results[name].append(row)
                 print(json.dumps(row), flush=True)
         for name, rows in results.items():
-            medians = {proc: statistics.median(r["cpu_ms_per_msg"][proc] for r in rows)
+            medians = {proc: round(statistics.median(r["cpu_ms_per_msg"][proc] for r in rows), 2)
                        for proc in rows[0]["cpu_ms_per_msg"]}
             where = str(args.compare_tree) if name == "B" and args.compare_tree else "this checkout"
             print(json.dumps({"system": name, "tree": where, "settings": variants[name], "median_cpu_ms_per_msg": medians}),
