@@ -190,18 +190,27 @@ def concurrency_runs(target: Target, clients: list[int], seconds: float, tag: st
     return rows
 
 
-def fresh_runs(target: Target, args, tag: str, seen: Seen) -> dict:
+def fresh_runs(target: Target, args, tag: str, seen: Seen, pids: dict[str, int | None] | None = None) -> dict:
     """The same one-client pass and 1/4/8-client rows with messages never sent before
-    (bench/fresh.py): every system of the run gets the same sequence from its start."""
+    (bench/fresh.py): every system of the run gets the same sequence from its start.
+    ``pids`` (name -> process id): their CPU time per message over the one-client pass
+    (``cpu_ms_per_msg``; bench/cpu.py measures it alone)."""
+    from bench.cpu import cpu_of, per_message
+
     pool = FreshPool(args.fresh_conversations)
     convs = pool.take_many(args.fresh_latency)
+    procs = {name: pid for name, pid in (pids or {}).items() if pid}
+    before = cpu_of(procs)
     samples = sequential(target, 1, f"{tag}n", seen, conversations=convs)
+    cpu = per_message(before, cpu_of(procs), len(samples)) if procs else None
     latency = {"all": stats(samples).as_dict(), "repeated": sum(1 for s in samples if not s.first)}
     say(f"  one client, new messages: p50 {latency['all']['p50']:.1f} ms, p95 {latency['all']['p95']:.1f} ms "
         f"({latency['all']['n']} messages, {latency['repeated']} repeated)")
+    if cpu:
+        say("  CPU per new message: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items()))
     conc = concurrency_runs(target, args.clients, args.duration, f"{tag}nc", seen, pool=pool)
     return {"latency": latency, "concurrency": conc, "conversations_used": pool.taken,
-            "pool_exhausted": pool.exhausted}
+            "pool_exhausted": pool.exhausted, "cpu_ms_per_msg": cpu}
 
 
 def run_baseline(settings, args, baseline) -> dict:
@@ -220,7 +229,7 @@ def run_baseline(settings, args, baseline) -> dict:
         latency = latency_runs(target, args.passes, "blat", seen)
         say(f"  one client: p50 {latency['all']['p50']:.1f} ms, p95 {latency['all']['p95']:.1f} ms")
         conc = concurrency_runs(target, args.clients, args.duration, "bc", seen)
-        fresh = fresh_runs(target, args, "b", seen) if args.fresh else None
+        fresh = fresh_runs(target, args, "b", seen, pids={"rasa": bare.proc.pid}) if args.fresh else None
         mem = procmem.memory(bare.proc.pid)
     return {
         "fresh": fresh,
@@ -314,7 +323,8 @@ def run_system(settings, args) -> dict:
         )
         result["concurrency"] = concurrency_runs(gw, args.clients, args.duration, "c", seen)
         if args.fresh:
-            result["fresh"] = fresh_runs(gw, args, "", seen)
+            result["fresh"] = fresh_runs(gw, args, "", seen,
+                                         pids={"app": system.proc.pid, "rasa": system.rasa_pid()})
         rasa_pid = system.rasa_pid() if hasattr(system, "rasa_pid") else None
         result["memory"] = procmem.tree_memory(
             system.proc.pid, name_of=lambda cmd: "rasa" if "rasa" in cmd else "other"
@@ -543,6 +553,11 @@ def print_report(res: dict) -> None:
                     f"  {label:32s} {st['n']:5d} {fmt(st['p50']):>7s} {fmt(st['p95']):>7s} {fmt(st['p99']):>7s} "
                     f"{fmt(st['mean']):>7s} {st['errors']:7d} {f['latency'].get('repeated', 0):9d}"
                 )
+            say("  CPU per new message (one-client pass; /proc utime+stime of each process)")
+            for label, f in fresh_rows:
+                cpu = f.get("cpu_ms_per_msg")
+                if cpu:
+                    say(f"  {label:32s} " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items()))
             say("  throughput                     clients   msg/s     p50     p95     p99  errors  repeated")
             for label, f in fresh_rows:
                 for r in f.get("concurrency", []):

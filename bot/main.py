@@ -28,6 +28,7 @@ from bot.api.routes import admin, chat, curated, feedback, health, identity, ins
 from bot.bodylimit import BodyLimitMiddleware
 from bot.core.config import AppSettings, get_app_settings
 from bot.dialogue import DialogueService
+from bot.headers import SecurityHeadersMiddleware
 from bot.model_hash import RasaModelHash
 from bot.rasa_client import RasaClient
 from bot.rasa_pool import RasaPool
@@ -338,18 +339,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
 
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
-        response = await call_next(request)
-        h = response.headers
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "same-origin")
-        if h.get("content-type", "").startswith("text/html"):
-            h.setdefault("Content-Security-Policy", CSP)
-            h.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if request.url.path.startswith("/api/"):
-            h.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeadersMiddleware, csp=CSP)
 
     # Outside the header middleware: an oversized body never reaches a route (see bot.bodylimit).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

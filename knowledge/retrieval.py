@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,6 +55,13 @@ SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e0
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
 # into the re-rank: few clauses do.
 POOL_SPECIFICITY = 0.5  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
+# One answer searches for the same question several times (its own ranking, the kind's passages,
+# the follow-up's topic, the audit's scores, the checks of foreign matters): its normalisation
+# and jieba words are kept for the last texts seen (pure functions of the text).
+TEXT_CACHE = 4096
+# The calibrated scores of the passages the last searches computed, by normalised question: the
+# audit record's scores of an answer's sources (see known_scores) are mostly among them.
+SCORE_CACHE = 256
 
 
 @dataclass
@@ -75,6 +84,16 @@ class SearchHit:
         return d
 
 
+@dataclass(frozen=True)
+class QueryWords:
+    """A question's words as the re-rank weighs them (:meth:`HybridRetriever._query_words`)."""
+
+    rare: tuple[tuple[str, float], ...]  # its whole rare words of the list, with their IDF
+    weights: dict[str, float]  # its whole words (not a compound's parts) and their weight
+    total: float
+    parts: dict[str, list[str]]  # each whole word's parts among its words
+
+
 class HybridRetriever:
     """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
 
@@ -88,6 +107,10 @@ class HybridRetriever:
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
         self.keywords = KeywordIndex(store.db)
+        self.normalize = lru_cache(maxsize=TEXT_CACHE)(normalize_query)
+        self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
+        self._scores: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._scores_lock = threading.Lock()
         self.found_threshold = found_threshold
         self.dense_floor, self.dense_ceiling = dense_floor, dense_ceiling
         # re-rank bonus for a passage that states what the question asks (a time limit, who …)
@@ -162,11 +185,14 @@ class HybridRetriever:
         return self.default_idf
 
     def query_tokens(self, normalized: str) -> list[str]:
+        return list(self._query_tokens(normalized))
+
+    def _tokenize(self, normalized: str) -> tuple[str, ...]:
         found = tokens(normalized, self.office_words)
         # A separable word said apart ("立了案", "签过字") is the list's word ("立案", "签字")
         # when the list uses it.
         joined = (a + b for a, b in SEPARATED.findall(normalized))
-        return found + [w for w in joined if w in self.idf and w not in found]
+        return tuple(found + [w for w in joined if w in self.idf and w not in found])
 
     def dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))
@@ -175,7 +201,7 @@ class HybridRetriever:
         """The query's words that name a matter the list never mentions ("户口", "护照"), after
         the synonym table has mapped everyday words to the list's own. ``strict``: any content
         word the list does not use ("网购"), not only dictionary nouns."""
-        normalized = normalize_query(query)
+        normalized = self.normalize(query)
         words = set(self.query_tokens(normalized))
         whole = [t for t in words if not any(t != u and t in u for u in words)]
         named = self._content_word if strict else self._names_a_thing
@@ -206,7 +232,7 @@ class HybridRetriever:
 
     def list_words(self, query: str) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments)."""
-        known = {t for t in self.query_tokens(normalize_query(query)) if t in self.idf and self._content_word(t)}
+        known = {t for t in self.query_tokens(self.normalize(query)) if t in self.idf and self._content_word(t)}
         return [t for t in known if not any(t != u and t in u for u in known)]
 
     def _content_word(self, word: str) -> bool:
@@ -231,46 +257,54 @@ class HybridRetriever:
         """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF);
         ``things_only``: of the words that name a thing ("联系人制度"), not of the words that
         change a detail ("超过", "减半")."""
-        q_tokens = self.query_tokens(normalize_query(query))
+        q_tokens = self.query_tokens(self.normalize(query))
         if things_only:
             q_tokens = [t for t in q_tokens if self._names_a_thing(t)]
-        return self._rare_evidence(q_tokens, passage_id)
+        return self._rare_evidence(self._query_words(q_tokens), passage_id)
 
-    def _rare_evidence(self, q_tokens: list[str], passage_id: str) -> float:
+    def _rare_evidence(self, q: QueryWords, passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage
         holds; words the list never uses add nothing, so out-of-scope matters find none."""
-        words = set(q_tokens)
-        whole = {t for t in words if not any(t != u and t in u for u in words)}  # 营业执照, not 营业 + 执照
         have = self.passage_tokens.get(passage_id, set())
-        return sum(self.idf[t] for t in whole if len(t) > 1 and t in have and self.idf.get(t, 0.0) >= RARE_IDF)
+        return sum(idf for t, idf in q.rare if t in have)
 
-    def _coverage(self, q_tokens: list[str], passage_id: str) -> float:
+    def _query_words(self, q_tokens: list[str], covering: list[str] | None = None) -> QueryWords:
+        """What coverage and rare-term evidence need of a question, computed once per search
+        rather than once per candidate passage (same sets, same order, same sums); the coverage
+        weighs the ``covering`` words (default: all)."""
+        words = set(q_tokens)
+        # 营业执照, not 营业 + 执照
+        whole = {t for t in words if not any(t != u and t in u for u in words)}
+        rare = tuple((t, self.idf[t]) for t in whole if len(t) > 1 and t in self.idf
+                     and self.idf.get(t, 0.0) >= RARE_IDF)
+        if covering is not None:
+            words = set(covering)
         # Words the list never uses weigh as much as its rarest word: they are what the list
         # lacks (colloquial words are mapped to the list's own by the synonym table first).
+        weights = {t: self._weight(t) for t in [t for t in words if not any(t != u and t in u for u in words)]}
         # Search-mode tokens repeat a compound's parts ("营业执照" → 营业, 执照, 营业执照): each
         # word counts once, and a passage with only some of its parts covers it in part.
-        words = set(q_tokens)
-        whole = [t for t in words if not any(t != u and t in u for u in words)]
-        weights = {t: self._weight(t) for t in whole}
-        total = sum(weights.values())
-        if not total:
+        parts = {t: [u for u in words if u != t and u in t] for t in weights}
+        return QueryWords(rare, weights, sum(weights.values()), parts)
+
+    def _coverage(self, q: QueryWords, passage_id: str) -> float:
+        if not q.total:
             return 0.0
         have = self.passage_tokens.get(passage_id, set())
 
         def covered(word: str) -> float:
             if word in have:
                 return 1.0
-            parts = [len(u) for u in words if u != word and u in word and u in have]
-            return max(parts, default=0) / len(word)
+            return max((len(u) for u in q.parts[word] if u in have), default=0) / len(word)
 
-        return sum(w * covered(t) for t, w in weights.items()) / total
+        return sum(w * covered(t) for t, w in q.weights.items()) / q.total
 
     def distinguishing_coverage(self, query: str, siblings: list[str]) -> dict[str, float]:
         """Of ``siblings`` (the numbered rules of one unit), how much of what the query says
         that tells them apart each holds, 0..1: a word weighs its IDF in the list times how few
         siblings hold it. The words all of them share ("人力资源服务", "许可证") decide nothing
         between them; "虚假" + "信息" in one rule outweigh "求职者" in two."""
-        words = set(self.query_tokens(normalize_query(query)))
+        words = set(self.query_tokens(self.normalize(query)))
         whole = [t for t in words if len(t) > 1 and not any(t != u and t in u for u in words)]
 
         def covered(word: str, pid: str) -> float:
@@ -306,11 +340,11 @@ class HybridRetriever:
         error table); ``only`` restricts the search to these passage ids."""
         if not has_content(query):
             return []
-        normalized = normalize_query(query)
+        normalized = self.normalize(query)
         q_tokens = self.query_tokens(normalized)
         # an everyday word the synonym table maps ("欠薪" → 拖欠工资) is covered by the list's
         # words it stands for, not counted again as a word the list lacks
-        covering = [t for t in q_tokens if t in self.idf or expand(t) == t]
+        q_words = self._query_words(q_tokens, [t for t in q_tokens if t in self.idf or expand(t) == t])
         vector = self.embedder.embed_queries([normalized])[0]
         narrow = bool(kinds or only)
         dense = self.index.search(vector, CANDIDATES if not narrow else len(self.index.ids))
@@ -346,6 +380,7 @@ class HybridRetriever:
         candidates = [(pid, fused.get(pid, 0.0)) for pid in dict.fromkeys(chosen)]
         if trace is not None:
             trace["candidates"] = [pid for pid, _ in candidates]
+        scored: dict[str, float] = {}
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -356,16 +391,18 @@ class HybridRetriever:
             # come close to (lifting them in the gate too would let off-topic questions through)
             d_norm = self.dense_norm(d - HUBNESS_WEIGHT * max(0.0, hubness))
             lift = 0.5 * (self.dense_norm(d - HUBNESS_WEIGHT * hubness) - d_norm)
-            cov = self._coverage(covering, pid)
+            cov = self._coverage(q_words, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold
-            if self._rare_evidence(q_tokens, pid) >= RARE_EVIDENCE:
+            if self._rare_evidence(q_words, pid) >= RARE_EVIDENCE:
                 # the passage holds the question's rare terms of the list: a long, colloquial
                 # question ("俺男人…轧伤了手，要做劳动鉴定再报批") is about it, whatever else it says
                 bar -= RARE_MARGIN
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= bar,
                                   round(d, 4), round(cov, 4)))
+            if pid in dense_score:  # FAISS's similarity, as a search restricted to it computes
+                scored[pid] = score
             # Only clauses are told apart by their sentences; a table row answers "who" or
             # "when" by its columns, equally for every row.
             answered = (sum(self.specificity(a) for a in aspects if a.answered_in(p.text)) / len(aspects)
@@ -374,5 +411,36 @@ class HybridRetriever:
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
+        self._remember_scores(normalized, scored)
         hits = hits[:k]
         return hits
+
+    def clear_caches(self) -> None:
+        """Forget the per-text caches (normalisation, words, BM25 rows, scores): the benchmark
+        times a new question's parts with them empty."""
+        self.normalize.cache_clear()
+        self._query_tokens.cache_clear()
+        self.keywords.clear_cache()
+        with self._scores_lock:
+            self._scores.clear()
+
+    def _remember_scores(self, normalized: str, scored: dict[str, float]) -> None:
+        with self._scores_lock:
+            known = self._scores.pop(normalized, {})
+            known.update(scored)
+            self._scores[normalized] = known
+            while len(self._scores) > SCORE_CACHE:
+                self._scores.popitem(last=False)
+
+    def known_scores(self, query: str, ids: frozenset[str]) -> dict[str, float] | None:
+        """The calibrated score of each of these passages for ``query`` when an earlier search
+        computed them all (the score of a passage does not depend on the search's kinds, boost,
+        aspects or threshold: it is half the dense similarity, half the keyword coverage), else
+        None."""
+        if not has_content(query):
+            return {}
+        with self._scores_lock:
+            known = self._scores.get(self.normalize(query))
+            if known is None or not ids <= known.keys():
+                return None
+            return {pid: known[pid] for pid in ids}

@@ -15,6 +15,7 @@ regex matches still line up with tokens.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -35,7 +36,10 @@ def normalize(text: str) -> str:
     return normalize_passage(text)
 
 
+@lru_cache(maxsize=8192)
 def _char_key(char: str) -> str:
+    """One character as the normalisation writes it (kept: NFKC and OpenCC per character cost
+    more than the rest of the alignment)."""
     from knowledge.normalize import clean
 
     return clean(char) or char

@@ -15,12 +15,22 @@ What it changes, and why:
 * Rasa's SQL tracker store on SQLite runs in WAL mode with synchronous=NORMAL instead of a
   rollback journal with an fsync on every one of the 2-4 commits per message (see
   ``_sqlite_pragmas``).
+* Rasa 3.6 opens a new aiohttp session, hence a new TCP connection, for every call of an
+  endpoint (``EndpointConfig.request``: every custom action), and closes it after the answer:
+  connection set-up and teardown on both sides of every action call. The session of an
+  endpoint is kept instead, with keep-alive connections (see ``_shared_sessions``).
+* Rasa runs its graphs (the NLU pipeline on every message, the policies on every prediction,
+  two or three per message) through dask's synchronous scheduler, whose bookkeeping (ordering,
+  dependency tables, callbacks) costs about as much CPU as the tokenizer. A graph of the
+  loaded model (no hooks: nothing is trained or cached) is evaluated in dependency order
+  directly instead, each node once, with the same inputs and outputs (see
+  ``_sequential_graphs``); training keeps dask.
 
 Beside this file, not loaded by it: ``tracker_store.py``, the tracker store bot.run's
 endpoints file names (Rasa's SQL store with the conversations in use kept in memory).
 
 Set ``JIZE_RASA_NO_PATCHES=1`` to start Rasa without any of this, or name the ones to leave
-out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``tracker`` (comma-separated; the
+out: ``JIZE_RASA_NO_PATCHES=jsonschema`` / ``sqlite`` / ``sessions`` / ``graphs`` / ``tracker`` (comma-separated; the
 bench compares with and without). ``tracker`` makes tracker_store's class behave exactly
 as Rasa's ``SQLTrackerStore``.
 """
@@ -110,6 +120,110 @@ def _sqlite_pragmas() -> None:
     event.listen(Engine, "connect", on_connect)
 
 
+# An idle keep-alive connection is dropped by the client before the server would close it
+# (uvicorn's default is 5 s): a request never goes out on a connection the server is closing.
+KEEPALIVE_SECONDS = 2.0
+
+
+def _shared_sessions() -> None:
+    """``async with endpoint.session() as session`` (the form both of Rasa's callers use) gives
+    one long-lived aiohttp session per event loop and configuration (headers, basic auth)
+    instead of a new one that is closed, with its connection, after one request. Same headers,
+    auth and timeout as Rasa's own session."""
+    try:
+        import asyncio
+
+        import aiohttp
+        from rasa.utils.endpoints import EndpointConfig
+    except Exception:
+        return
+    original = EndpointConfig.session
+    if getattr(original, "_jize_shared", False):
+        return
+    sessions: dict[tuple, aiohttp.ClientSession] = {}
+
+    class Shared:
+        def __init__(self, endpoint: EndpointConfig) -> None:
+            self.endpoint = endpoint
+
+        async def __aenter__(self) -> aiohttp.ClientSession:
+            ep = self.endpoint
+            key = (id(asyncio.get_running_loop()), tuple(sorted(ep.headers.items())),
+                   tuple(sorted(ep.basic_auth.items())))
+            session = sessions.get(key)
+            if session is None or session.closed:
+                fresh = original(ep)  # Rasa's own configuration
+                session = aiohttp.ClientSession(
+                    headers=fresh.headers, auth=fresh.auth, timeout=fresh.timeout,
+                    connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+                )
+                await fresh.close()
+                sessions[key] = session
+            return session
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+    def session(self: EndpointConfig) -> Shared:
+        return Shared(self)
+
+    session._jize_shared = True  # type: ignore[attr-defined]
+    session.__doc__ = original.__doc__
+    EndpointConfig.session = session  # type: ignore[method-assign]
+
+
+def run_graph(graph: dict, targets: list) -> dict:
+    """``dict(dask.get(graph, targets))`` for Rasa's graphs, without the scheduler.
+
+    Rasa's dask graph maps a node name to ``(GraphNode, *names of the nodes it needs)`` and an
+    input name to ``(name, value)``, which dask takes as a literal (its first item is not
+    callable); a node's result is the ``(name, output)`` its GraphNode returns, and a name that
+    is not in the graph is passed on as the string itself, as dask does."""
+    results: dict = {}
+
+    def value(key):
+        if key in results:
+            return results[key]
+        if key not in graph:
+            return key
+        task = graph[key]
+        if type(task) is tuple and task and callable(task[0]):
+            result = task[0](*(value(dep) for dep in task[1:]))
+        else:
+            result = task
+        results[key] = result
+        return result
+
+    return dict(value(t) for t in targets)
+
+
+def _sequential_graphs() -> None:
+    try:
+        from rasa.engine.exceptions import GraphRunError
+        from rasa.engine.runner.dask import DaskGraphRunner
+    except Exception:
+        return
+    original = DaskGraphRunner.run
+    if getattr(original, "_jize_sequential", False):
+        return
+
+    def run(self, inputs=None, targets=None):
+        if any(node._hooks for node in self._instantiated_nodes.values()):
+            return original(self, inputs, targets)  # training: hooks fingerprint and cache nodes
+        run_targets = targets if targets else self._graph_schema.target_names
+        graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
+        if inputs:
+            self._add_inputs_to_graph(inputs, graph)
+        try:
+            return run_graph(graph, run_targets)
+        except RuntimeError as e:  # as Rasa wraps dask's errors (a cycle ends in RecursionError)
+            raise GraphRunError("Error running runner.") from e
+
+    run._jize_sequential = True  # type: ignore[attr-defined]
+    run.__doc__ = original.__doc__
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
+
+
 _applied: list[str] = []
 
 
@@ -123,7 +237,8 @@ def apply(environ: dict | None = None) -> list[str]:
     the names of those applied (in this call or before)."""
     off = switched_off(environ)
     if "1" not in off:
-        for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas)):
+        for name, patch in (("jsonschema", _patch_jsonschema), ("sqlite", _sqlite_pragmas),
+                            ("sessions", _shared_sessions), ("graphs", _sequential_graphs)):
             if name not in off and name not in _applied:
                 patch()
                 _applied.append(name)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -80,7 +81,7 @@ def _rasa_python(code: str, tmp_path: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(root), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("JIZE_RASA_NO_PATCHES", None)
     # what `python -m rasa_components` does before Rasa starts
-    code = "from rasa_components import patches\nassert patches.apply() == ['jsonschema', 'sqlite']\n" + textwrap.dedent(code)
+    code = "from rasa_components import patches\nassert patches.apply() == ['jsonschema', 'sqlite', 'sessions', 'graphs']\n" + textwrap.dedent(code)
     out = subprocess.run([str(RASA_PY), "-c", code], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -129,3 +130,98 @@ def test_rasa_sqlite_tracker_store_runs_in_wal(tmp_path):
     mode, sync, wal_kept = out.split()[:3]
     assert (mode, sync) == ("wal", "1")  # 1 = NORMAL
     assert wal_kept == "True"  # not checkpointed and deleted after every session
+
+
+def test_rasa_keeps_one_connection_to_the_action_server(tmp_path):
+    """Every custom action is an EndpointConfig.request: with the patch, consecutive calls go
+    over one keep-alive connection (Rasa's own code opens and closes one per call)."""
+    out = _rasa_python(
+        """
+        import asyncio, json, threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from rasa.utils.endpoints import EndpointConfig
+
+        peers = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                peers.append(self.client_address[1])
+                data = json.dumps({"echo": body["n"], "auth": self.headers.get("X-Token")}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook", headers={"X-Token": "t"})
+
+        async def main():
+            return [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+
+        print(json.dumps(asyncio.run(main())))
+        print(len(set(peers)))
+        """,
+        tmp_path,
+    )
+    answers, connections = out.split("\n")[:2]
+    assert json.loads(answers) == [{"echo": n, "auth": "t"} for n in range(3)]
+    assert connections == "1"
+
+
+def test_rasa_graphs_run_without_dask_give_dasks_results(tmp_path):
+    """The sequential runner evaluates Rasa's graph format as dask does: inputs are literals,
+    a node gets its dependencies' (name, output) pairs, each node runs once, an unknown name
+    is passed on as the string; node errors come out as Rasa's GraphRunError."""
+    out = _rasa_python(
+        """
+        import dask
+        from rasa.engine.exceptions import GraphRunError
+        from rasa_components.patches import run_graph
+
+        calls = []
+
+        class Node:
+            def __init__(self, name):
+                self.name = name
+
+            def __call__(self, *inputs):
+                calls.append(self.name)
+                if self.name == "boom":
+                    raise RuntimeError("node failed")
+                return self.name, [self.name, *inputs]
+
+        graph = {
+            "message": ("message", {"text": "x"}),
+            "tokens": (Node("tokens"), "message"),
+            "counts": (Node("counts"), "tokens"),
+            "embedding": (Node("embedding"), "tokens"),
+            "intent": (Node("intent"), "counts", "embedding", "not_a_node"),
+        }
+        mine = run_graph(dict(graph), ["intent", "counts"])
+        mine_calls = sorted(calls)
+        calls.clear()
+        theirs = dict(dask.get(dict(graph), ["intent", "counts"]))
+        print(mine == theirs, mine_calls == sorted(calls), len(mine_calls))
+
+        from rasa.engine.runner.dask import DaskGraphRunner
+        runner = DaskGraphRunner.__new__(DaskGraphRunner)
+        failing = {"boom": (Node("boom"), "message"), "message": ("message", 1)}
+        runner._instantiated_nodes = {}
+        runner._graph_schema = type("Schema", (), {"minimal_graph_schema": lambda self, t: None})()
+        runner._build_dask_graph = lambda schema: dict(failing)
+        try:
+            runner.run(targets=["boom"])
+        except GraphRunError as e:
+            print("GraphRunError", type(e.__cause__).__name__)
+        """,
+        tmp_path,
+    )
+    assert out.split("\n")[:2] == ["True True 4", "GraphRunError RuntimeError"]
