@@ -105,6 +105,7 @@ class AnswerComposer:
         whole_ids = whole.context.get("ids") if whole.found else None
         answered: list[tuple[str, Answer]] = []
         topic = ""
+
         def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
             return a.found and bool(ids) and (ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
@@ -115,7 +116,7 @@ class AnswerComposer:
                 # 抽查比例多少？"): read with it, it counts when it is answered by another passage
                 # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
                 a = self._answer_one(part, intent, entities, {"topic": topic}, confidence)
-                before = {a_.context["ids"][0] for _, a_ in answered}
+                before = {earlier.context["ids"][0] for _, earlier in answered}
                 if counts(a, a.context.get("question") or part) and a.context["ids"][0] not in before:
                     answered.append((part, a))
                     continue

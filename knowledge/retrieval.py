@@ -202,8 +202,10 @@ class HybridRetriever:
         the synonym table has mapped everyday words to the list's own. ``strict``: any content
         word the list does not use ("网购"), not only dictionary nouns."""
         normalized = self.normalize(query)
-        words = set(self.query_tokens(normalized))
-        whole = [t for t in words if not any(t != u and t in u for u in words)]
+        tokens = self.query_tokens(normalized)
+        words = set(tokens)
+        # in the order said (a set's order changes with the process's hash seed)
+        whole = [t for t in dict.fromkeys(tokens) if not any(t != u and t in u for u in words)]
         named = self._content_word if strict else self._names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter

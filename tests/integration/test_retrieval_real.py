@@ -332,6 +332,13 @@ def test_a_question_for_a_part_of_a_system_by_its_heading(real_kb, question, exp
         assert text in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question,words", [("户口和护照找哪个部门", ["户口", "护照"]),
+                                            ("护照和户口找哪个部门", ["护照", "户口"])])
+def test_matters_the_list_lacks_are_named_in_the_order_said(real_kb, question, words):
+    # (not in a set's order, which changes with the process's hash seed)
+    assert real_kb.retriever.unknown_matter_words(question) == words
+
+
 @pytest.mark.parametrize("question", ["我想办结婚登记，去哪个部门？", "结婚登记找哪个单位"])
 def test_a_short_question_on_a_matter_the_list_lacks_is_refused_when_the_nlu_is_unsure(real_kb, question):
     # the list's common word ("登记") is no evidence for a matter it does not name
