@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +29,7 @@ import httpx
 
 from bot.core.config import AppSettings
 from knowledge.settings import PROJECT_DIR
+from tests.stub_server import json_server  # noqa: F401 (the tests' stand-in services, here as before)
 
 
 def free_port() -> int:
@@ -52,35 +49,6 @@ def free_port_pair() -> int:
                 continue
         return port
     raise RuntimeError("no two consecutive free ports")
-
-
-@contextlib.contextmanager
-def json_server(respond: Callable[[dict], dict]) -> Iterator[str]:
-    """A stand-in HTTP/1.1 JSON service on 127.0.0.1 (a gateway, an action server): every POST's
-    JSON body goes to ``respond``, whose dict is the reply. Yields the base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):  # noqa: N802
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            data = json.dumps(respond(body)).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def missing_parts(settings: AppSettings | None = None) -> list[str]:

@@ -137,37 +137,20 @@ def test_rasa_keeps_one_connection_to_the_action_server(tmp_path):
     over one keep-alive connection (Rasa's own code opens and closes one per call)."""
     out = _rasa_python(
         """
-        import asyncio, json, threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import asyncio, json
         from rasa.utils.endpoints import EndpointConfig
+        from tests.stub_server import json_server
 
-        peers = []
+        seen = []
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                peers.append(self.client_address[1])
-                data = json.dumps({"echo": body["n"], "auth": self.headers.get("X-Token")}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook", headers={"X-Token": "t"})
-
-        async def main():
+        async def main(url):
+            endpoint = EndpointConfig(f"{url}/webhook", headers={"X-Token": "t"})
             return [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
 
-        print(json.dumps(asyncio.run(main())))
-        print(len(set(peers)))
+        with json_server(lambda body: {"echo": body["n"]}, seen) as url:
+            answers = asyncio.run(main(url))
+        print(json.dumps([{**a, "auth": s["headers"].get("X-Token")} for a, s in zip(answers, seen)]))
+        print(len({s["peer"] for s in seen}))
         """,
         tmp_path,
     )
