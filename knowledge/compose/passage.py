@@ -272,7 +272,7 @@ class PassageComposer:
             return lines, sources, p.office.split("、")[0] if p.office else None
         if channel.office and channel.office not in p.office:
             lines.insert(0, self.kit.office_line(channel.office, channel.phone, "投诉举报受理"))
-            if channel.id != p.id:
+            if channel.id != p.id and not any(s.get("id") == channel.id for s in sources):
                 lines.append(f"受理依据：{self.kit.excerpt(channel.text, question)}（{channel.citation}）")
                 sources.append(self.kit.source(channel.id))
         return lines, sources, (channel.office or p.office).split("、")[0] or None
