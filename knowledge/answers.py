@@ -19,7 +19,7 @@ from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .normalize import clean, has_content
-from .question_forms import kind_of
+from .question_forms import kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
 
@@ -241,7 +241,17 @@ class AnswerComposer:
     def _office(self, question: str, threshold: float | None) -> Answer:
         """"Which office handles X": the duty table (and the services' own units) assign duties;
         a clause names an office only through its part of the list. A duty row close to the
-        best passage answers."""
+        best passage answers. A wrong done to a worker that the complaint channel lists
+        ("厂里欠了三个月工资，找哪个部门") is the channel's: the office that receives the
+        complaint, not the one that makes the policy on wages."""
+        cleaned = clean(question)
+        acts = self.passages.reported_acts()
+        violation = says(cleaned, "violation")
+        if violation and acts:
+            act = self.retriever.search(question, k=1, only=acts, threshold=threshold)
+            if act and act[0].found:
+                return self.passages.compose(question, "ask_complaint", asked_aspects(cleaned),
+                                             threshold=threshold, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)
         if general.found and self.store.passage_by_id[general.context["ids"][0]].kind in DUTY_KINDS:
             return general
@@ -252,7 +262,10 @@ class AnswerComposer:
         department = general.context.get("office") or ""
         whole_bureau = bool(department) and any(
             name.endswith(department) for name in (self.store.meta.get("short_name", ""), self.kit.bureau) if name)
-        if duty.found and (not general.found or whole_bureau
+        # a question on the policy ("最低工资标准谁定") that shares its words with a wrong the
+        # complaint channel lists is the policy's office's
+        policy = not violation and general.found and general.context["ids"][0] in acts
+        if duty.found and (not general.found or whole_bureau or policy
                            or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general

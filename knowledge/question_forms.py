@@ -32,8 +32,13 @@ def default_forms() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def kind_of(question: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> str | None:
-    """The first kind whose pattern the (cleaned) question matches, or None."""
+    """The first kind (an NLU intent, "ask_…") whose pattern the (cleaned) question matches, or None."""
     for kind, pattern in forms or default_forms():
-        if pattern.search(question):
+        if kind.startswith("ask_") and pattern.search(question):
             return kind
     return None
+
+
+def says(question: str, kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> bool:
+    """Whether the (cleaned) question has the form of ``kind`` ("violation": "老板欠了三个月工资")."""
+    return any(k == kind and pattern.search(question) for k, pattern in forms or default_forms())

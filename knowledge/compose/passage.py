@@ -53,6 +53,7 @@ class PassageComposer:
             if clause:
                 self.time_limits_by_system.setdefault(clause.system_id, []).append(t)
         self._channel: Passage | None | bool = False
+        self._acts: frozenset[str] | None = None
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None,
@@ -262,6 +263,18 @@ class PassageComposer:
             hits = self.kit.retriever.search(INTENT_TERMS["ask_complaint"], k=1, kinds=("clause",))
             self._channel = self.kit.store.passage_by_id[hits[0].id] if hits else None
         return self._channel or None
+
+    def reported_acts(self) -> frozenset[str]:
+        """Ids of the acts the complaint channel lists: the numbered clauses its sentence opens
+        ("…发现用人单位存在以下劳动保障违法行为的，进行立案调查：" (一)… (十三)…)."""
+        if self._acts is None:
+            channel = self._complaint_channel()
+            store = self.kit.store
+            opening = store.clause_by_id.get(channel.record_id) if channel else None
+            self._acts = frozenset(
+                c.id for c in store.clauses
+                if opening is not None and c.id in store.passage_by_id and self.groups.lead_in(c) is opening)
+        return self._acts
 
     def _channel_or(self, p: Passage) -> Passage:
         return self._complaint_channel() or p

@@ -364,3 +364,22 @@ def test_a_detail_of_the_lists_matter_is_not_another_departments_matter(real_kb)
     # "退休年龄" is not a word of the list, but it is led by one ("退休"): the list's matter
     answer = real_kb.answer("我快到退休年龄了，退休审批该打哪个电话？", intent="ask_phone", confidence=0.56)
     assert "7523309" in answer.text and "不在" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["厂里欠了工人三个月工钱，工人们堵了厂门，这归人社局哪个部门管？",
+                                      "老板不给签劳动合同，这事找人社局哪个科？"])
+def test_which_office_for_a_wrong_done_to_a_worker_is_the_complaint_channels(real_kb, question):
+    # a wrong the channel lists (拖欠工资, 不签劳动合同) is investigated by the office that receives
+    # complaints, not by the office that makes the policy on wages or contracts
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.85)
+    assert answer.found
+    assert "劳动监察保障大队" in answer.text.splitlines()[0] and "7523309" in answer.text.splitlines()[0]
+    assert answer.sources[0]["citation"].startswith("事中事后监管制度（七）")
+
+
+def test_which_office_for_a_policy_that_shares_a_wrongs_words_is_the_duty_rows(real_kb):
+    # "最低工资标准" is also in the listed wrong "低于当地最低工资标准支付工资": no wrong is told here
+    answer = real_kb.answer("最低工资标准是谁定的，哪个科管", intent="ask_office", confidence=0.9)
+    assert answer.found
+    assert answer.sources[0]["citation"].startswith("部门职责登记表")
+    assert "劳动监察保障大队" not in answer.text.splitlines()[0]

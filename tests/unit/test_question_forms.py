@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.question_forms import QuestionFormError, kind_of, load_forms
+from knowledge.question_forms import QuestionFormError, kind_of, load_forms, says
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,15 @@ def test_bad_pattern_is_refused(tmp_path):
     path.write_text("ask_office\t哪个(部门\n", encoding="utf-8")
     with pytest.raises(QuestionFormError, match="bad pattern"):
         load_forms(path)
+
+
+@pytest.mark.parametrize("question,told", [
+    ("老板欠了俺仨月工钱不给", True),
+    ("厂里一直不给交社保，找谁", True),
+    ("中介扣着我身份证还要押金", True),
+    ("最低工资标准是多少", False),
+    ("集体合同归哪个科管", False),
+])
+def test_a_wrong_told_is_a_form_but_no_kind(question, told):
+    assert says(question, "violation") is told
+    assert kind_of(question) != "violation"
