@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aspects import asked_aspects, aspects_of
+from .aspects import asked_aspects, asking_clauses, aspects_of
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
@@ -42,6 +42,8 @@ ELLIPTICAL_TOKENS = 2
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
 DUTY_MARGIN = 0.08
+# A message this long may tell a story its question is lost in.
+LONG_MESSAGE = 60
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
 
@@ -183,6 +185,14 @@ class AnswerComposer:
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found:
                 answer = with_topic
+        if not answer.found and len(clean(question)) >= LONG_MESSAGE:
+            # a long story the question is lost in: what its asking clauses ask, on their own
+            # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…")
+            asking = asking_clauses(clean(question))
+            if asking != clean(question) and self.retriever.query_tokens(self.retriever.normalize(asking)):
+                focused = self._answer(asking, intent, entities, context, threshold)
+                if focused.found:
+                    answer = focused
         foreign = self.retriever.foreign_matter(question) if answer.found and unsure and intent != "follow_up" else []
         if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
                 question, answer.context["ids"][0]) < RARE_IDF:

@@ -81,14 +81,39 @@ _STORY_SENTENCES = 3
 
 
 def asking_part(question: str) -> str:
-    """Of a (cleaned) message that tells a story before its question (three sentences or
-    more), the sentences that ask; else the whole message."""
+    """Of a (cleaned) message that tells a story before its question, the sentences that ask:
+    those ending in a question mark ("…结果到了厂里根本没这回事，…也不知道该咋弄。想问一下，
+    中介提供假招工信息会怎么罚？"), else, in a story of three sentences or more, those with a
+    word that asks; else the whole message."""
     told = sentences(question)
+    if len(told) >= 2:
+        marked = [s for s in told if s[-1:] in "？?"]
+        if marked and len(marked) < len(told):
+            return "".join(marked)
     if len(told) >= _STORY_SENTENCES:
         asking = [s for s in told if _ASKING.search(s)]
         if asking:
             return "".join(asking)
     return question
+
+
+# A message this long that is one sentence chained by commas tells its story and asks in the
+# same sentence.
+_LONG_SENTENCE = 60
+_CLAUSE_END = re.compile(r"(?<=[，,、])")
+
+
+def asking_clauses(question: str) -> str:
+    """Of a long (cleaned) message, the part that asks (:func:`asking_part`), and of a long
+    sentence chained by commas the clauses with a word that asks ("…以前一直是乡卫生院管着，
+    …俺们村医这块的事在人社局到底是哪个科室在管，我好过去当面问问"); the message itself
+    when nothing narrower asks."""
+    part = asking_part(question)
+    if len(part) < _LONG_SENTENCE:
+        return part
+    clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(part)) if c]
+    asking = [c for c in clauses if _ASKING.search(c)]
+    return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
 def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:

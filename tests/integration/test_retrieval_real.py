@@ -383,3 +383,12 @@ def test_which_office_for_a_policy_that_shares_a_wrongs_words_is_the_duty_rows(r
     assert answer.found
     assert answer.sources[0]["citation"].startswith("部门职责登记表")
     assert "劳动监察保障大队" not in answer.text.splitlines()[0]
+
+
+def test_a_long_story_chained_by_commas_is_answered_by_what_it_asks(real_kb):
+    message = ("你好，麻烦问一下啊，我在村卫生室当村医干了十来年了，以前一直是乡卫生院那边管着我们，今年开会听别人说"
+               "有一块归到人社局这边了，我也搞不太清楚到底咋回事，家里人也说不明白，反正就是想问问，俺们村医这块的事"
+               "在人社局到底是哪个科室在管，我好过去当面问问，谢谢了啊")
+    answer = real_kb.answer(message, intent="ask_office", confidence=0.95)
+    assert answer.found, answer.text
+    assert answer.text.splitlines()[0].startswith("负责科室：人事科")

@@ -1,6 +1,6 @@
 """What a question asks about (knowledge/aspects.py), on the shipped aspects file."""
 
-from knowledge.aspects import asked_aspects, aspects_of
+from knowledge.aspects import asked_aspects, asking_clauses, aspects_of
 from knowledge.normalize import clean
 
 
@@ -27,3 +27,20 @@ def test_full_width_marks_end_sentences_after_cleaning():
     message = clean("老板跑了！结果工资没人给！我该找谁？")
     assert "!" in message
     assert "result" not in names(asked_aspects(message))
+
+
+def test_a_question_marked_sentence_after_one_story_sentence_is_what_asks():
+    # two sentences: the story has a word that asks ("咋弄") but no question mark
+    message = clean("结果到了厂里根本没这回事，中介又不肯退钱，也不知道该咋弄。想问一下，这种中介会怎么罚？")
+    assert "result" in names(aspects_of(message))
+    assert "result" not in names(asked_aspects(message))
+
+
+def test_a_long_sentence_chained_by_commas_asks_in_its_asking_clauses():
+    message = clean("你好，我在村卫生室干了十来年了，以前一直是乡卫生院那边管着我们，今年听别人说有一块归到人社局了，"
+                    "家里人也说不明白，俺们村医这块的事在人社局是哪个科室在管，我好过去当面问问，谢谢了啊")
+    asking = asking_clauses(message)
+    assert "哪个科室在管" in asking
+    assert "乡卫生院" not in asking and "十来年" not in asking
+    short = clean("村医归哪个科室管，我好过去问问")
+    assert asking_clauses(short) == short
