@@ -21,7 +21,7 @@ from .aspects import Aspect, aspects_of
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
 from .keyword_index import KeywordIndex
-from .normalize import clean, expand, has_content, normalize_query, tokens
+from .normalize import clean, expand, has_content, normalize_query, tokenizer, tokens
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -49,6 +49,12 @@ ACT_IDF = 3.0
 # about that matter ("我想办结婚登记，去哪个部门"), not about the list's common word it shares.
 FOREIGN_MATTER_WORDS = 2
 RARE_EVIDENCE = 7.5
+# A word this frequent in jieba's dictionary is an everyday word (老人, 房子, 手机): beside a rarer
+# word the list lacks (低保, 护照) it is not the matter asked about.
+EVERYDAY_WORD_FREQ = 2000
+# What follows the bureau's name when it is where a matter is taken: "(去人社局)找哪个科",
+# "(人社局)哪个部门管", "(人社局)能办吗".
+DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办))"
 RARE_MARGIN = 0.06
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
@@ -128,6 +134,9 @@ class HybridRetriever:
         self.default_idf = math.log(1 + n)
         import jieba.posseg
 
+        # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's
+        tokenizer()
+        jieba.posseg.dt.makesure_userdict_loaded()
         self._word_tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
         # Hubness: a short passage ("(十一)用人单位不依法参加社会保险的；") is close to every
         # question in the model's narrow range. Its mean similarity to the other passages, above
@@ -222,15 +231,25 @@ class HybridRetriever:
                    if not any(w[:n] in self.idf for n in range(2, len(w)))]
         if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self._names_the_bureau(query):
             return []
-        return unknown
+        # the matter is the rarer word: "家里老人想申请低保" is about 低保, not 老人
+        import jieba
+
+        frequency = jieba.dt.FREQ
+        return [w for w in unknown if frequency.get(w, 0) < EVERYDAY_WORD_FREQ] or unknown
 
     def _names_the_bureau(self, query: str) -> bool:
         """Whether the query names the bureau or one of its offices ("就业局的办公室在几楼"): a
-        question about the bureau itself, whatever matter it names, is the bureau's to answer."""
+        question about the bureau itself, whatever matter it names, is the bureau's to answer.
+        The bureau named as where to take a matter ("低保去人社局找哪个科") is not."""
         text = clean(query)
         short = self.store.meta.get("short_name", "")
         local = short.removeprefix(self.store.meta.get("county", ""))  # 某县人社局 → 人社局
-        return any(w and w in text for w in (*self.office_words, short, local))
+        words = [w for w in (*self.office_words, short, local) if w]
+        if not words:
+            return False
+        named = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        text = re.sub(f"(?:{named}){DESTINATION}", "", text)
+        return any(w in text for w in words)
 
     def list_words(self, query: str) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments)."""

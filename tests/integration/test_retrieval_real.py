@@ -392,3 +392,14 @@ def test_a_long_story_chained_by_commas_is_answered_by_what_it_asks(real_kb):
     answer = real_kb.answer(message, intent="ask_office", confidence=0.95)
     assert answer.found, answer.text
     assert answer.text.splitlines()[0].startswith("负责科室：人事科")
+
+
+@pytest.mark.parametrize("question,matter", [("家里老人想申请低保，去人社局找哪个科？", "低保"),
+                                             ("想提取住房公积金买房，找人社局哪个科？", "公积金")])
+def test_another_departments_matter_taken_to_the_bureau_is_named_without_its_number(real_kb, question, matter):
+    # the bureau is named as where to go, not as the matter ("就业局的办公室在几楼" is the bureau's)
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.96)
+    assert not answer.found
+    assert f"“{matter}" in answer.text and "老人" not in answer.text
+    assert "7523309" not in answer.text and not answer.buttons
+    assert real_kb.retriever.foreign_matter("就业局的办公室在几楼") == []
