@@ -44,3 +44,10 @@ def test_a_long_sentence_chained_by_commas_asks_in_its_asking_clauses():
     assert "乡卫生院" not in asking and "十来年" not in asking
     short = clean("村医归哪个科室管，我好过去问问")
     assert asking_clauses(short) == short
+
+
+def test_what_the_bureau_does_with_a_report_is_asked_many_ways():
+    for message in ("有人投诉一家定点药店，是不是得等一年一回的检查才查？", "举报隔壁公司骗领补贴，人社局会怎么去核实？",
+                    "村民举报中介扣身份证，人社局接了举报会不会去查", "我想举报一家公司，人社局去了会查些啥"):
+        assert "on_report" in names(asked_aspects(clean(message))), message
+    assert "on_report" not in names(asked_aspects(clean("举报电话是多少")))
