@@ -52,6 +52,10 @@ RARE_EVIDENCE = 7.5
 # A word this frequent in jieba's dictionary is an everyday word (老人, 房子, 手机): beside a rarer
 # word the list lacks (低保, 护照) it is not the matter asked about.
 EVERYDAY_WORD_FREQ = 2000
+# A word said with one of these in the three characters before it is denied ("没有造成",
+# "未经许可", "不签"; not "无故拖欠").
+NEGATION = re.compile(r"没|未|无(?!故)|不|非")
+NEGATION_SPAN = 3
 # What follows the bureau's name when it is where a matter is taken: "(去人社局)找哪个科",
 # "(人社局)哪个部门管", "(人社局)能办吗".
 DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办))"
@@ -347,6 +351,26 @@ class HybridRetriever:
         if not total:
             return dict.fromkeys(siblings, 0.0)
         return {pid: sum(w * held[t][pid] for t, w in weights.items()) / total for pid in siblings}
+
+    def contrary_share(self, query: str, passage_id: str) -> float:
+        """The share (0..1) of the query's verbs the passage holds only with the contrary
+        polarity: denied where the query affirms them, or affirmed where it denies them ("已经造成
+        基金损失" against "…且没有造成基金损失的"). Verbs only: a denied verb's object is not
+        denied itself ("没办许可证" and "未取得…许可证" say the same)."""
+        text = clean(self.store.passage_by_id[passage_id].text)
+        asked = clean(query)
+        words = [t for t in dict.fromkeys(self.query_tokens(self.normalize(query)))
+                 if len(t) > 1 and t in self.idf and self._content_word(t) and t in asked and t in text
+                 and (self._word_tags.get(t) or "")[:1] == "v"]
+        if not words:
+            return 0.0
+
+        def polarities(said: str, word: str) -> set[bool]:
+            return {not NEGATION.search(said[max(0, m.start() - NEGATION_SPAN):m.start()])
+                    for m in re.finditer(re.escape(word), said)}
+
+        contrary = [t for t in words if not polarities(asked, t) & polarities(text, t)]
+        return len(contrary) / len(words)
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",

@@ -40,6 +40,9 @@ def count_in(question: str, entities: dict) -> int | None:
 
 # How much the words that tell a unit's rules apart add to a rule's score (see closest_rule)
 TELLING_WEIGHT = 0.3
+# How much a rule loses for saying the contrary of what the question says (see
+# HybridRetriever.contrary_share): "已经造成基金损失" is not the rule for "没有造成基金损失的".
+CONTRARY_WEIGHT = 0.2
 
 
 class PenaltyComposer:
@@ -75,7 +78,9 @@ class PenaltyComposer:
         telling = retriever.distinguishing_coverage(asking_part(clean(question)), ids)
         if not any(telling.values()):
             telling = retriever.distinguishing_coverage(question, ids)
-        return max(hits, key=lambda h: h.score + TELLING_WEIGHT * telling[h.id])
+        asked = asking_part(clean(question))
+        return max(hits, key=lambda h: h.score + TELLING_WEIGHT * telling[h.id]
+                   - CONTRARY_WEIGHT * retriever.contrary_share(asked, h.id))
 
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None) -> Answer | None:
@@ -97,7 +102,11 @@ class PenaltyComposer:
         rules = [h for h in hits[:3] if h.found and h.id in store.penalty_by_clause
                  and h.score >= best.score - RULE_MARGIN
                  and (not system or store.passage_by_id[h.id].system_id == system)]
-        hit = max(rules, key=lambda h: h.score) if rules else best
+        # (of rules scored alike, not the one that says the contrary: "已经造成基金损失" is not
+        # "…且没有造成基金损失的")
+        asked = asking_part(clean(question))
+        hit = max(rules, key=lambda h: h.score - CONTRARY_WEIGHT * kit.retriever.contrary_share(asked, h.id)) \
+            if rules else best
         # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"), or
         # one of them: the rule whose act the question describes answers, not the whole unit
         parts = self.rules_of.get(self.unit_of.get(hit.id, hit.id))

@@ -403,3 +403,14 @@ def test_another_departments_matter_taken_to_the_bureau_is_named_without_its_num
     assert f"“{matter}" in answer.text and "老人" not in answer.text
     assert "7523309" not in answer.text and not answer.buttons
     assert real_kb.retriever.foreign_matter("就业局的办公室在几楼") == []
+
+
+@pytest.mark.parametrize("question,rule,said", [
+    ("社保稽核查出单位违规，已经造成社保基金损失了，会咋处理？", "第(三)项", "追回"),
+    ("社保稽核查出单位有点小违规，情节轻微，没有造成基金损失，会咋处理？", "第(二)项", "口头警告"),
+])
+def test_of_two_rules_with_the_same_words_the_one_that_does_not_say_the_contrary(real_kb, question, rule, said):
+    # "(二)…且没有造成基金损失的" and "(三)…并已造成基金损失的": the same words, said the other way
+    answer = real_kb.answer(question, intent="ask_penalty", confidence=0.95)
+    assert answer.sources[0]["citation"].endswith(rule), answer.sources[0]["citation"]
+    assert said in answer.text.splitlines()[0]
