@@ -37,6 +37,8 @@ DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "
 # An aspect this specific is stated by one or two clauses of the list: when the question's
 # matter is found, the best of them answers whatever its words.
 SOLE_SPECIFICITY = 0.7
+# A clause this far below a table row answers a question for a part of its system by heading.
+HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
 
@@ -66,6 +68,7 @@ class PassageComposer:
             hits = [decisive, *(h for h in hits if h.id != decisive.id)]
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
+        hits = self._heading_first(question, hits)
         top = hits[0]
         p = kit.store.passage_by_id[top.id]
         clause = kit.store.clause_by_id.get(p.record_id) if p.kind == "clause" else None
@@ -180,6 +183,22 @@ class PassageComposer:
             lines.append(f"另见：{said}（{p.citation}）")
             sources.append(self.kit.source(p.id, said))
         return lines
+
+    def _heading_first(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
+        """A question for a part of a supervision system by its heading ("社保基金监管都管哪些基金")
+        whose best passage is a table row (the boundary row on 社会保险基金收支管理): the system's
+        clause found close below it answers, when its system has that part."""
+        top = hits[0]
+        if top.kind == "clause" or not heading_asked(clean(question)):
+            return hits
+        store = self.kit.store
+        for h in hits[1:]:
+            if not h.found or top.score - h.score > HEADING_MARGIN:
+                break
+            clause = store.clause_by_id.get(store.passage_by_id[h.id].record_id) if h.kind == "clause" else None
+            if clause is not None and self._heading_part(question, clause, hits) is not None:
+                return [h, *(x for x in hits if x is not h)]
+        return hits
 
     def _heading_part(self, question: str, top: Clause, hits: list[SearchHit]) -> Clause | None:
         """A clause of the part of the best passage's system that the question asks for by its
