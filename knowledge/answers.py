@@ -154,6 +154,11 @@ class AnswerComposer:
                 intent is None or (confidence is not None and confidence < self.weak_intent)):
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门")
             intent = kind_of(clean(question)) or intent
+        elif (intent not in ("ask_penalty", "out_of_scope", "follow_up") and confidence is not None
+              and confidence < self.prior_confidence and kind_of(clean(question)) == "ask_penalty"):
+            # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks
+            # for the penalty in so many words
+            intent = "ask_penalty"
         elif (intent == "ask_boundary" and confidence is not None and confidence < self.prior_confidence
               and kind_of(clean(question)) == "ask_office"):
             # "…这个认定是谁负责", read as a boundary question without much confidence: the office

@@ -422,3 +422,12 @@ def test_of_two_rules_with_the_same_words_the_one_that_does_not_say_the_contrary
     answer = real_kb.answer(question, intent="ask_penalty", confidence=0.95)
     assert answer.sources[0]["citation"].endswith(rule), answer.sources[0]["citation"]
     assert said in answer.text.splitlines()[0]
+
+
+def test_a_question_that_asks_for_the_penalty_in_so_many_words_gets_the_rule(real_kb):
+    # read as a complaint without much confidence; "咋罚" asks for the penalty; "压根没这岗位" is
+    # the list's 虚假劳动力供求信息 (synonyms)
+    answer = real_kb.answer("中介说月薪八千包吃住，去了压根没这岗位，还收了我介绍费，这种中介咋罚",
+                            intent="ask_complaint", confidence=0.63)
+    assert answer.text.startswith("罚款：2000 元以上 10000 元以下"), answer.text
+    assert "退还收取的费用" in answer.text

@@ -13,7 +13,9 @@ from knowledge.question_forms import QuestionFormError, kind_of, load_forms, say
         ("俺家里人干活伤了手，要做劳动鉴定报批，这事归哪个部门？", "ask_office"),
         ("到龄退休审批去哪儿办", "ask_office"),
         ("督促签劳动合同的那个活动叫啥", "ask_service"),
-        ("中介扣押身份证罚多少钱", None),
+        ("中介扣押身份证罚多少钱", "ask_penalty"),
+        ("这种中介咋罚", "ask_penalty"),
+        ("对处罚决定不服怎么办", None),
     ],
 )
 def test_form_says_the_kind(question, kind):
