@@ -11,9 +11,6 @@ from knowledge.normalize import clean
     ("社会保险基金监管具体盯哪些基金？", "对象"),
     ("来电：问人社局检查中介主要查些什么", "内容"),
     ("医保定点药店的监管检查查哪些方面？", "内容"),
-    ("社保基金监管覆盖哪几类基金？", "对象"),
-    ("人社局检查定点培训机构都看些啥？", "内容"),
-    ("就业资金监管，查申请资料主要核哪几点？", "内容"),
     # a frequency, a time, a person or an office is not what is checked
     ("人社局多久查一次", None),
     ("检查什么时候开始", None),
