@@ -13,6 +13,7 @@ from ..aspects import Aspect, answering_sentences
 from ..headings import heading_asked
 from ..normalize import clean
 from ..passages import Passage
+from ..question_forms import says
 from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
@@ -37,6 +38,8 @@ DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "
 # An aspect this specific is stated by one or two clauses of the list: when the question's
 # matter is found, the best of them answers whatever its words.
 SOLE_SPECIFICITY = 0.7
+# A clause that names reports or complaints (a system's own intake of them).
+INTAKE_WORDS = re.compile(r"举报|投诉")
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
@@ -56,6 +59,7 @@ class PassageComposer:
                 self.time_limits_by_system.setdefault(clause.system_id, []).append(t)
         self._channel: Passage | None | bool = False
         self._acts: frozenset[str] | None = None
+        self._intakes: dict[str, Passage | None] = {}
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None,
@@ -88,11 +92,13 @@ class PassageComposer:
         else:
             lines, sources = self._passage(p, question, aspects)
             lines.extend(self._neighbours(hits, aspects, sources))
+        reported_to = p
         if intent == "ask_complaint":
-            lines, sources, complaint_office = self._complaint(p, question, lines, sources)
+            lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources)
         if intent == "ask_complaint" or "time_limit" in {a.name for a in aspects}:
-            # the time limits of the same part of the list that the answer does not state yet
-            limits = self._time_limits(self._channel_or(p) if intent == "ask_complaint" else p, "".join(lines))
+            # the time limits of the part of the list the matter is reported to (or of the
+            # passage's own) that the answer does not state yet
+            limits = self._time_limits(reported_to, "".join(lines))
             if limits:
                 lines.append(limits[0])
                 sources.extend(limits[1])
@@ -295,19 +301,43 @@ class PassageComposer:
                 if opening is not None and c.id in store.passage_by_id and self.groups.lead_in(c) is opening)
         return self._acts
 
-    def _channel_or(self, p: Passage) -> Passage:
-        return self._complaint_channel() or p
+    def intake(self, system_id: str) -> Passage | None:
+        """The clause by which a supervision system takes reports itself ("接受群众对参保单位…的举报、
+        投诉", "设立投诉举报电话…", "接举报投诉电话或信件，立即前往检查"): its first clause that
+        names them; None for the complaint channel's own system and for a system without one."""
+        if system_id not in self._intakes:
+            channel = self._complaint_channel()
+            store = self.kit.store
+            found = None
+            if system_id and not (channel and channel.system_id == system_id):
+                found = next((q for q in store.passages if q.system_id == system_id and q.kind == "clause"
+                              and INTAKE_WORDS.search(q.text)), None)
+            self._intakes[system_id] = found
+        return self._intakes[system_id]
 
     def _complaint(self, p: Passage, question: str, lines: list[str], sources: list[dict]):
         channel = self._complaint_channel()
+        # (a wrong done to a worker, "投诉了单位拖欠工资", is the channel's whatever passage was found)
+        told = says(clean(question), "violation")
+        intake = self.intake(p.system_id) if p.system_id and not told else None
+        if intake is not None:
+            # a matter of a system that takes reports itself (社保稽核, 基金监管 …) is reported there,
+            # not to the labour inspectors who take the wrongs of employers
+            office = intake.office or p.office
+            if office:
+                lines.insert(0, self.kit.office_line(office, intake.phone or p.phone, "投诉举报受理"))
+            if intake.id != p.id and not any(s.get("id") == intake.id for s in sources):
+                lines.append(f"受理依据：{self.kit.excerpt(intake.text, question)}（{intake.citation}）")
+                sources.append(self.kit.source(intake.id))
+            return lines, sources, office.split("、")[0] or None, p
         if channel is None:
-            return lines, sources, p.office.split("、")[0] if p.office else None
+            return lines, sources, p.office.split("、")[0] if p.office else None, p
         if channel.office and channel.office not in p.office:
             lines.insert(0, self.kit.office_line(channel.office, channel.phone, "投诉举报受理"))
             if channel.id != p.id and not any(s.get("id") == channel.id for s in sources):
                 lines.append(f"受理依据：{self.kit.excerpt(channel.text, question)}（{channel.citation}）")
                 sources.append(self.kit.source(channel.id))
-        return lines, sources, (channel.office or p.office).split("、")[0] or None
+        return lines, sources, (channel.office or p.office).split("、")[0] or None, channel
 
     def _time_limits(self, p: Passage, said: str) -> tuple[str, list[dict]] | None:
         system = p.system_id

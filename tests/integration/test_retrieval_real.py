@@ -431,3 +431,16 @@ def test_a_question_that_asks_for_the_penalty_in_so_many_words_gets_the_rule(rea
                             intent="ask_complaint", confidence=0.63)
     assert answer.text.startswith("罚款：2000 元以上 10000 元以下"), answer.text
     assert "退还收取的费用" in answer.text
+
+
+def test_a_complaint_about_a_matter_of_a_system_that_takes_reports_itself_goes_there(real_kb):
+    # 社会保险稽核 takes reports itself ("接受群众对参保单位…的举报、投诉"): not the labour inspectors,
+    # whose intake and time limits are for the wrongs of employers
+    answer = real_kb.answer("我发现有人冒领社保待遇，想举报，找谁？", intent="ask_complaint", confidence=0.9)
+    assert "劳动监察保障大队" not in answer.text and "60 个工作日" not in answer.text
+    assert "社会保险稽核" in answer.text
+    hotline = real_kb.answer("单位少报社保缴费基数，我去哪投诉", intent="ask_complaint", confidence=0.9)
+    assert "8565682" in hotline.text and "劳动监察保障大队" not in hotline.text
+    # a wrong done to a worker stays the inspectors', with their time limits
+    wages = real_kb.answer("我投诉了单位拖欠工资，大概要多久能查出结果？", intent="ask_complaint", confidence=0.97)
+    assert "60 个工作日" in wages.text
