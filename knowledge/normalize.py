@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,8 +95,12 @@ def expand(text: str) -> str:
     return text if not extra else text + " " + " ".join(extra)
 
 
-def normalize_query(text: str) -> str:
-    return expand(fix_typos(clean(text)))
+def normalize_query(text: str, correct: Callable[[str], str] | None = None) -> str:
+    """The text searched for a question: cleaned, its known misspellings fixed, ``correct``
+    applied (words typed by sound, knowledge.homophones), the list's terms for its everyday
+    phrases appended."""
+    fixed = fix_typos(clean(text))
+    return expand(correct(fixed) if correct else fixed)
 
 
 def normalize_passage(text: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 from .aspects import Aspect, aspects_of
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
+from .homophones import HomophoneCorrector
 from .keyword_index import KeywordIndex
 from .normalize import clean, expand, has_content, normalize_query, tokenizer, tokens
 from .store import KnowledgeStore
@@ -49,6 +50,10 @@ ACT_IDF = 3.0
 # about that matter ("我想办结婚登记，去哪个部门"), not about the list's common word it shares.
 FOREIGN_MATTER_WORDS = 2
 RARE_EVIDENCE = 7.5
+# A stretch of a question this frequent in jieba's dictionary is a word of the language, not the
+# list's word typed by sound ("公司" is no "公示").
+LANGUAGE_WORD_FREQ = 10
+HOMOPHONE_IDF = 2.0
 # A word this frequent in jieba's dictionary is an everyday word (老人, 房子, 手机): beside a rarer
 # word the list lacks (低保, 护照) it is not the matter asked about.
 EVERYDAY_WORD_FREQ = 2000
@@ -117,7 +122,7 @@ class HybridRetriever:
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
         self.keywords = KeywordIndex(store.db)
-        self.normalize = lru_cache(maxsize=TEXT_CACHE)(normalize_query)
+        self.normalize = lru_cache(maxsize=TEXT_CACHE)(self._normalize)
         self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
         self._scores: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._scores_lock = threading.Lock()
@@ -138,6 +143,11 @@ class HybridRetriever:
         self.default_idf = math.log(1 + n)
         import jieba.posseg
 
+        # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想")
+        self.homophones = HomophoneCorrector(
+            self.idf, is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or expand(w) != w,
+            targets=[w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF],
+            corpus="\n".join(clean(p.text) for p in store.passages))
         # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's
         tokenizer()
         jieba.posseg.dt.makesure_userdict_loaded()
@@ -149,6 +159,9 @@ class HybridRetriever:
         vectors = index.index.reconstruct_n(0, len(index.ids)) if len(index.ids) else np.zeros((0, 1))
         hub = vectors @ vectors.mean(axis=0) if len(index.ids) else np.zeros(0)
         self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
+
+    def _normalize(self, query: str) -> str:
+        return normalize_query(query, self.homophones.correct)
 
     def answering(self, aspect: Aspect) -> list[str]:
         """Ids of the clauses that state what ``aspect`` asks."""

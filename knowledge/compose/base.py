@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from ..aspects import Aspect, answering_sentences, sentences
-from ..normalize import clean, has_content, normalize_query
+from ..normalize import clean, has_content
 from ..passages import OfficeDirectory, Passage
 from ..retrieval import HybridRetriever, SearchHit
 from ..store import KnowledgeStore
@@ -90,7 +90,7 @@ class Kit:
     def prefetch(self, queries: list[str]) -> None:
         """Embed the queries the next searches will make in one batch: one forward pass of the
         model instead of one each; the searches then hit the cache."""
-        texts = list(dict.fromkeys(normalize_query(q) for q in queries if has_content(q)))
+        texts = list(dict.fromkeys(self.retriever.normalize(q) for q in queries if has_content(q)))
         if len(texts) > 1:
             self.retriever.embedder.embed_queries(texts)
 
@@ -104,7 +104,7 @@ class Kit:
         answering = answering_sentences(passage_text, aspects)
         if answering and len("".join(answering)) <= MAX_EXCERPT * 2:
             return "……".join(answering)
-        q = set(self.retriever.query_tokens(normalize_query(question)))
+        q = set(self.retriever.query_tokens(self.retriever.normalize(question)))
         scored = []
         for n, s in enumerate(sentences(passage_text)):
             s_tokens = set(self.retriever.query_tokens(clean(s)))

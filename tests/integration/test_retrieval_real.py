@@ -444,3 +444,10 @@ def test_a_complaint_about_a_matter_of_a_system_that_takes_reports_itself_goes_t
     # a wrong done to a worker stays the inspectors', with their time limits
     wages = real_kb.answer("我投诉了单位拖欠工资，大概要多久能查出结果？", intent="ask_complaint", confidence=0.97)
     assert "60 个工作日" in wages.text
+
+
+def test_words_typed_by_sound_are_searched_as_the_lists(real_kb):
+    normalized = real_kb.retriever.normalize("老板一个月才给八百块，比最底工资还低，劳动监查大对管不管")
+    assert "最低工资" in normalized and "监察大队" in normalized
+    # the list's words and the language's are left alone
+    assert real_kb.retriever.normalize("职业技能等级证书归哪个部门") == "职业技能等级证书归哪个部门"

@@ -1,0 +1,99 @@
+"""Words typed by sound: "劳动监查大对投述" is 劳动监察大队投诉, "社宝登计" is 社保登记.
+
+A pinyin input method offers every character of a sound; a hurried caller takes the wrong one.
+A stretch of two to four characters of a question that is no word (neither of the list nor of
+jieba's dictionary) but sounds like exactly one word of the list is read as that word. The
+sound is compared without tones and loosely where speakers of the north and the south blur it
+(zh/z, ch/c, sh/s).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# Loose sound: the initials and finals speakers and input methods confuse.
+_LOOSE = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"))
+MIN_CHARS, MAX_CHARS = 3, 5
+
+
+def _loose(syllable: str) -> str:
+    for pattern, replacement in _LOOSE:
+        syllable = pattern.sub(replacement, syllable)
+    return syllable
+
+
+@lru_cache(maxsize=8192)
+def _syllable(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return _loose(lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0])
+
+
+def sound_of(text: str) -> tuple[str, ...]:
+    """The toneless, loosened syllables of ``text``, one per character (each character's common
+    reading: a typed-by-sound word is typed a character at a time)."""
+    return tuple(_syllable(ch) for ch in text)
+
+
+class HomophoneCorrector:
+    """Reads the stretches of a question that sound like one word of the list as that word.
+
+    ``vocabulary``: the list's words (a stretch that is one is left as it is); ``is_word``:
+    whether a stretch is a word of the language anyway ("公司" sounds like the list's "公示" but is
+    a word of its own)."""
+
+    def __init__(self, vocabulary: Iterable[str], is_word: Callable[[str], bool],
+                 targets: Iterable[str] | None = None, corpus: str = ""):
+        """``targets``: the words of the vocabulary a stretch may be read as (default: all);
+        ``corpus``: the list's text (a stretch it holds is the list's own wording)."""
+        self.corpus = corpus
+        vocabulary = set(vocabulary)
+        self.known = {w for w in vocabulary if len(w) >= 2 and _CJK.match(w)}
+        self.vocabulary = {w for w in self.known if MIN_CHARS <= len(w) <= MAX_CHARS}
+        self.is_word = is_word
+        by_sound: dict[tuple[str, ...], set[str]] = {}
+        for word in self.vocabulary if targets is None else self.vocabulary & set(targets):
+            by_sound.setdefault(sound_of(word), set()).add(word)
+        # a sound shared by two words of the list says neither
+        self._word_of = {sound: next(iter(words)) for sound, words in by_sound.items() if len(words) == 1}
+
+    def _compound(self, stretch: str) -> bool:
+        """Whether the stretch is words said together ("等级证书": 等级 + 证书), not a typo."""
+        def word(part: str) -> bool:
+            return part in self.known or self.is_word(part)
+
+        if len(stretch) == 3:
+            # a word and one character ("等级证"): the word was meant
+            return word(stretch[:2]) or word(stretch[1:])
+        return any(word(stretch[:i]) and word(stretch[i:]) for i in range(2, len(stretch) - 1))
+
+    def correct(self, text: str) -> str:
+        """``text`` with each stretch that is no word but sounds like one word of the list replaced
+        by that word; longest stretches first, none overlapping a word of the list."""
+        if not self._word_of:
+            return text
+        taken = [False] * len(text)
+        for size in range(MAX_CHARS, MIN_CHARS - 1, -1):
+            for start in range(len(text) - size + 1):
+                if text[start:start + size] in self.vocabulary:
+                    taken[start:start + size] = [True] * size
+        if all(taken):
+            return text
+        sounds = sound_of(text)
+        replacements: list[tuple[int, int, str]] = []
+        for size in range(MAX_CHARS, MIN_CHARS - 1, -1):
+            for start in range(len(text) - size + 1):
+                word = self._word_of.get(sounds[start:start + size])
+                if word is None or any(taken[start:start + size]):
+                    continue
+                stretch = text[start:start + size]
+                if (_CJK.match(stretch) and not self.is_word(stretch) and stretch not in self.corpus
+                        and not self._compound(stretch)):
+                    replacements.append((start, size, word))
+                    taken[start:start + size] = [True] * size
+        for start, size, word in sorted(replacements, reverse=True):
+            text = text[:start] + word + text[start + size:]
+        return text

@@ -1,0 +1,40 @@
+"""Words typed by sound (knowledge/homophones.py), on a small vocabulary."""
+
+from knowledge.homophones import HomophoneCorrector, sound_of
+
+VOCABULARY = ["劳动", "监察", "大队", "监察大队", "登记证", "年检", "年检不合格", "最低工资", "工资", "等级", "证书"]
+LANGUAGE = {"公司", "合格", "证书"}
+
+
+def corrector(**kwargs) -> HomophoneCorrector:
+    return HomophoneCorrector(VOCABULARY, is_word=LANGUAGE.__contains__, **kwargs)
+
+
+def test_a_stretch_that_sounds_like_one_word_of_the_list_is_read_as_it():
+    fix = corrector()
+    assert fix.correct("俺去劳动监查大对反映了") == "俺去劳动监察大队反映了"
+    assert fix.correct("失业登计证在哪办") == "失业登记证在哪办"
+    assert fix.correct("比最底工资还低") == "比最低工资还低"
+
+
+def test_words_of_the_list_and_of_the_language_are_left_alone():
+    fix = corrector()
+    assert fix.correct("职业技能等级证书") == "职业技能等级证书"  # 等级 + 证书, not 登记证
+    assert fix.correct("公司不合格") == "公司不合格"
+    assert fix.correct("劳动监察大队电话") == "劳动监察大队电话"
+
+
+def test_a_sound_two_words_share_says_neither():
+    fix = HomophoneCorrector(["监察大队", "检查大队"], is_word=lambda w: False)
+    assert fix.correct("监查大对") == "监查大对"
+
+
+def test_the_lists_own_wording_is_not_corrected():
+    assert corrector().correct("年捡不合格的") == "年检不合格的"
+    fix = corrector(corpus="……年捡不合格继续从事……")  # the list's own misspelling
+    assert fix.correct("年捡不合格的") == "年捡不合格的"
+
+
+def test_sounds_are_toneless_and_loose_on_retroflex_initials():
+    assert sound_of("监察") == sound_of("监查")
+    assert sound_of("诉") == sound_of("述")  # su / shu
