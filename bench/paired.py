@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
                     reply = json.loads(data) if status == 200 else {"status": status}
                     for key in VOLATILE:
                         reply.pop(key, None)
-                    replies[name].append({"conversation": args.start + i, "text": text, "reply": reply})
+                    replies[name].append({"conversation": args.start + i, "text": text, "reply": reply, "ms": round(ms, 2)})
                     latency[name].append(ms)
         differ = 0
         for a, b in zip(replies["A"], replies["B"], strict=True):

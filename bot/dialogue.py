@@ -90,8 +90,12 @@ class DialogueService:
         contact_phone: str | None = None,
         knowledge_version: Callable[[], dict[str, str] | None] | None = None,
         rasa_model: Callable[[], str | None] | None = None,
+        prefetch: Callable[[str], object] | None = None,
     ) -> None:
         self.rasa = rasa
+        # work on the message's text that answering it will need whatever Rasa makes of it
+        # (knowledge.service.KnowledgeBase.prefetch), done in a worker thread while Rasa parses
+        self.prefetch = prefetch
         self.store = store
         self.masker = masker
         self.per_sender = per_sender
@@ -132,6 +136,8 @@ class DialogueService:
         Raises RateLimited (per conversation) or DialogueUnavailable (Rasa down or slow)."""
         self.check_rate(sender_id)
         t0 = time.perf_counter()
+        if self.prefetch is not None:
+            asyncio.get_running_loop().run_in_executor(None, self._prefetch, message)
         try:
             turn = await self.rasa.send(sender_id, message)
         except RasaUnavailable as e:
@@ -176,6 +182,12 @@ class DialogueService:
             sender_id=sender_id, message_id=message_id, replies=replies, sources=turn.sources, fallback=fallback,
             route=route, audit_id=audit_id,
         )
+
+    def _prefetch(self, message: str) -> None:
+        try:
+            self.prefetch(message)
+        except Exception:  # only a cache is warmed: answering does the work itself
+            logger.debug("prefetch failed", exc_info=True)
 
     def record(self, turn: RasaTurn, *, sender_id: str, masked_message: str, reply: str, route: str,
                intent: str | None, action: str | None, fallback: bool,

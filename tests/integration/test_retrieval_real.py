@@ -259,6 +259,14 @@ def test_a_message_asking_two_things_answers_both(real_kb):
     assert "紧急保全" in single.text and "问：" not in single.text
 
 
+def test_the_questions_of_a_message_are_embedded_ahead(real_kb):
+    # what the gateway does while Rasa parses the message: the answer is the same
+    message = "失业保险金领取期间去外地打工了还能继续领吗？停发以后还能恢复吗？"
+    before = real_kb.answer(message, intent="ask_procedure", confidence=0.9)
+    assert real_kb.prefetch(message) == 2 and real_kb.prefetch("农保中心电话是多少") == 0
+    assert real_kb.answer(message, intent="ask_procedure", confidence=0.9).text == before.text
+
+
 def test_a_later_question_without_its_own_matter_asks_about_the_first_ones(real_kb):
     answer = real_kb.answer("医保两定单位的定期检查一年几次？抽查比例多少？谁牵头？", intent="ask_supervision",
                             confidence=0.96)
