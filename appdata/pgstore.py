@@ -78,9 +78,16 @@ class PgAppStore(AppStore):
         self.url = url
         self.tz = ZoneInfo(tz)
         self._lock = threading.RLock()
+        self._batching = False
         self.db = PgDatabase(url)
         with self._lock:
             self._create_tables()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Each write commits on its own here, as outside a batch (in PostgreSQL a failed
+        statement would abort the others of its transaction)."""
+        yield
 
     def _create_tables(self) -> None:
         with self.db.atomic():

@@ -172,6 +172,7 @@ class AppStore:
         self.path = Path(path)
         self.tz = ZoneInfo(tz)
         self._lock = threading.RLock()
+        self._batching = False  # inside batch(): writes leave the commit to it
         self.db = open_durable(path)
         with self._lock:
             self._create_tables()
@@ -245,6 +246,36 @@ class AppStore:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """The writes made inside (by this thread) in one transaction, committed at the end: one
+        commit, hence one sync of the disk, for a turn's conversation log and audit record
+        instead of one each. A write that fails inside leaves the others; a failed commit
+        raises (none of them is stored). Other threads' writes wait until the end."""
+        with self._lock:
+            conn = self.db.conn
+            if self._batching or conn.in_transaction:
+                yield
+                return
+            conn.execute("BEGIN")
+            self._batching = True
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                if conn.in_transaction:  # an I/O error may have rolled it back already
+                    try:
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+            finally:
+                self._batching = False
 
     # ------------------------------------------------------------------ conversations
     def log_conversation(
@@ -589,7 +620,8 @@ class AppStore:
                 f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
                 [row[c] for c in columns],
             )
-            self.db.conn.commit()
+            if not self._batching:
+                self.db.conn.commit()
         return str(row["id"])
 
     def get_audit(self, audit_id: str) -> dict[str, Any] | None:

@@ -309,6 +309,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
             contact_phone=state.contact_phone,
             knowledge_version=lambda: state.kb.version if state.kb_ready else None,
             rasa_model=RasaModelHash(settings.rasa_model_dir),
+            prefetch=lambda text: state.kb.prefetch(text) if state.kb_ready else 0,
         )
         if settings.wechat_enabled:
             open_wechat(app, settings)

@@ -18,6 +18,7 @@ from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
+from .courtesy import only_courtesy
 from .normalize import clean, has_content
 from .question_forms import kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
@@ -92,9 +93,11 @@ class AnswerComposer:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
-        # after a first question, one word is a question about its matter ("…一年几次？谁牵头？")
+        # after a first question, one word is a question about its matter ("…一年几次？谁牵头？"),
+        # but thanks or a request for a reply ("…哪个科室？多谢", "…？在线等") asks nothing
         parts = [p for i, p in enumerate(parts)
-                 if len(self.retriever.query_tokens(clean(p))) >= (QUESTION_TOKENS if i == 0 else 1)]
+                 if len(self.retriever.query_tokens(clean(p))) >= (QUESTION_TOKENS if i == 0 else 1)
+                 and not (i and only_courtesy(p))]
         return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
 
     def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,

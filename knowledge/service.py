@@ -12,7 +12,7 @@ from .curated import CuratedMatch, CuratedMatcher
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder, make_embedder
 from .identity import Identity
-from .normalize import clean
+from .normalize import clean, has_content
 from .parser import parse_file
 from .question_forms import kind_of
 from .records import Office
@@ -161,6 +161,21 @@ class KnowledgeBase:
             self.accept_query_vector(question, query_vector)
         return self._composer.answer(question, intent=intent, entities=entities or {}, context=context or {},
                                      confidence=confidence)
+
+    def prefetch(self, message: str) -> int:
+        """Embed the questions of a message that asks several ("…一年几次？抽查比例多少？")
+        into the embedder's cache, each as retrieval will embed it: work :meth:`answer` does
+        whatever the NLU says (unless it reads the message as a follow-up), so the gateway
+        runs this while Rasa parses the message. The number of texts embedded (0 when the
+        message asks one question)."""
+        if self._composer is None:
+            return 0
+        parts = self._composer._questions((message or "")[:500])
+        if len(parts) < 2:
+            return 0
+        texts = list(dict.fromkeys(self.retriever.normalize(p) for p in parts if has_content(p)))
+        self.retriever.embedder.embed_queries(texts)
+        return len(texts)
 
     def accept_query_vector(self, question: str, payload: object) -> bool:
         """Give the embedder the NLU's vector of ``question``; True if it took it (same model id,

@@ -129,3 +129,25 @@ def test_durable_commits(db, tmp_path):
     finally:
         other.close()
     assert row and "13812345678" in row[0]
+
+
+def test_a_turn_is_logged_and_audited_in_one_commit(db, tmp_path):
+    """batch(): the conversation log and the audit record in one transaction (one sync of the
+    disk), committed when it ends: another connection sees both then, neither before."""
+    other = sqlite3.connect(tmp_path / "app.db")
+    try:
+        with db.batch():
+            mid = db.log_conversation(sender_id="b1", message="农保电话", reply="7591916")
+            aid = db.add_audit({"id": "c" * 32, "sender_id": "b1", "message_id": mid, "question": "农保电话",
+                                "route": "knowledge", "sources": []})
+            assert other.execute("SELECT COUNT(*) FROM conversations WHERE id = ?", [mid]).fetchone()[0] == 0
+        assert other.execute("SELECT COUNT(*) FROM conversations WHERE id = ?", [mid]).fetchone()[0] == 1
+        assert other.execute("SELECT message_id FROM audit WHERE id = ?", [aid]).fetchone()[0] == mid
+        # a write that fails inside leaves the others
+        with db.batch():
+            kept = db.log_conversation(sender_id="b2", message="社保卡", reply="…")
+            with pytest.raises(sqlite3.IntegrityError):
+                db.add_audit({"id": "d" * 32, "sender_id": "b2"})  # no route
+        assert db.get_conversation(kept) is not None and not db.db.conn.in_transaction
+    finally:
+        other.close()

@@ -259,10 +259,22 @@ def test_a_message_asking_two_things_answers_both(real_kb):
     assert "紧急保全" in single.text and "问：" not in single.text
 
 
+def test_the_questions_of_a_message_are_embedded_ahead(real_kb):
+    # what the gateway does while Rasa parses the message: the answer is the same
+    message = "失业保险金领取期间去外地打工了还能继续领吗？停发以后还能恢复吗？"
+    before = real_kb.answer(message, intent="ask_procedure", confidence=0.9)
+    assert real_kb.prefetch(message) == 2 and real_kb.prefetch("农保中心电话是多少") == 0
+    assert real_kb.answer(message, intent="ask_procedure", confidence=0.9).text == before.text
+
+
 def test_a_later_question_without_its_own_matter_asks_about_the_first_ones(real_kb):
     answer = real_kb.answer("医保两定单位的定期检查一年几次？抽查比例多少？谁牵头？", intent="ask_supervision",
                             confidence=0.96)
     assert "抽查面不少于 30%" in answer.text and "由人社部门牵头" in answer.text
+    # thanks after the questions is no question of its own
+    thanked = real_kb.answer("医保两定单位的定期检查一年几次？抽查比例多少？谁牵头？麻烦您了", intent="ask_supervision",
+                             confidence=0.96)
+    assert "抽查面不少于 30%" in thanked.text and "由人社部门牵头" in thanked.text and "问：麻烦" not in thanked.text
     # a follow-up's questions stay with the conversation's matter
     first = real_kb.answer("中介介绍1个不满16岁的孩子去打工，罚多少？", intent="ask_penalty", confidence=0.99)
     again = real_kb.answer("那要是介绍了4个呢？一共罚多少？", intent="follow_up", confidence=0.64,

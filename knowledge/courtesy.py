@@ -1,0 +1,30 @@
+"""Words that ask nothing: thanks, apologies, a request for a reply (resources/courtesy.txt).
+
+Apart from :mod:`knowledge.normalize` on purpose: Rasa's tokenizer uses that module, and a
+change to it retrains the NLU model (scripts/rasa_train.sh hashes it); this is read by the
+answer composer only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .normalize import RESOURCES, clean
+
+COURTESY = RESOURCES / "courtesy.txt"
+
+
+@lru_cache(maxsize=1)
+def _courtesy() -> re.Pattern:
+    words = {w for line in (COURTESY.read_text(encoding="utf-8").splitlines() if COURTESY.exists() else [])
+             for w in line.split("#", 1)[0].split()}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:(?:{alternatives})[了啦呀啊哈嘛哦喔~～\s，,。.！!、…]*)+")
+
+
+def only_courtesy(text: str) -> bool:
+    """True for text made of thanks, apologies or a request for a reply only ("多谢", "麻烦您了",
+    "着急，在线等"): words that ask nothing."""
+    text = clean(text).strip()
+    return bool(text) and _courtesy().fullmatch(text) is not None
