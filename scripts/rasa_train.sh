@@ -55,10 +55,13 @@ inputs_hash() {
             find rasa_components -type f -name '*.py' 2>/dev/null
             ls knowledge/normalize.py knowledge/e5engine.py knowledge/resources/typos.tsv \
                 knowledge/resources/synonyms.tsv
-            if [[ -f "$ONNX_MANIFEST" ]]; then printf '%s\n' "$ONNX_MANIFEST"; fi
         } | LC_ALL=C sort | while read -r f; do
-            printf '%s\n' "$f"; cat "$f"
+            # (the data dir's files by their name in it: a copied data dir does not retrain)
+            printf '%s\n' "${f/#"$GEN_DIR"/nlu-generated}"; cat "$f"
         done
+        # (by content, not by its absolute path: another checkout with the same export does not
+        # retrain)
+        if [[ -f "$ONNX_MANIFEST" ]]; then printf 'onnx manifest\n'; cat "$ONNX_MANIFEST"; fi
         printf 'embedding backend: %s\n' "${JIZE_EMBEDDING_BACKEND:-onnx}"
     } | sha256sum | cut -d' ' -f1
 }
