@@ -40,6 +40,8 @@ DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "
 SOLE_SPECIFICITY = 0.7
 # A clause that names reports or complaints (a system's own intake of them).
 INTAKE_WORDS = re.compile(r"举报|投诉")
+# A wrong the complaint channel lists, this close to the passage found, is what a complaint tells.
+ACT_MARGIN = 0.05
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
@@ -94,7 +96,7 @@ class PassageComposer:
             lines.extend(self._neighbours(hits, aspects, sources))
         reported_to = p
         if intent == "ask_complaint":
-            lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources)
+            lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources, top.score)
         if intent == "ask_complaint" or "time_limit" in {a.name for a in aspects}:
             # the time limits of the part of the list the matter is reported to (or of the
             # passage's own) that the answer does not state yet
@@ -315,11 +317,16 @@ class PassageComposer:
             self._intakes[system_id] = found
         return self._intakes[system_id]
 
-    def _complaint(self, p: Passage, question: str, lines: list[str], sources: list[dict]):
+    def _complaint(self, p: Passage, question: str, lines: list[str], sources: list[dict], score: float):
         channel = self._complaint_channel()
         # (a wrong done to a worker, "投诉了单位拖欠工资", is the channel's whatever passage was found)
-        told = says(clean(question), "violation")
-        intake = self.intake(p.system_id) if p.system_id and not told else None
+        intake = self.intake(p.system_id) if p.system_id else None
+        if intake is not None and says(clean(question), "violation"):
+            acts = self.reported_acts()
+            act = self.kit.retriever.search(question, k=1, only=acts) if acts else []
+            if act and act[0].found and act[0].score >= score - ACT_MARGIN:
+                # the wrong told is one the channel lists (not "社保违规" of the 稽核's matter)
+                intake = None
         if intake is not None:
             # a matter of a system that takes reports itself (社保稽核, 基金监管 …) is reported there,
             # not to the labour inspectors who take the wrongs of employers

@@ -463,3 +463,17 @@ def test_words_typed_by_sound_are_searched_as_the_lists(real_kb):
     assert "最低工资" in normalized and "监察大队" in normalized
     # the list's words and the language's are left alone
     assert real_kb.retriever.normalize("职业技能等级证书归哪个部门") == "职业技能等级证书归哪个部门"
+
+
+def test_what_happens_to_an_offender_is_the_sentence_that_states_the_sanctions(real_kb):
+    # the sanctions are a sentence of the system's rules on checks, not a penalty clause of its own
+    answer = real_kb.answer("社保经办机构挪用基金被监督检查查出来，会受到什么处理？", intent="ask_penalty", confidence=0.98)
+    assert "暂停业务" in answer.text and "取消资格" in answer.text
+
+
+def test_a_complaint_on_the_matter_of_the_audit_stays_with_the_audit_whatever_wrong_it_names(real_kb):
+    # "社保违规" names a wrong, but not one the labour inspectors' channel lists
+    answer = real_kb.answer("来电：群众举报社保违规，稽核部门看了觉得够不上立案，这怎么处理",
+                            intent="ask_complaint", confidence=0.95)
+    assert "说明情况" in answer.text
+    assert not answer.text.startswith("投诉举报受理：劳动监察保障大队")
