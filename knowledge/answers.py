@@ -18,6 +18,7 @@ from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
+from .compose.totals import TotalComposer
 from .courtesy import only_courtesy
 from .normalize import clean, has_content
 from .question_forms import kind_of, says
@@ -68,6 +69,7 @@ class AnswerComposer:
         self.passages = PassageComposer(self.kit)
         self.penalties = PenaltyComposer(self.kit)
         self.offices = OfficeComposer(self.kit)
+        self.totals = TotalComposer()
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:
         return self.kit.not_found(question, hits, reason)
@@ -207,6 +209,8 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
+        if answer.found and (totals := self._totals(question, answer)):
+            answer.text = "\n".join([*totals, answer.text])
         if answer.found:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
@@ -215,6 +219,12 @@ class AnswerComposer:
             # a miss does not erase what the conversation is about
             answer.context = {**context}
         return answer
+
+    def _totals(self, question: str, answer: Answer) -> list[str]:
+        """A total the question asks for ("加起来最长多少个工作日"), from the answer's passages."""
+        texts = [self.store.passage_by_id[s["id"]].text for s in answer.sources
+                 if s.get("id") in self.store.passage_by_id]
+        return self.totals.lines(clean(question), texts)
 
     def _names_more(self, question: str, alone: Answer, answer: Answer) -> bool:
         """Whether the follow-up's own answer holds more of the rare things of the list it names

@@ -477,3 +477,9 @@ def test_a_complaint_on_the_matter_of_the_audit_stays_with_the_audit_whatever_wr
                             intent="ask_complaint", confidence=0.95)
     assert "说明情况" in answer.text
     assert not answer.text.startswith("投诉举报受理：劳动监察保障大队")
+
+
+def test_a_follow_up_asking_for_a_total_gets_it_worked_out(real_kb):
+    first = real_kb.answer("劳动监察立案后调查期限是多久？", intent="ask_procedure", confidence=0.99)
+    total = real_kb.answer("情况复杂要延长的话，加起来最长多少个工作日？", intent=None, context=first.context)
+    assert total.text.startswith("合计：最长 60 + 30 = 90 个工作日"), total.text
