@@ -96,11 +96,13 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         if float(config.get("neighbour_weight", 0.0)) < 0:
             raise ValueError("neighbour_weight must not be negative")
 
-    def _create_X(self, messages: list[Message]) -> csr_matrix:
+    def _create_X(self, messages: list[Message], nearest: np.ndarray | None = None) -> csr_matrix:
+        """Rows of [scaled sparse counts, dense features x dense_weight(, nearest)]: ``nearest``
+        (one row per message, already weighted) goes after the dense features."""
         from sklearn.preprocessing import normalize
 
         rows = []
-        for message in messages:
+        for i, message in enumerate(messages):
             # [1] = sentence features (sequence features are [0])
             sparse = message.get_sparse_features(attribute=TEXT)[1]
             dense = message.get_dense_features(attribute=TEXT)[1]
@@ -111,7 +113,10 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
                     row = normalize(row, norm=self.config["normalize"])
                 parts.append(row)
             if dense is not None:
-                parts.append(csr_matrix(dense.features * float(self.config["dense_weight"])))
+                values = dense.features * float(self.config["dense_weight"])
+                if nearest is not None:
+                    values = np.hstack([np.asarray(values).reshape(1, -1), nearest[i : i + 1]])
+                parts.append(csr_matrix(values))
             rows.append(hstack(parts) if parts else csr_matrix((1, 0)))
         return vstack(rows).tocsr()
 
@@ -132,14 +137,11 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
             np.fill_diagonal(sims, -1.0)
         return np.maximum.reduceat(sims, self._starts[:-1], axis=1)
 
-    def _with_neighbours(self, X: csr_matrix, messages: list[Message]) -> csr_matrix:
-        weight = float(self.config["neighbour_weight"])
-        if not weight or self._neighbours is None:
-            return X
+    def _weighted_nearest(self, messages: list[Message]) -> np.ndarray:
         dense = self._dense(messages)
         if dense is None:
             raise ValueError("neighbour_weight needs a dense sentence feature for every message")
-        return hstack([X, csr_matrix(self._nearest(dense) * weight)]).tocsr()
+        return self._nearest(dense) * float(self.config["neighbour_weight"])
 
     def train(self, training_data: TrainingData) -> Resource:
         if not float(self.config["neighbour_weight"]):
@@ -159,7 +161,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         self._starts = np.append(starts, len(labels)).astype(np.int64)
         # each example's own row left out: its nearest neighbour is another example
         nearest = self._nearest(dense, leave_out_self=True) * float(self.config["neighbour_weight"])
-        X = hstack([self._create_X(examples), csr_matrix(nearest)]).tocsr()
+        X = self._create_X(examples, nearest)
         self.clf.fit(X, labels.tolist())
         self.persist()
         return self._resource
@@ -167,7 +169,7 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if not float(self.config["neighbour_weight"]) or self._neighbours is None:
             return super().process(messages)
-        X = self._with_neighbours(self._create_X(messages), messages)
+        X = self._create_X(messages, self._weighted_nearest(messages))
         probas = self.clf.predict_proba(X)
         ranking_length = self.config[RANKING_LENGTH]
         for message, row in zip(messages, probas, strict=True):
