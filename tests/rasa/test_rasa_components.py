@@ -162,6 +162,56 @@ def test_tuned_classifier_scales_features_and_sets_c():
     assert out["bad"] == "rejected"
 
 
+def test_neighbour_features_leave_each_training_example_out_and_persist():
+    out = run_in_rasa(
+        """
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from rasa.shared.nlu.training_data.features import Features
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+        from rasa_components.classifiers import TunedLogisticRegressionClassifier
+
+        def message(dense, intent=None):
+            msg = Message({"text": "x", **({"intent": intent} if intent else {})})
+            msg.add_features(Features(csr_matrix(np.array([[1.0, 0.0]])), "sentence", "text", "counts"))
+            vec = np.array([dense], float)
+            msg.add_features(Features(vec / np.linalg.norm(vec), "sentence", "text", "dense"))
+            return msg
+
+        clf = make(TunedLogisticRegressionClassifier, normalize="l2", dense_weight=0, C=100,
+                   neighbour_weight=2)
+        # intent "a" points two ways (two clusters), "b" between them: no plane on the
+        # dense part alone (weight 0) separates them, the nearest example does
+        train = TrainingData([message([1, 0, 0], "a"), message([0.95, 0.05, 0], "a"),
+                              message([0, 0, 1], "a"), message([0.05, 0, 0.95], "a"),
+                              message([0, 1, 0], "b"), message([0.05, 0.95, 0], "b"),
+                              message([0.5, 0.1, 0.5], "b"), message([0.45, 0.15, 0.5], "b")])
+        clf.train(train)
+        out = {"starts": clf._starts.tolist()}
+        # in training an example's own row is left out: its nearest 'a' is its twin
+        first = clf._nearest(clf._neighbours[:1], leave_out_self=True)
+        out["loo"] = np.round(first, 3).tolist()
+        test = [message([0.98, 0.02, 0.0]), message([0.02, 0.0, 0.98]), message([0.48, 0.12, 0.5])]
+        clf.process(test)
+        out["intents"] = [m.get("intent")["name"] for m in test]
+        out["ranking"] = len(test[0].get("intent_ranking"))
+        # the stored examples come back with the model
+        loaded = TunedLogisticRegressionClassifier.load(
+            {**TunedLogisticRegressionClassifier.get_default_config(), "neighbour_weight": 2},
+            clf._model_storage, clf._resource, ExecutionContext(GraphSchema({}), node_name="x"))
+        again = [message([0.98, 0.02, 0.0]), message([0.02, 0.0, 0.98]), message([0.48, 0.12, 0.5])]
+        loaded.process(again)
+        out["loaded"] = [m.get("intent")["name"] for m in again]
+        out["same"] = bool(np.allclose(loaded._neighbours, clf._neighbours))
+        """
+    )
+    assert out["starts"] == [0, 4, 8]
+    assert out["loo"][0][0] > 0.99 and out["loo"][0][0] < 1.0 - 1e-6  # the twin, not itself
+    assert out["intents"] == ["a", "a", "b"]
+    assert out["ranking"] == 2
+    assert out["loaded"] == out["intents"] and out["same"]
+
+
 @pytest.fixture(scope="module")
 def e5_features() -> dict:
     return run_in_rasa(
