@@ -53,6 +53,8 @@ RARE_EVIDENCE = 7.5
 # A stretch of a question this frequent in jieba's dictionary is a word of the language, not the
 # list's word typed by sound ("公司" is no "公示").
 LANGUAGE_WORD_FREQ = 10
+# Only a word of the list this rare (in about 15 % of passages or fewer) is what a stretch typed by
+# sound may be read as: a common one ("我县") sounds like too much everyday speech ("我想").
 HOMOPHONE_IDF = 2.0
 # A word this frequent in jieba's dictionary is an everyday word (老人, 房子, 手机): beside a rarer
 # word the list lacks (低保, 护照) it is not the matter asked about.
