@@ -483,3 +483,14 @@ def test_a_follow_up_asking_for_a_total_gets_it_worked_out(real_kb):
     first = real_kb.answer("劳动监察立案后调查期限是多久？", intent="ask_procedure", confidence=0.99)
     total = real_kb.answer("情况复杂要延长的话，加起来最长多少个工作日？", intent=None, context=first.context)
     assert total.text.startswith("合计：最长 60 + 30 = 90 个工作日"), total.text
+
+
+def test_the_homophones_command_shows_each_correction(real_kb, tmp_path, capsys):
+    from knowledge.__main__ import main
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"turns": ["劳动监查大对电话多少"]}\n{"turns": ["集体合同归哪个科管"]}\n', encoding="utf-8")
+    assert main(["homophones", str(cases)]) == 0
+    out = capsys.readouterr().out
+    assert "→ 劳动监察大队电话多少" in out
+    assert "1 of 2 questions corrected" in out
