@@ -5,6 +5,9 @@ A stretch of two to four characters of a question that is no word (neither of th
 jieba's dictionary) but sounds like exactly one word of the list is read as that word. The
 sound is compared without tones and loosely where speakers of the north and the south blur it
 (zh/z, ch/c, sh/s).
+
+A word spelt in pinyin ("zhicheng申报", when the input method was not switched on) is read
+as the one word of the list spelt so: letters only, two syllables or more, exact spelling.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# A run of letters that may be a word spelt in pinyin: at least two syllables' worth.
+_LATIN_RUN = re.compile(r"[A-Za-z]{4,}")
 # Loose sound: the initials and finals speakers and input methods confuse.
 _LOOSE = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"))
 MIN_CHARS, MAX_CHARS = 3, 5
@@ -26,10 +31,19 @@ def _loose(syllable: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _syllable(char: str) -> str:
+def _spelling(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    return _loose(lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0])
+    return lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0]
+
+
+def _syllable(char: str) -> str:
+    return _loose(_spelling(char))
+
+
+def spelling_of(word: str) -> str:
+    """``word`` spelt in toneless pinyin, as typed without the input method ("职称" → zhicheng)."""
+    return "".join(_spelling(ch) for ch in word)
 
 
 def sound_of(text: str) -> tuple[str, ...]:
@@ -59,6 +73,13 @@ class HomophoneCorrector:
             by_sound.setdefault(sound_of(word), set()).add(word)
         # a sound shared by two words of the list says neither
         self._word_of = {sound: next(iter(words)) for sound, words in by_sound.items() if len(words) == 1}
+        # spelt in letters, every word of the list of two characters or more may be meant ("zhicheng"):
+        # letters are no word of the language to protect, and a spelling two words share says neither
+        by_spelling: dict[str, set[str]] = {}
+        for word in self.known:
+            if len(word) <= MAX_CHARS:
+                by_spelling.setdefault(spelling_of(word), set()).add(word)
+        self._spelt = {spelt: next(iter(words)) for spelt, words in by_spelling.items() if len(words) == 1}
 
     def _compound(self, stretch: str) -> bool:
         """Whether the stretch is words said together ("等级证书": 等级 + 证书), not a typo."""
@@ -73,6 +94,8 @@ class HomophoneCorrector:
     def correct(self, text: str) -> str:
         """``text`` with each stretch that is no word but sounds like one word of the list replaced
         by that word; longest stretches first, none overlapping a word of the list."""
+        if self._spelt and _LATIN_RUN.search(text):
+            text = _LATIN_RUN.sub(lambda m: self._spelt.get(m.group().lower(), m.group()), text)
         if not self._word_of:
             return text
         taken = [False] * len(text)

@@ -74,6 +74,10 @@ class OfficeDirectory:
                 return canonical
         return None
 
+    def names_of(self, canonical: str) -> list[str]:
+        """The name and aliases of an office."""
+        return [alias for alias, name in self._names if name == canonical]
+
     def phone(self, name: str) -> str:
         office = self.offices.get(name)
         return office.phone or "" if office else ""
@@ -139,17 +143,25 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         else:
             out.append(Passage(s.id, "service", s.id, s.citation, f"{s.item}：{s.content}",
                                f"{s.item} {s.content} {s.time} {contact}", office, phone))
-    # A clause's office: the one it names, else the one its system names most.
+    # A clause's office: the one it names (the offices it names together, "由劳动科、就业局组织实施"),
+    # else the one its system names most - with the ones named as often and together with it
+    # (two offices that share the work), not another that merely has as many mentions.
     system_office: dict[str, str] = {}
     counts: dict[str, Counter[str]] = {}
-    for c in records.clauses:
-        counts.setdefault(c.system_id, Counter()).update(directory.mentioned(c.text))
-    for sid, counter in counts.items():
-        if counter:
-            system_office[sid] = counter.most_common(1)[0][0]
+    series: dict[str, set[str]] = {}
     for c in records.clauses:
         named = directory.mentioned(c.text)
-        office = named[0] if named else system_office.get(c.system_id, "")
+        counts.setdefault(c.system_id, Counter()).update(named)
+        if named:
+            series.setdefault(c.system_id, set()).add(_named_together(named, c.text, directory))
+    for sid, counter in counts.items():
+        if counter:
+            top, most = counter.most_common(1)[0]
+            joint = max((s.split("、") for s in series.get(sid, ()) if s.startswith(top + "、")), key=len, default=[top])
+            system_office[sid] = "、".join(name for name in joint if counter[name] == most)
+    for c in records.clauses:
+        named = directory.mentioned(c.text)
+        office = _named_together(named, c.text, directory) if named else system_office.get(c.system_id, "")
         phones = find_phones(c.text)
         phone = phones[0] if phones else directory.phone(office)
         heading = " ".join(x for x in (c.system_title, c.section, c.subsection) if x)
@@ -161,3 +173,15 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         out.append(Passage(r.id, "table", r.id, r.citation, text,
                            f"{r.table} {text} {_contact_words(office, phone)}", office, phone))
     return out
+
+
+
+def _named_together(named: list[str], text: str, directory: OfficeDirectory) -> str:
+    """The first office a clause names, with the ones named right after it in one series
+    ("劳动科、就业局"), as "、"-joined canonical names."""
+    together = [named[0]]
+    for name in named[1:]:
+        if not any(f"{a}、{b}" in text for a in directory.names_of(together[-1]) for b in directory.names_of(name)):
+            break
+        together.append(name)
+    return "、".join(together)

@@ -86,9 +86,13 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
-        elif clause is not None and (part := self._heading_part(question, clause, hits)) is not None:
+        # (a clause chosen because it alone states what is asked - "不服可以走哪些途径" - is the
+        # answer, not a part by heading or the numbered parts the question's other words point to)
+        elif (clause is not None and decisive is None
+              and (part := self._heading_part(question, clause, hits)) is not None):
             lines, citation, sources = self._part_lines(part, p)
-        elif clause is not None and self._parts_asked(question, clause, top.id, aspects, hits):
+        elif (clause is not None and decisive is None
+              and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p)
         else:
@@ -136,11 +140,17 @@ class PassageComposer:
             # without an intent (the NLU unsure) only what one or two clauses state decides
             return None
         stating = [h for h in hits if h.found and any(a.answered_in(h.text) for a in specific)]
+        bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
+        if stating and stating[0] is hits[0]:
+            # the passage ranked first states it; but when the aspect lifted it there from another
+            # part of the list than the matter's, the matter's own part says it for the matter
+            # ("骗领就业补贴，举报以后会怎么处理": the employment fund's clause on reports, not the
+            # labour inspectors')
+            return self._stated_for_matter(question, specific, hits, bar)
         if stating:
             # a found passage states it already: the best of those ("申诉" on the civil servants' row)
-            return None if stating[0] is hits[0] else stating[0]
+            return stating[0]
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
-        bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
         if found and not found[0].found and hits and hits[0].found and all(
                 retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific):
@@ -148,6 +158,23 @@ class PassageComposer:
             # or two clauses state at all ("不公平，还有啥路子"): their words are the procedure's
             found[0].found = True
         return found[0] if found and found[0].found else None
+
+    def _stated_for_matter(self, question: str, specific: list[Aspect], hits: list[SearchHit],
+                           bar: float) -> SearchHit | None:
+        """The clause stating the aspect in the supervision system of the best-scoring passage
+        (the matter), when the first-ranked passage is of another system and scores below it."""
+        store, retriever = self.kit.store, self.kit.retriever
+        matter = max((h for h in hits if h.found), key=lambda h: h.score)
+        system = store.passage_by_id[matter.id].system_id
+        if not system or store.passage_by_id[hits[0].id].system_id == system or matter.score <= hits[0].score:
+            return None
+        ids = frozenset(pid for a in specific for pid in retriever.answering(a)
+                        if store.passage_by_id[pid].system_id == system)
+        found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar) if ids else []
+        if not found:
+            return None
+        found[0].found = True  # the matter was found; its system's clause says what is asked
+        return found[0]
 
     def _passage(self, p: Passage, question: str, aspects: tuple[Aspect, ...]) -> tuple[list[str], list[dict]]:
         kit = self.kit

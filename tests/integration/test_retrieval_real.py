@@ -494,3 +494,48 @@ def test_the_homophones_command_shows_each_correction(real_kb, tmp_path, capsys)
     out = capsys.readouterr().out
     assert "→ 劳动监察大队电话多少" in out
     assert "1 of 2 questions corrected" in out
+
+
+def test_a_word_spelt_in_pinyin_is_searched_as_the_lists(real_kb):
+    answer = real_kb.answer("zhicheng申报去人社局哪个科？", intent="ask_office", confidence=0.78)
+    assert answer.found and answer.context["office"] == "职称科"
+
+
+@pytest.mark.parametrize(
+    "question,intent,said,not_said",
+    [
+        # "哪些途径": not the numbered steps of the unit the other words point to
+        ("单位对劳动监察的处罚决定不服，可以走哪些途径？", "ask_procedure", ["行政复议", "行政诉讼"], "阶段共"),
+        # "哪些处理" asks for the sanctions, not for parts
+        ("社保经办机构被查出挪用基金，情节严重会受到哪些处理？", "ask_penalty", ["警告", "暂停业务"], "内容共"),
+    ],
+)
+def test_the_clause_that_alone_states_what_is_asked_answers_whatever_else_the_words_list(
+        real_kb, question, intent, said, not_said):
+    answer = real_kb.answer(question, intent=intent, confidence=0.8)
+    assert answer.found
+    assert all(word in answer.text for word in said), answer.text
+    assert not_said not in answer.text
+
+
+def test_what_happens_to_a_report_is_said_by_the_matters_own_part_of_the_list(real_kb):
+    # the employment fund's clauses on reports, not the labour inspectors' (ranked first by the aspect)
+    answer = real_kb.answer("我知道有个厂子骗领就业补贴，举报以后会怎么处理？", intent="ask_complaint", confidence=0.7)
+    assert answer.found
+    assert answer.context["system"] == "sup-5"
+    assert "终止拨付" in answer.text
+    asked = real_kb.answer("我想举报一家公司骗领就业补贴，人社局去了会查些啥", intent="ask_complaint", confidence=0.66)
+    assert "工资发放单" in asked.text.splitlines()[0]
+
+
+def test_offices_that_share_a_system_are_both_named(real_kb):
+    answer = real_kb.answer("有家定点培训学校学员都是挂名的，平时是人社局哪两个部门在监管？")
+    assert answer.found
+    assert "劳动科" in answer.text and "就业局" in answer.text
+
+
+def test_wages_held_back_in_everyday_words_are_the_channels_act(real_kb):
+    answer = real_kb.answer("老板拖了俺仨月工钱死活不给，俺想告他，找人社局哪个部门？电话多少？")
+    assert answer.found
+    assert "监察" in answer.context["office"] and "7523309" in answer.text
+    assert "无故拖欠劳动者工资" in answer.text

@@ -38,3 +38,17 @@ def test_the_lists_own_wording_is_not_corrected():
 def test_sounds_are_toneless_and_loose_on_retroflex_initials():
     assert sound_of("监察") == sound_of("监查")
     assert sound_of("诉") == sound_of("述")  # su / shu
+
+
+def test_a_word_spelt_in_pinyin_is_read_as_the_word_of_the_list():
+    fix = corrector()
+    assert fix.correct("zuidigongzi是多少") == "最低工资是多少"
+    assert fix.correct("去Jiancha大队") == "去监察大队"
+    # letters that spell no word of the list, or one syllable, stay
+    assert fix.correct("HR问app的事") == "HR问app的事"
+    assert fix.correct("ke在哪") == "ke在哪"
+
+
+def test_a_spelling_two_words_of_the_list_share_says_neither():
+    fix = HomophoneCorrector(["监察", "检查"], is_word=lambda w: False)
+    assert fix.correct("jiancha几次") == "jiancha几次"

@@ -271,3 +271,18 @@ def test_unknown_table_rows_become_passages():
 def test_seal_lines_name_the_bureau(records):
     assert records.seals and all(s.endswith("局") for s in records.seals)
     assert records.bureau in records.seals
+
+
+def test_offices_named_together_share_a_clause_and_a_system(records):
+    from knowledge.passages import build_passages
+
+    passages = {p.id: p for p in build_passages(records)}
+    training = [p for p in passages.values() if p.kind == "clause" and p.system_id == "sup-1"]
+    joint = [p for p in training if "由劳动科、就业局" in p.text]
+    assert joint and all(p.office == "劳动科、就业局" for p in joint)
+    # a clause of the system that names no office has the two offices its clauses name equally
+    unnamed = [p for p in training if "劳动科" not in p.text and "就业局" not in p.text]
+    assert unnamed and all(p.office == "劳动科、就业局" for p in unnamed)
+    # a clause naming one office keeps it alone
+    one = [p for p in passages.values() if p.kind == "clause" and "监察大队队长" in p.text]
+    assert one and all("、" not in p.office for p in one)
