@@ -67,6 +67,12 @@ NEGATION_SPAN = 3
 # "(人社局)哪个部门管", "(人社局)能办吗".
 DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办))"
 RARE_MARGIN = 0.06
+# A name the question puts in quotation marks or title marks (“三支一扶”, 《就业失业登记证》) that
+# at most QUOTED_PASSAGES passages hold word for word is the thing asked about: those passages
+# pass the found bar lowered by RARE_MARGIN and rank QUOTED_LIFT higher.
+QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")
+QUOTED_PASSAGES = 3
+QUOTED_LIFT = 0.1
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
@@ -126,6 +132,7 @@ class HybridRetriever:
         self.keywords = KeywordIndex(store.db)
         self.normalize = lru_cache(maxsize=TEXT_CACHE)(self._normalize)
         self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
+        self.quoted_holders = lru_cache(maxsize=TEXT_CACHE)(self._quoted_holders)
         self._scores: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._scores_lock = threading.Lock()
         self.found_threshold = found_threshold
@@ -441,6 +448,7 @@ class HybridRetriever:
         if trace is not None:
             trace["candidates"] = [pid for pid, _ in candidates]
         scored: dict[str, float] = {}
+        named = self.quoted_holders(query)
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -454,9 +462,10 @@ class HybridRetriever:
             cov = self._coverage(q_words, pid)
             score = round(0.5 * d_norm + 0.5 * cov, 4)
             bar = self.found_threshold if threshold is None else threshold
-            if self._rare_evidence(q_words, pid) >= RARE_EVIDENCE:
-                # the passage holds the question's rare terms of the list: a long, colloquial
-                # question ("俺男人…轧伤了手，要做劳动鉴定再报批") is about it, whatever else it says
+            if pid in named or self._rare_evidence(q_words, pid) >= RARE_EVIDENCE:
+                # the passage holds the question's rare terms of the list (or the name it quotes):
+                # a long, colloquial question ("俺男人…轧伤了手，要做劳动鉴定再报批") is about it,
+                # whatever else it says
                 bar -= RARE_MARGIN
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= bar,
@@ -468,6 +477,8 @@ class HybridRetriever:
             answered = (sum(self.specificity(a) for a in aspects if a.answered_in(p.text)) / len(aspects)
                         if aspects and p.kind == "clause" else 0.0)
             order = score + lift + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
+            if pid in named:
+                order += QUOTED_LIFT
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
@@ -475,11 +486,22 @@ class HybridRetriever:
         hits = hits[:k]
         return hits
 
+    def _quoted_holders(self, query: str) -> frozenset[str]:
+        """The passages that hold, word for word, a name the question quotes ("“三支一扶”的事找哪个
+        科"), when at most QUOTED_PASSAGES do (a quoted common word names nothing in particular)."""
+        held: set[str] = set()
+        for name in QUOTED.findall(clean(query)):
+            holders = [p.id for p in self.store.passages if name in clean(p.text)]
+            if 0 < len(holders) <= QUOTED_PASSAGES:
+                held.update(holders)
+        return frozenset(held)
+
     def clear_caches(self) -> None:
         """Forget the per-text caches (normalisation, words, BM25 rows, scores): the benchmark
         times a new question's parts with them empty."""
         self.normalize.cache_clear()
         self._query_tokens.cache_clear()
+        self.quoted_holders.cache_clear()
         self.keywords.clear_cache()
         with self._scores_lock:
             self._scores.clear()

@@ -539,3 +539,13 @@ def test_wages_held_back_in_everyday_words_are_the_channels_act(real_kb):
     assert answer.found
     assert "监察" in answer.context["office"] and "7523309" in answer.text
     assert "无故拖欠劳动者工资" in answer.text
+
+
+def test_a_name_the_question_quotes_is_what_it_asks_about(real_kb):
+    # "乡镇" would find the township platform's row; the quoted programme is what is asked
+    question = "乡镇服务站的：村里有个大学生想了解“三支一扶”，该找人社局哪个科？"
+    assert real_kb.retriever.quoted_holders(question) == {"duty-13.2"}
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.95)
+    assert answer.found and answer.context["ids"] == ["duty-13.2"]
+    # a quoted word the list uses everywhere names nothing in particular
+    assert real_kb.retriever.quoted_holders("“检查”是什么意思") == frozenset()
