@@ -28,6 +28,10 @@ PARTS_ASPECTS = frozenset({"parts", "steps"})
 # the same supervision system as the best passage the margin is wider (the same procedure).
 NEIGHBOUR_MARGIN = 0.08
 SAME_SYSTEM_MARGIN = 0.15
+# What befalls an offender ("查出来会怎样") is told in several clauses of one system, one for each
+# way the wrong comes to light (抽查: 终止拨付、责令退回; 举报: 追回资金; 处理: 严肃处理、追究): up to
+# this many of its clauses that state sanctions are shown beside the best.
+MAX_SANCTIONS = 3
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
@@ -97,7 +101,7 @@ class PassageComposer:
             lines, citation, sources = self._parts(clause, p)
         else:
             lines, sources = self._passage(p, question, aspects)
-            lines.extend(self._neighbours(hits, aspects, sources))
+            lines.extend(self._neighbours(question, hits, aspects, sources))
         reported_to = p
         if intent == "ask_complaint":
             lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources, top.score)
@@ -197,11 +201,26 @@ class PassageComposer:
         lines.append(f"清单原文：{quoted}")
         return lines, [kit.source(p.id, quoted)]
 
-    def _neighbours(self, hits: list[SearchHit], aspects: tuple[Aspect, ...], sources: list[dict]) -> list[str]:
+    def _neighbours(self, question: str, hits: list[SearchHit], aspects: tuple[Aspect, ...],
+                    sources: list[dict]) -> list[str]:
         top, lines = hits[0], []
         top_p = self.kit.store.passage_by_id[top.id]
+        sanction = next((a for a in aspects if a.name == "sanction"), None)
+        sanction_bar = 1.0
+        if sanction is not None and top_p.system_id:
+            # the system's other clauses that state sanctions, wherever the question's words rank them
+            store, retriever = self.kit.store, self.kit.retriever
+            seen = {h.id for h in hits}
+            ids = frozenset(pid for pid in retriever.answering(sanction)
+                            if store.passage_by_id[pid].system_id == top_p.system_id and pid not in seen)
+            if ids:
+                hits = [*hits, *retriever.search(question, k=len(ids), only=ids)]
+            # their bar is lower by the aspect's re-rank weight, as for a decisive clause: the
+            # question's words are the wrong's, the clause's are the procedure's
+            sanction_bar = retriever.found_threshold - retriever.aspect_weight * retriever.specificity(sanction)
+        most = MAX_SANCTIONS if sanction is not None else MAX_NEIGHBOURS
         for h in hits[1:]:
-            if len(lines) == MAX_NEIGHBOURS:
+            if len(lines) == most:
                 break
             p = self.kit.store.passage_by_id[h.id]
             answering = "".join(answering_sentences(p.text, aspects)) if aspects else ""
@@ -209,7 +228,10 @@ class PassageComposer:
                 continue  # the question asks something this passage does not state
             margin = NEIGHBOUR_TIE
             if answering:
-                margin = SAME_SYSTEM_MARGIN if p.system_id and p.system_id == top_p.system_id else NEIGHBOUR_MARGIN
+                same_system = bool(p.system_id) and p.system_id == top_p.system_id
+                margin = SAME_SYSTEM_MARGIN if same_system else NEIGHBOUR_MARGIN
+                if same_system and sanction is not None and h.score >= sanction_bar:
+                    margin = 1.0
             if top.score - h.score > margin or p.kind != top_p.kind:
                 continue
             said = answering or (p.text if len(p.text) <= MAX_EXCERPT else p.text[:MAX_EXCERPT] + "……")

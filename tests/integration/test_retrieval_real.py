@@ -549,3 +549,14 @@ def test_a_name_the_question_quotes_is_what_it_asks_about(real_kb):
     assert answer.found and answer.context["ids"] == ["duty-13.2"]
     # a quoted word the list uses everywhere names nothing in particular
     assert real_kb.retriever.quoted_holders("“检查”是什么意思") == frozenset()
+
+
+def test_what_befalls_an_offender_is_every_sanction_its_system_states(real_kb):
+    # the fund's clause on fraud says 严肃处理 and 追究; the money is stopped or returned in the
+    # clauses on spot checks and reports of the same system
+    answer = real_kb.answer("单位冒领促进就业补贴，被人社局查出来会有什么后果？", intent="ask_penalty", confidence=0.9)
+    assert answer.found and answer.context["system"] == "sup-5"
+    assert "追究" in answer.text
+    assert "终止拨付" in answer.text and "责令退回" in answer.text
+    cited = {s["id"] for s in answer.sources}
+    assert {"sup-5.9", "sup-5.10"} <= cited
