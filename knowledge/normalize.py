@@ -72,6 +72,12 @@ def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     )
 
 
+def everyday_phrases() -> tuple[str, ...]:
+    """The everyday phrases the synonym table maps to the list's words ("加班费", "欠薪"), without
+    the ones that stand for words said in between."""
+    return tuple(phrase for phrase, _ in load_pairs(SYNONYMS) if "*" not in phrase)
+
+
 def clean(text: str) -> str:
     """Characters only: control characters out, full-width → half-width, traditional → simplified."""
     text = _CONTROL.sub("", text or "")

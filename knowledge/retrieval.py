@@ -22,7 +22,7 @@ from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
 from .homophones import HomophoneCorrector
 from .keyword_index import KeywordIndex
-from .normalize import clean, expand, has_content, normalize_query, tokenizer, tokens
+from .normalize import clean, everyday_phrases, expand, has_content, normalize_query, tokenizer, tokens
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -152,10 +152,12 @@ class HybridRetriever:
         self.default_idf = math.log(1 + n)
         import jieba.posseg
 
-        # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想")
+        # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
+        # the everyday phrases the synonym table knows: "加伴费" is 加班费, which it maps to 加班工资)
+        phrases = everyday_phrases()
         self.homophones = HomophoneCorrector(
-            self.idf, is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or expand(w) != w,
-            targets=[w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF],
+            [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or expand(w) != w,
+            targets=[*(w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF), *phrases],
             corpus="\n".join(clean(p.text) for p in store.passages))
         # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's
         tokenizer()

@@ -560,3 +560,11 @@ def test_what_befalls_an_offender_is_every_sanction_its_system_states(real_kb):
     assert "终止拨付" in answer.text and "责令退回" in answer.text
     cited = {s["id"] for s in answer.sources}
     assert {"sup-5.9", "sup-5.10"} <= cited
+
+
+def test_an_everyday_phrase_the_synonym_table_knows_is_read_when_typed_by_sound(real_kb):
+    # 加伴费 sounds like 加班费, which the table maps to the list's 加班工资
+    normalized = real_kb.retriever.normalize("天天加到半夜，加伴费一分不给，谁管")
+    assert "加班费" in normalized and "加班工资" in normalized
+    answer = real_kb.answer("厂里天天加到半夜，加伴费一分不给，这事儿谁管哩？", intent="out_of_scope", confidence=0.5)
+    assert answer.found and "监察" in answer.context["office"]
