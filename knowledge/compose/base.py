@@ -29,6 +29,10 @@ INTENT_KINDS: dict[str, tuple[str, ...]] = {
     "ask_procedure": ("clause",),
 }
 MAX_EXCERPT = 180
+# The intent's kind of passage is a prior, not a wall: a passage of another kind found this much
+# more strongly answers instead ("有没有专门给残疾人办的招聘会", read as a service question: the
+# boundary row on 残疾人人力资源交流会, not the general services).
+KIND_MARGIN = 0.15
 
 
 @dataclass
@@ -67,8 +71,20 @@ class Kit:
                threshold: float | None = None, k: int = 5) -> list[SearchHit]:
         """Top ``k`` (≤ 10) for a question of kind ``intent``: its own ranking fused with the ranking of
         the question plus the list's vocabulary for that kind; scores stay the question's."""
+        prior = kinds is None and intent in INTENT_KINDS
         kinds = kinds if kinds is not None else INTENT_KINDS.get(intent or "")
         boost = {**self.intent_boost.get(intent or "", {}), **(boost or {})}
+        if prior:
+            hits = self._search(question, intent, boost, aspects, kinds, threshold, k)
+            anywhere = self.retriever.search(question, k=k, boost=boost, aspects=aspects, threshold=threshold)
+            if (anywhere and anywhere[0].found and anywhere[0].kind not in kinds
+                    and anywhere[0].score >= max((h.score for h in hits), default=0.0) + KIND_MARGIN):
+                return anywhere
+            return hits
+        return self._search(question, intent, boost, aspects, kinds, threshold, k)
+
+    def _search(self, question: str, intent: str | None, boost: dict, aspects: tuple[Aspect, ...],
+                kinds: tuple[str, ...] | None, threshold: float | None, k: int) -> list[SearchHit]:
         expansion = f"{question} {INTENT_TERMS[intent]}" if intent in INTENT_TERMS else None
         if expansion:
             self.prefetch([question, expansion])

@@ -568,3 +568,13 @@ def test_an_everyday_phrase_the_synonym_table_knows_is_read_when_typed_by_sound(
     assert "加班费" in normalized and "加班工资" in normalized
     answer = real_kb.answer("厂里天天加到半夜，加伴费一分不给，这事儿谁管哩？", intent="out_of_scope", confidence=0.5)
     assert answer.found and "监察" in answer.context["office"]
+
+
+def test_the_intents_kind_of_passage_is_a_prior_not_a_wall(real_kb):
+    # read as a service question, but the boundary row on the disabled's job fairs is what answers
+    answer = real_kb.answer("残疾人找工作，县里有没有专门为他们举办的交流会？", intent="ask_service", confidence=0.9)
+    assert answer.found and answer.context["ids"][0].startswith("boundary-2")
+    assert "残疾人人力资源交流会" in answer.text
+    # a service question the services answer stays with them
+    service = real_kb.answer("春风行动是干什么的？", intent="ask_service", confidence=0.9)
+    assert service.context["ids"][0].startswith("service-1")
