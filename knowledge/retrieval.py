@@ -348,18 +348,16 @@ class HybridRetriever:
 
         return sum(w * covered(t) for t, w in q.weights.items()) / q.total
 
-    def distinguishing_coverage(self, query: str, siblings: list[str],
-                                groups: dict[str, set[str]] | None = None) -> dict[str, float]:
+    def distinguishing_coverage(self, query: str, siblings: list[str]) -> dict[str, float]:
         """Of ``siblings`` (the numbered rules of one unit), how much of what the query says
         that tells them apart each holds, 0..1: a word weighs its IDF in the list times how few
         siblings hold it. The words all of them share ("人力资源服务", "许可证") decide nothing
-        between them; "虚假" + "信息" in one rule outweigh "求职者" in two. ``groups``: instead
-        of passages, the words of each sibling by its key (the parts of a unit together)."""
+        between them; "虚假" + "信息" in one rule outweigh "求职者" in two."""
         words = set(self.query_tokens(self.normalize(query)))
         whole = [t for t in words if len(t) > 1 and not any(t != u and t in u for u in words)]
 
         def covered(word: str, pid: str) -> float:
-            have = groups[pid] if groups is not None else self.passage_tokens.get(pid, set())
+            have = self.passage_tokens.get(pid, set())
             if word in have:
                 return 1.0
             return max((len(u) for u in words if u != word and u in word and u in have), default=0) / len(word)
@@ -377,10 +375,6 @@ class HybridRetriever:
         if not total:
             return dict.fromkeys(siblings, 0.0)
         return {pid: sum(w * held[t][pid] for t, w in weights.items()) / total for pid in siblings}
-
-    def words_of(self, passage_ids: list[str]) -> set[str]:
-        """The words of these passages together."""
-        return set().union(*(self.passage_tokens.get(pid, set()) for pid in passage_ids))
 
     def contrary_share(self, query: str, passage_id: str) -> float:
         """The share (0..1) of the query's verbs the passage holds only with the contrary

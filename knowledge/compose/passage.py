@@ -48,9 +48,6 @@ INTAKE_WORDS = re.compile(r"举报|投诉")
 ACT_MARGIN = 0.05
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
-# Of the units the found passages point to, the words that tell them apart weigh this much
-# beside their share of the votes (a unit's own heading may hold an asking word: "怎么处理").
-UNIT_TELLING = 0.5
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
 
@@ -100,7 +97,7 @@ class PassageComposer:
             lines, citation, sources = self._part_lines(part, p)
         elif (clause is not None and decisive is None
               and self._parts_asked(question, clause, top.id, aspects, hits)):
-            clause = self._unit(hits[:5], question)
+            clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p)
         else:
             lines, sources = self._passage(p, question, aspects)
@@ -296,7 +293,7 @@ class PassageComposer:
         lacks ("…、局领导依次审批，最后由局领导决定结案" answers "结案要经过哪些人审批", not the
         numbered steps of filing a case)."""
         asked = [a for a in aspects if a.name in PARTS_ASPECTS]
-        unit = self._unit(hits[:5], question) if asked else None
+        unit = self._unit(hits[:5]) if asked else None
         if unit is None:
             return False
         if (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection):
@@ -308,11 +305,8 @@ class PassageComposer:
         unit_evidence = max((retriever.rare_evidence(question, pid) for pid in parts), default=0.0)
         return retriever.rare_evidence(question, top_id) < unit_evidence + RARE_EVIDENCE
 
-    def _unit(self, hits: list[SearchHit], question: str) -> Clause | None:
-        """The unit with numbered parts that the found hits point to most (score-weighted), and
-        whose parts together hold the words of the question that tell the units apart ("提出要罚款
-        以后还要经过哪些人审核批准": the approval stage, whose first step proposes the fine, not
-        the filing stage, whose parts also 审核 and 批准)."""
+    def _unit(self, hits: list[SearchHit]) -> Clause | None:
+        """The unit with numbered parts that the found hits point to most (score-weighted)."""
         votes: dict[tuple, float] = {}
         best: dict[tuple, Clause] = {}
         for h in hits:
@@ -324,17 +318,7 @@ class PassageComposer:
             key = (clause.system_id, clause.section, clause.subsection)
             votes[key] = votes.get(key, 0.0) + h.score
             best.setdefault(key, clause)
-        if not votes:
-            return None
-        if len(votes) > 1:
-            retriever = self.kit.retriever
-            keys = {str(key): key for key in votes}
-            words = {name: retriever.words_of([c.id for c in self.groups.siblings(best[key])])
-                     for name, key in keys.items()}
-            telling = retriever.distinguishing_coverage(question, list(keys), words)
-            most = max(votes.values())
-            return best[keys[max(keys, key=lambda name: votes[keys[name]] / most + UNIT_TELLING * telling[name])]]
-        return best[max(votes, key=votes.get)]
+        return best[max(votes, key=votes.get)] if votes else None
 
     def _parts(self, clause: Clause, p: Passage) -> tuple[list[str], str, list[dict]]:
         kit = self.kit

@@ -578,9 +578,3 @@ def test_the_intents_kind_of_passage_is_a_prior_not_a_wall(real_kb):
     # a service question the services answer stays with them
     service = real_kb.answer("春风行动是干什么的？", intent="ask_service", confidence=0.9)
     assert service.context["ids"][0].startswith("service-1")
-
-
-def test_the_unit_whose_parts_hold_the_words_that_tell_units_apart_is_listed(real_kb):
-    # the filing stage's parts also 审核 and 批准; only the approval stage proposes the fine
-    answer = real_kb.answer("大队那边提出罚款的建议以后，还得经过哪几步审批？", intent="ask_procedure", confidence=0.95)
-    assert answer.text.startswith("审批阶段共6项"), answer.text[:80]
