@@ -376,6 +376,10 @@ class HybridRetriever:
             return dict.fromkeys(siblings, 0.0)
         return {pid: sum(w * held[t][pid] for t, w in weights.items()) / total for pid in siblings}
 
+    def words_of(self, passage_ids: list[str]) -> set[str]:
+        """The words of these passages together."""
+        return set().union(*(self.passage_tokens.get(pid, set()) for pid in passage_ids))
+
     def contrary_share(self, query: str, passage_id: str) -> float:
         """The share (0..1) of the query's verbs the passage holds only with the contrary
         polarity: denied where the query affirms them, or affirmed where it denies them ("已经造成

@@ -229,6 +229,8 @@ class PassageComposer:
             margin = NEIGHBOUR_TIE
             if answering:
                 same_system = bool(p.system_id) and p.system_id == top_p.system_id
+                if sanction is not None and top_p.system_id and not same_system:
+                    continue  # another system's sanctions do not befall this offender
                 margin = SAME_SYSTEM_MARGIN if same_system else NEIGHBOUR_MARGIN
                 if same_system and sanction is not None and h.score >= sanction_bar:
                     margin = 1.0

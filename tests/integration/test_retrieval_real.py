@@ -578,3 +578,39 @@ def test_the_intents_kind_of_passage_is_a_prior_not_a_wall(real_kb):
     # a service question the services answer stays with them
     service = real_kb.answer("春风行动是干什么的？", intent="ask_service", confidence=0.9)
     assert service.context["ids"][0].startswith("service-1")
+
+
+def test_a_follow_up_that_asks_what_the_quoted_clause_states_is_answered_by_it(real_kb):
+    first = real_kb.answer("社保基金的日常监督抽查由谁负责？", intent="ask_supervision", confidence=0.9)
+    assert first.found and first.context["system"] == "sup-4"
+    # another system's clause states a ratio too; the one just quoted says the fund's
+    then = real_kb.answer("抽查面是多少？", intent="ask_supervision", confidence=0.8, context=first.context)
+    assert then.context["ids"] == first.context["ids"]
+    assert "50" in then.text.splitlines()[0]
+
+
+def test_a_follow_up_on_a_passage_the_answer_cited_is_answered_by_it(real_kb):
+    first = real_kb.answer("去人社局投诉老板欠薪，几天内能录入系统？", intent="ask_complaint", confidence=0.9)
+    assert "5个工作日" in first.text and "sup-7.16" in first.context["cited"]
+    then = real_kb.answer("录到哪个系统？", context=first.context)
+    assert then.found and then.context["ids"] == ["sup-7.16"]
+    assert "劳动保障监察信息系统" in then.text
+
+
+def test_a_follow_up_that_names_what_another_clause_holds_leaves_the_quoted_one(real_kb):
+    first = real_kb.answer("劳动监察案子立案要几天？", intent="ask_procedure", confidence=0.9)
+    then = real_kb.answer("情况复杂的调查能延长不？延多久？", intent="follow_up", confidence=0.9, context=first.context)
+    assert "延长 30 个工作日" in then.text
+
+
+@pytest.mark.parametrize(
+    "question,said",
+    [
+        ("社保经办机构挪用了社保基金，情节严重的会咋处理？", ["警告", "暂停业务"]),
+        ("有公司编了假员工领就业补贴，钱已经拨下去了，查出来以后咋办？", ["已经拨付的责令退回"]),
+        ("有人啥证都没办就开了个职业介绍所，能罚多少？", ["一万元以上三万元以下"]),
+    ],
+)
+def test_what_befalls_an_offender_in_everyday_words(real_kb, question, said):
+    answer = real_kb.answer(question, intent="ask_penalty", confidence=0.9)
+    assert answer.found and all(s in answer.text for s in said), answer.text[:200]
