@@ -59,8 +59,10 @@ class ActionAnswerOutOfScope(Action):
             common.utter_answer(dispatcher, hit.answer, question=question, curated=hit.payload)
             return list(common.context_slot(hit.answer))
         # the conversation's context too: "要是只考了58分呢" may be called out of scope on its own
+        # and the NLU's confidence: a call it is unsure of answers on a strong passage
         answer = (common.ask_knowledge(question, "out_of_scope", common.entities_of(tracker), common.kb_context(tracker),
-                                       query_vector=common.latest_query_vector(tracker)) if question else None)
+                                       common.latest_confidence(tracker), common.latest_query_vector(tracker))
+                  if question else None)
         if answer is not None and answer.found:
             common.utter_answer(dispatcher, answer, question=question)
             return list(common.context_slot(answer))

@@ -116,10 +116,11 @@ def make_tracker(
     events: list[dict] | None = None,
     active_loop: str | None = None,
     sender_id: str = "tester",
+    confidence: float = 0.99,
 ) -> Tracker:
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.99} if intent else {},
+        "intent": {"name": intent, "confidence": confidence} if intent else {},
         "entities": entities or [],
     }
     user_event = {"event": "user", "text": text, "parse_data": latest}

@@ -126,3 +126,21 @@ def test_out_of_scope_is_declined_unless_the_list_clearly_covers_it(monkeypatch,
         assert expected in message["text"] and message["custom"]["sources"]
     else:
         assert message["text"] == messages.out_of_scope() and real_kb.identity.short_name in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [("单位不给交社保咋整", True), ("今天天气怎么样", False), ("身份证丢了怎么补办", False)],
+)
+def test_an_out_of_scope_call_the_nlu_is_unsure_of_answers_on_a_strong_passage(monkeypatch, real_kb, question,
+                                                                                answered):
+    from actions.fallback import ActionAnswerOutOfScope
+
+    monkeypatch.setattr(common, "get_kb", lambda: real_kb)
+    dispatcher = CollectingDispatcher()
+    ActionAnswerOutOfScope().run(dispatcher, make_tracker(question, intent="out_of_scope", confidence=0.5), DOMAIN)
+    [message] = dispatcher.messages
+    if answered:
+        assert "监察" in message["text"] and message["custom"]["sources"]
+    else:
+        assert message["text"] == messages.out_of_scope()
