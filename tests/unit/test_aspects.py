@@ -51,3 +51,19 @@ def test_what_the_bureau_does_with_a_report_is_asked_many_ways():
                     "村民举报中介扣身份证，人社局接了举报会不会去查", "我想举报一家公司，人社局去了会查些啥"):
         assert "on_report" in names(asked_aspects(clean(message))), message
     assert "on_report" not in names(asked_aspects(clean("举报电话是多少")))
+
+
+def test_how_many_units_is_answered_by_a_count_of_them_not_of_months():
+    from knowledge.aspects import default_aspects
+
+    ratio = next(a for a in default_aspects() if a.name == "ratio")
+    assert ratio in aspects_of("每回查几家？")
+    assert ratio.answered_in("每月不少于 2 次，每次巡查不少于 2 个定点培训机构。")
+    assert not ratio.answered_in("可以延长不少于 2 个月")
+
+
+def test_what_befalls_is_asked_many_ways():
+    for question in ("挪用基金，情节严重的会咋处理？", "查出来以后咋办？", "会受到哪些处理？"):
+        assert "sanction" in {a.name for a in aspects_of(question)}, question
+    # "哪些处理" asks for the sanctions, not for the numbered parts of a unit
+    assert "parts" not in {a.name for a in aspects_of("会受到哪些处理？")}
