@@ -56,6 +56,9 @@ MAX_CITED = 6
 
 # Intents that say "this is a question about the list": a confident one lowers the found
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
+# Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
+# one keeps the search from the rest of the list.
+NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
 
@@ -161,8 +164,10 @@ class AnswerComposer:
             intent = "follow_up"
         if intent not in ("out_of_scope", "follow_up") and (
                 intent is None or (confidence is not None and confidence < self.weak_intent)):
-            # the NLU is unsure; the question's form may still say its kind ("…归哪个部门")
-            intent = kind_of(clean(question)) or intent
+            # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
+            # does not, a guess that would keep the search to one kind of passage (a boundary row for
+            # "开了家职业中介，来检查都查些啥") is no guess to keep
+            intent = kind_of(clean(question)) or (None if intent in NARROW_INTENTS else intent)
         elif (intent not in ("ask_penalty", "out_of_scope", "follow_up") and confidence is not None
               and confidence < self.prior_confidence and kind_of(clean(question)) == "ask_penalty"):
             # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks

@@ -614,3 +614,10 @@ def test_a_follow_up_that_names_what_another_clause_holds_leaves_the_quoted_one(
 def test_what_befalls_an_offender_in_everyday_words(real_kb, question, said):
     answer = real_kb.answer(question, intent="ask_penalty", confidence=0.9)
     assert answer.found and all(s in answer.text for s in said), answer.text[:200]
+
+
+def test_an_unsure_guess_of_a_narrow_kind_does_not_keep_the_search_to_it(real_kb):
+    # read (unsure) as a boundary question, it is the agencies' inspection contents
+    answer = real_kb.answer("俺开了个职业中介所，人社局上门检查一般查些啥？", intent="ask_boundary", confidence=0.45)
+    assert answer.found and answer.context["system"] == "sup-2"
+    assert "从业人员的资质" in answer.text
