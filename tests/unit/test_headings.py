@@ -11,6 +11,9 @@ from knowledge.normalize import clean
     ("社会保险基金监管具体盯哪些基金？", "对象"),
     ("来电：问人社局检查中介主要查些什么", "内容"),
     ("医保定点药店的监管检查查哪些方面？", "内容"),
+    ("人社局检查培训学校的时候都看些什么？", "内容"),
+    # which documents are looked at is a question for the clause on them, not the part's heading
+    ("实地检查的时候看哪些原始资料？", None),
     # a frequency, a time, a person or an office is not what is checked
     ("人社局多久查一次", None),
     ("检查什么时候开始", None),
