@@ -145,15 +145,15 @@ class PassageComposer:
             return None
         stating = [h for h in hits if h.found and any(a.answered_in(h.text) for a in specific)]
         bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
-        if stating and stating[0] is hits[0]:
-            # the passage ranked first states it; but when the aspect lifted it there from another
-            # part of the list than the matter's, the matter's own part says it for the matter
-            # ("骗领就业补贴，举报以后会怎么处理": the employment fund's clause on reports, not the
-            # labour inspectors')
-            return self._stated_for_matter(question, specific, hits, bar)
         if stating:
-            # a found passage states it already: the best of those ("申诉" on the civil servants' row)
-            return stating[0]
+            # a found passage states it already: the best of those ("申诉" on the civil servants' row);
+            # but when it is of another part of the list than the matter's, the matter's own part
+            # says it for the matter ("骗领就业补贴，举报以后会怎么处理": the employment fund's clause
+            # on reports, not the labour inspectors')
+            own = self._stated_for_matter(question, specific, hits, stating[0], bar)
+            if own is not None:
+                return own
+            return None if stating[0] is hits[0] else stating[0]
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
         if found and not found[0].found and hits and hits[0].found and all(
@@ -164,13 +164,13 @@ class PassageComposer:
         return found[0] if found and found[0].found else None
 
     def _stated_for_matter(self, question: str, specific: list[Aspect], hits: list[SearchHit],
-                           bar: float) -> SearchHit | None:
+                           stating: SearchHit, bar: float) -> SearchHit | None:
         """The clause stating the aspect in the supervision system of the best-scoring passage
-        (the matter), when the first-ranked passage is of another system and scores below it."""
+        (the matter), when the passage that states it is of another system and scores below it."""
         store, retriever = self.kit.store, self.kit.retriever
         matter = max((h for h in hits if h.found), key=lambda h: h.score)
         system = store.passage_by_id[matter.id].system_id
-        if not system or store.passage_by_id[hits[0].id].system_id == system or matter.score <= hits[0].score:
+        if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
             return None
         ids = frozenset(pid for a in specific for pid in retriever.answering(a)
                         if store.passage_by_id[pid].system_id == system)
