@@ -165,10 +165,11 @@ class PassageComposer:
 
     def _stated_for_matter(self, question: str, specific: list[Aspect], hits: list[SearchHit],
                            stating: SearchHit, bar: float) -> SearchHit | None:
-        """The clause stating the aspect in the supervision system of the best-scoring passage
-        (the matter), when the passage that states it is of another system and scores below it."""
+        """The clause stating the aspect in the supervision system of the matter, when the passage
+        that states it is of another system and scores below the matter. The matter: the passage
+        ranked first, or when that is the one stating the aspect (lifted by it), the best-scoring."""
         store, retriever = self.kit.store, self.kit.retriever
-        matter = max((h for h in hits if h.found), key=lambda h: h.score)
+        matter = hits[0] if hits[0] is not stating else max((h for h in hits if h.found), key=lambda h: h.score)
         system = store.passage_by_id[matter.id].system_id
         if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
             return None

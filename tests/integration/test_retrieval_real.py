@@ -623,12 +623,6 @@ def test_an_unsure_guess_of_a_narrow_kind_does_not_keep_the_search_to_it(real_kb
     assert "从业人员的资质" in answer.text
 
 
-def test_employment_subsidies_are_the_employment_funds_matter(real_kb):
-    assert "促进就业专项资金" in real_kb.retriever.normalize("领了就业补贴")
-    answer = real_kb.answer("领了就业补贴，人社局日常检查多久一次？", intent="ask_supervision", confidence=0.8)
-    assert answer.context["system"] == "sup-5" and "每季度一次" in answer.text
-
-
 def test_the_matters_own_part_says_what_is_done_with_a_report_whatever_ranks_first(real_kb):
     # the best passage is the fund's clause on fraud; the labour inspectors' channel states what
     # is done with reports too, but the fund's own clauses say it for the fund
