@@ -72,6 +72,8 @@ RARE_MARGIN = 0.06
 # pass the found bar lowered by RARE_MARGIN and rank QUOTED_LIFT higher.
 QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")
 QUOTED_PASSAGES = 3
+# The label a numbered clause opens with: "2、不定期检查。…", "（四）集体讨论：…" (3 to 10 characters).
+LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*([\u4e00-\u9fff]{3,10})[。：:]")
 QUOTED_LIFT = 0.1
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
@@ -150,6 +152,16 @@ class HybridRetriever:
         n = max(1, len(self.passage_tokens))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
+        # the labels numbered clauses open with ("2、不定期检查。", "4、集体讨论。"): names of a step
+        self._labels: dict[str, list[str]] = {}
+        for p in store.passages:
+            m = LABEL.match(clean(p.text)) if p.kind == "clause" else None
+            if m:
+                self._labels.setdefault(m.group(1), []).append(p.id)
+        # a label the list's text says in many passages is a common phrase, not a name
+        texts = [clean(p.text) for p in store.passages]
+        self._labels = {label: ids for label, ids in self._labels.items()
+                        if sum(label in t for t in texts) <= QUOTED_PASSAGES}
         import jieba.posseg
 
         # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
@@ -403,14 +415,17 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None,
                boost: dict[str, float] | None = None, mode: str = "hybrid",
                aspects: tuple[Aspect, ...] = (), threshold: float | None = None,
-               trace: dict | None = None, only: frozenset[str] | None = None) -> list[SearchHit]:
+               trace: dict | None = None, only: frozenset[str] | None = None,
+               named_in: str | None = None) -> list[SearchHit]:
         """Top ``k`` passages for ``query``; ``kinds`` restricts passage kinds; ``boost`` adds
         RRF weight to passages by id (used for follow-up context); ``aspects`` (what the
         question asks about) re-rank passages that state it higher; ``threshold`` replaces the
         found threshold for this search (the NLU's intent as a prior); ``mode`` "dense" or
         "keyword" ranks by one retriever alone (for the benchmark); ``trace``, when given, gets
         the ids of the candidates that reached the re-rank (``"candidates"``, for the benchmark's
-        error table); ``only`` restricts the search to these passage ids."""
+        error table); ``only`` restricts the search to these passage ids; ``named_in``: the text
+        whose quoted names and labels count (default the query; the question itself when the query
+        is the question plus the words of its kind)."""
         if not has_content(query):
             return []
         normalized = self.normalize(query)
@@ -454,7 +469,7 @@ class HybridRetriever:
         if trace is not None:
             trace["candidates"] = [pid for pid, _ in candidates]
         scored: dict[str, float] = {}
-        named = self.quoted_holders(query)
+        named = self.quoted_holders(query if named_in is None else named_in)
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -494,12 +509,19 @@ class HybridRetriever:
 
     def _quoted_holders(self, query: str) -> frozenset[str]:
         """The passages that hold, word for word, a name the question quotes ("“三支一扶”的事找哪个
-        科"), when at most QUOTED_PASSAGES do (a quoted common word names nothing in particular)."""
+        科"), or whose label the question names ("不定期检查" of "2、不定期检查。根据…"), when at most
+        QUOTED_PASSAGES do (a common word names nothing in particular)."""
         held: set[str] = set()
-        for name in QUOTED.findall(clean(query)):
+        asked = clean(query)
+        for name in QUOTED.findall(asked):
             holders = [p.id for p in self.store.passages if name in clean(p.text)]
             if 0 < len(holders) <= QUOTED_PASSAGES:
                 held.update(holders)
+        named = [label for label in self._labels if label in asked]
+        for label in named:
+            # ("不定期检查" names no 定期检查)
+            if len(self._labels[label]) <= QUOTED_PASSAGES and not any(label in other for other in named if other != label):
+                held.update(self._labels[label])
         return frozenset(held)
 
     def clear_caches(self) -> None:

@@ -93,7 +93,7 @@ class Kit:
         if expansion is None:
             return hits[:k]
         expanded = self.retriever.search(expansion, k=10, kinds=kinds, boost=boost, aspects=aspects,
-                                         threshold=threshold)
+                                         threshold=threshold, named_in=question)
         fused: dict[str, float] = {}
         by_id = {h.id: h for h in hits}
         for ranking, weight in ((hits, 1.0), (expanded, EXPANSION_WEIGHT)):

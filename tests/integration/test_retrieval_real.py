@@ -629,3 +629,11 @@ def test_the_matters_own_part_says_what_is_done_with_a_report_whatever_ranks_fir
     answer = real_kb.answer("我知道有个厂子骗领就业补贴，举报以后会怎么处理？", intent="ask_complaint", confidence=0.72)
     assert answer.context["system"] == "sup-5"
     assert "终止拨付" in answer.text
+
+
+def test_the_label_of_a_numbered_step_named_in_a_question_is_what_it_asks_about(real_kb):
+    retriever = real_kb.retriever
+    assert retriever.quoted_holders("药店的医保不定期检查是根据啥开展的？") == {"sup-3.10", "sup-3.13"}
+    assert retriever.quoted_holders("重大处罚案件集体讨论都有谁参加？") == {"sup-7.23"}
+    answer = real_kb.answer("药店的医保不定期检查是根据啥开展的？", intent="ask_supervision", confidence=0.8)
+    assert answer.context["ids"] == ["sup-3.10"]
