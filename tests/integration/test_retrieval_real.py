@@ -637,3 +637,12 @@ def test_the_label_of_a_numbered_step_named_in_a_question_is_what_it_asks_about(
     assert retriever.quoted_holders("重大处罚案件集体讨论都有谁参加？") == {"sup-7.23"}
     answer = real_kb.answer("药店的医保不定期检查是根据啥开展的？", intent="ask_supervision", confidence=0.8)
     assert answer.context["ids"] == ["sup-3.10"]
+
+
+def test_an_everyday_word_beside_the_lists_terms_is_no_other_matter(real_kb):
+    # "年审" is one word (not 年 + 审会), so the question holds the list's terms and "毛病" is no
+    # matter of another department
+    assert "年审" in real_kb.retriever.query_tokens(real_kb.retriever.normalize("年审会受影响吗"))
+    answer = real_kb.answer("俺们中介检查被挑出一堆毛病，一直没整改到位，年审会受影响吗？", intent="ask_penalty",
+                            confidence=0.55)
+    assert answer.found and "不予通过年审" in answer.text
