@@ -16,8 +16,9 @@ import re
 from .aspects import asked_aspects, asking_clauses, aspects_of
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
-from .compose.passage import PARTS_ASPECTS, PassageComposer
+from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
+from .compose.previous import PreviousPassageComposer
 from .compose.totals import TotalComposer
 from .courtesy import only_courtesy
 from .normalize import clean, has_content
@@ -48,17 +49,13 @@ DUTY_MARGIN = 0.08
 LONG_MESSAGE = 60
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
-# A follow-up that asks what the previous passage states: that passage is put first.
-PREVIOUS_BOOST = 1.0
-# The passages an answer cites that the conversation keeps for its follow-ups.
-MAX_CITED = 6
 
 
-# Intents that say "this is a question about the list": a confident one lowers the found
-# threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 # Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
 # one keeps the search from the rest of the list.
 NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
+# Intents that say "this is a question about the list": a confident one lowers the found
+# threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
 
@@ -76,6 +73,7 @@ class AnswerComposer:
         self.passages = PassageComposer(self.kit)
         self.penalties = PenaltyComposer(self.kit)
         self.offices = OfficeComposer(self.kit)
+        self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS)
         self.totals = TotalComposer()
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:
@@ -192,7 +190,7 @@ class AnswerComposer:
         answer = None
         previous = None
         if topic and (intent is None or intent in FACTUAL_INTENTS) and intent != "ask_phone":
-            previous = self._previous_states(question, context.get("intent") or intent, context)
+            previous = self.previous.states(question, context.get("intent") or intent, context)
         if previous is not None and elliptical:
             answer = previous
         if answer is None and elliptical and topic and intent in FACTUAL_INTENTS and intent != "ask_phone":
@@ -202,7 +200,7 @@ class AnswerComposer:
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope)
-            if previous is not None and (not answer.found or self._holds_less(question, answer, previous)):
+            if previous is not None and (not answer.found or self.previous.holds_less(question, answer, previous)):
                 # "抽查面有多大" after the fund's clause on spot checks: the clause just quoted says it;
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
@@ -231,9 +229,7 @@ class AnswerComposer:
         if answer.found and (totals := self._totals(question, answer)):
             answer.text = "\n".join([*totals, answer.text])
         if answer.found:
-            # what a follow-up may ask more of (see _previous_states)
-            answer.context["cited"] = list(dict.fromkeys(
-                s["id"] for s in answer.sources if s.get("id")))[:MAX_CITED]
+            self.previous.remember(answer)  # what a follow-up may ask more of
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
             answer.context["topic"] = topic if keeps_topic else question
@@ -256,42 +252,6 @@ class AnswerComposer:
             ids = a.context.get("ids") or []
             return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
-
-    def _previous_states(self, question: str, intent: str | None, context: dict) -> Answer | None:
-        """A follow-up that asks what the passage just quoted states ("抽查面有多大" after the
-        clause "抽查工作由局财务股人员进行检查，抽查面不低于50％"): that passage answers, its
-        sentence first - not another part of the list that states a ratio."""
-        if intent == "ask_penalty":
-            return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
-        asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
-        words = [t for t in self.retriever.query_tokens(self.retriever.normalize(question))
-                 if len(t) > 1 and t in self.retriever.idf]
-        short = 0 < len(words) <= ELLIPTICAL_TOKENS
-        topic = context.get("topic") or context.get("question") or ""
-        # the passage the answer quoted, then the others it cited (its time limits, its 另见)
-        for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):
-            previous = self.store.passage_by_id.get(pid)
-            if previous is None or previous.kind != "clause":
-                continue
-            aspects = tuple(a for a in asked if a.answered_in(previous.text))
-            held = self.retriever.words_of([previous.id])
-            if not aspects and not (short and all(w in held for w in words)):
-                # (nor a short question all of whose words of the list it holds: "录进哪个系统")
-                continue
-            answer = self.passages.compose(f"{topic} {question}", intent, aspects,
-                                           boost={previous.id: PREVIOUS_BOOST})
-            if answer.found and answer.context.get("ids", [None])[0] == previous.id:
-                return answer
-        return None
-
-    def _holds_less(self, question: str, answer: Answer, other: Answer) -> bool:
-        """Whether the answer's passage holds no more than the other's of the question's words that
-        tell the two apart."""
-        mine, theirs = (answer.context.get("ids") or [None])[0], (other.context.get("ids") or [None])[0]
-        if not mine or not theirs or mine == theirs:
-            return True
-        telling = self.retriever.distinguishing_coverage(question, [mine, theirs])
-        return telling[mine] <= telling[theirs]
 
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
@@ -374,8 +334,8 @@ class AnswerComposer:
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         answer = self._follow_up_answer(question, entities, context)
         previous = context.get("intent") if context.get("intent") != "follow_up" else None
-        said = self._previous_states(question, previous, context)
-        if said is not None and (not answer.found or self._holds_less(question, answer, said)):
+        said = self.previous.states(question, previous, context)
+        if said is not None and (not answer.found or self.previous.holds_less(question, answer, said)):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
             return said
         return answer

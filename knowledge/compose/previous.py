@@ -1,0 +1,67 @@
+"""The passage a conversation is at: a follow-up that asks what it states is answered by it.
+
+"抽查面有多大" after the clause "抽查工作由局财务股人员进行检查，抽查面不低于50％" asks about that
+clause, not about another part of the list that states a ratio; "录进哪个系统" after an answer
+that cited the filing step asks about the step. The answer's own passage and the ones it cited
+(its time limits, its 另见) are kept in the conversation's context for this.
+"""
+
+from __future__ import annotations
+
+from ..aspects import asked_aspects
+from ..normalize import clean
+from .base import Answer, Kit
+from .passage import PARTS_ASPECTS, PassageComposer
+
+# A follow-up that asks what the previous passage states: that passage is put first.
+PREVIOUS_BOOST = 1.0
+# The passages an answer cites that the conversation keeps for its follow-ups.
+MAX_CITED = 6
+
+
+class PreviousPassageComposer:
+    """``short_words``: a question with this many words of the list at most, all of them held
+    by a passage of the conversation, asks about that passage even without an aspect."""
+
+    def __init__(self, kit: Kit, passages: PassageComposer, short_words: int = 2):
+        self.kit = kit
+        self.passages = passages
+        self.short_words = short_words
+
+    @staticmethod
+    def remember(answer: Answer) -> None:
+        """Keep the passages the answer cites in its context, for the follow-ups."""
+        answer.context["cited"] = list(dict.fromkeys(s["id"] for s in answer.sources if s.get("id")))[:MAX_CITED]
+
+    def states(self, question: str, intent: str | None, context: dict) -> Answer | None:
+        """The answer from the passage the conversation is at (the one quoted, then the ones
+        cited) when it states what the follow-up asks; None otherwise."""
+        if intent == "ask_penalty":
+            return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
+        store, retriever = self.kit.store, self.kit.retriever
+        asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
+        words = [t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf]
+        short = 0 < len(words) <= self.short_words
+        topic = context.get("topic") or context.get("question") or ""
+        for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):
+            previous = store.passage_by_id.get(pid)
+            if previous is None or previous.kind != "clause":
+                continue
+            aspects = tuple(a for a in asked if a.answered_in(previous.text))
+            held = retriever.words_of([previous.id])
+            if not aspects and not (short and all(w in held for w in words)):
+                continue
+            answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST})
+            if answer.found and answer.context.get("ids", [None])[0] == previous.id:
+                return answer
+        return None
+
+    def holds_less(self, question: str, answer: Answer, other: Answer) -> bool:
+        """Whether the answer's passage holds no more than the other's of the question's words that
+        tell the two apart ("情况复杂的能延长多久" after the filing step: the investigation's clause
+        holds 延长 and 复杂, so it answers rather than the step just quoted)."""
+        mine, theirs = (answer.context.get("ids") or [None])[0], (other.context.get("ids") or [None])[0]
+        if not mine or not theirs or mine == theirs:
+            return True
+        telling = self.kit.retriever.distinguishing_coverage(question, [mine, theirs])
+        return telling[mine] <= telling[theirs]
