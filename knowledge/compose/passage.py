@@ -153,8 +153,19 @@ class PassageComposer:
             own = self._stated_for_matter(question, specific, hits, stating[0], bar)
             if own is not None:
                 return own
+            if self._another_systems(stating[0], specific, hits):
+                return None
             return None if stating[0] is hits[0] else stating[0]
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
+        store = self.kit.store
+        matter = self._matter(hits, None)
+        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
+        if system and self._system_bound(specific):
+            # what several systems state each for itself (how a report is taken, the share checked)
+            # is the matter's system's to say; another system's clause is about another matter
+            ids = frozenset(pid for pid in ids if store.passage_by_id[pid].system_id == system)
+            if not ids:
+                return None
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
         if found and not found[0].found and hits and hits[0].found and all(
                 retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific):
@@ -163,14 +174,35 @@ class PassageComposer:
             found[0].found = True
         return found[0] if found and found[0].found else None
 
+    @staticmethod
+    def _matter(hits: list[SearchHit], stating: SearchHit | None) -> SearchHit | None:
+        """What the question is about: the passage ranked first if it was found and is not the one
+        an aspect lifted there, else the best-scoring passage found."""
+        if hits and hits[0].found and hits[0] is not stating:
+            return hits[0]
+        return max((h for h in hits if h.found), key=lambda h: h.score, default=None)
+
+    def _system_bound(self, specific: list[Aspect]) -> bool:
+        """Whether several supervision systems state the aspect each for its own matters (how a
+        report is taken, the share checked), rather than one procedure for all (行政复议)."""
+        store, retriever = self.kit.store, self.kit.retriever
+        return len({store.passage_by_id[pid].system_id for a in specific for pid in retriever.answering(a)}) > 1
+
+    def _another_systems(self, stating: SearchHit, specific: list[Aspect], hits: list[SearchHit]) -> bool:
+        """Whether the passage stating a system-bound aspect is of another system than the matter."""
+        store = self.kit.store
+        matter = self._matter(hits, stating)
+        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
+        return (bool(system) and store.passage_by_id[stating.id].system_id != system
+                and self._system_bound(specific))
+
     def _stated_for_matter(self, question: str, specific: list[Aspect], hits: list[SearchHit],
                            stating: SearchHit, bar: float) -> SearchHit | None:
-        """The clause stating the aspect in the supervision system of the matter, when the passage
-        that states it is of another system and scores below the matter. The matter: the passage
-        ranked first, or when that is the one stating the aspect (lifted by it), the best-scoring."""
+        """The clause stating the aspect in the supervision system of the matter (see _matter),
+        when the passage that states it is of another system and scores below the matter."""
         store, retriever = self.kit.store, self.kit.retriever
-        matter = hits[0] if hits[0] is not stating else max((h for h in hits if h.found), key=lambda h: h.score)
-        system = store.passage_by_id[matter.id].system_id
+        matter = self._matter(hits, stating)
+        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
         if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
             return None
         ids = frozenset(pid for a in specific for pid in retriever.answering(a)

@@ -646,3 +646,12 @@ def test_an_everyday_word_beside_the_lists_terms_is_no_other_matter(real_kb):
     answer = real_kb.answer("俺们中介检查被挑出一堆毛病，一直没整改到位，年审会受影响吗？", intent="ask_penalty",
                             confidence=0.55)
     assert answer.found and "不予通过年审" in answer.text
+
+
+def test_what_several_systems_state_each_for_itself_is_the_matters_systems_to_say(real_kb):
+    # the training schools' system takes no reports itself: what is done is its sanctions, not the
+    # labour inspectors' clause on reports (another system's), which still receive the complaint
+    answer = real_kb.answer("有个培训学校报个名收好几千，考完随便发个证，还乱收各种费，举报了会咋处理？",
+                            intent="ask_complaint", confidence=0.85)
+    assert answer.context["system"] == "sup-1"
+    assert "批评教育" in answer.text and "取消培训资格" in answer.text
