@@ -76,6 +76,9 @@ class PassageComposer:
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
             hits = [decisive, *(h for h in hits if h.id != decisive.id)]
+        if kinds is None and hits and not hits[0].found and any(h.found for h in hits):
+            # the kind's vocabulary ranked first a passage the question itself does not reach
+            hits = [*(h for h in hits if h.found), *(h for h in hits if not h.found)]
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         hits = self._heading_first(question, hits)
@@ -180,7 +183,7 @@ class PassageComposer:
         an aspect lifted there, else the best-scoring passage found."""
         if hits and hits[0].found and hits[0] is not stating:
             return hits[0]
-        return max((h for h in hits if h.found), key=lambda h: h.score, default=None)
+        return max((h for h in hits if h.found and h is not stating), key=lambda h: h.score, default=None)
 
     def _system_bound(self, specific: list[Aspect]) -> bool:
         """Whether several supervision systems state the aspect each for its own matters (how a

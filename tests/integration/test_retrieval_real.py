@@ -655,3 +655,12 @@ def test_what_several_systems_state_each_for_itself_is_the_matters_systems_to_sa
                             intent="ask_complaint", confidence=0.85)
     assert answer.context["system"] == "sup-1"
     assert "批评教育" in answer.text and "取消培训资格" in answer.text
+
+
+def test_a_complaint_on_a_matter_whose_system_takes_no_reports_is_answered_by_the_matter(real_kb):
+    # the complaint vocabulary ranks first a clause the question does not reach; the training
+    # schools' own clause answers, and the labour inspectors receive the complaint
+    answer = real_kb.answer("村里有个定点培训学校，说是办电焊班，其实就上了两天课，名单都是拉人凑的。我举报了，人社局咋核实是不是真培训？",
+                            intent="ask_complaint", confidence=0.45)
+    assert answer.found and answer.context["system"] == "sup-1"
+    assert answer.text.startswith("投诉举报受理：劳动监察保障大队")
