@@ -33,6 +33,7 @@ MAX_EXCERPT = 180
 # more strongly answers instead ("有没有专门给残疾人办的招聘会", read as a service question: the
 # boundary row on 残疾人人力资源交流会, not the general services).
 KIND_MARGIN = 0.15
+PRIOR_INTENTS = frozenset({"ask_boundary", "ask_service"})
 
 
 @dataclass
@@ -71,7 +72,8 @@ class Kit:
                threshold: float | None = None, k: int = 5) -> list[SearchHit]:
         """Top ``k`` (≤ 10) for a question of kind ``intent``: its own ranking fused with the ranking of
         the question plus the list's vocabulary for that kind; scores stay the question's."""
-        prior = kinds is None and intent in INTENT_KINDS
+        # (only a few rows, the boundaries or the services: the clauses are most of the list)
+        prior = kinds is None and intent in PRIOR_INTENTS
         kinds = kinds if kinds is not None else INTENT_KINDS.get(intent or "")
         boost = {**self.intent_boost.get(intent or "", {}), **(boost or {})}
         if prior:
