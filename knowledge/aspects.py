@@ -116,9 +116,17 @@ def asking_clauses(question: str) -> str:
     return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
+# Aspects that are situations a story tells ("老板已经把工资补上了，问题也不大，这案子咋了结"), not
+# things a sentence asks: found anywhere in the message.
+SITUATIONS = frozenset({"refuse", "enforce", "corrected"})
+
+
 def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
-    """The aspects a (cleaned) message asks about (those of its asking part)."""
-    return aspects_of(asking_part(question), aspects)
+    """The aspects a (cleaned) message asks about (those of its asking part), with the situations
+    its story tells."""
+    asked = aspects_of(asking_part(question), aspects)
+    told = tuple(a for a in aspects_of(question, aspects) if a.name in SITUATIONS and a not in asked)
+    return asked + told
 
 
 def sentences(text: str) -> list[str]:
