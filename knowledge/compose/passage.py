@@ -146,7 +146,20 @@ class PassageComposer:
                 intent is None and all(retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific)):
             # without an intent (the NLU unsure) only what one or two clauses state decides
             return None
-        stating = [h for h in hits if h.found and any(a.answered_in(h.text) for a in specific)]
+        # the most specific first ("包工头跑了，这案子还查不查": the clause on a party who fled, not
+        # the one on what is done with reports)
+        for aspect in sorted(specific, key=lambda a: -retriever.specificity(a)):
+            found = self._decisive_for(question, [aspect], hits)
+            if found is not None:
+                return found
+            if hits and hits[0].found and hits[0].kind == "clause" and aspect.answered_in(hits[0].text):
+                return None  # the best passage states it: it answers
+        return None
+
+    def _decisive_for(self, question: str, specific: list[Aspect], hits: list[SearchHit]) -> SearchHit | None:
+        retriever = self.kit.retriever
+        # (clauses: a table row or a service answers by its columns, as in the search's re-rank)
+        stating = [h for h in hits if h.found and h.kind == "clause" and any(a.answered_in(h.text) for a in specific)]
         bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
         if stating:
             # a found passage states it already: the best of those ("申诉" on the civil servants' row);

@@ -664,3 +664,11 @@ def test_a_complaint_on_a_matter_whose_system_takes_no_reports_is_answered_by_th
                             intent="ask_complaint", confidence=0.45)
     assert answer.found and answer.context["system"] == "sup-1"
     assert answer.text.startswith("投诉举报受理：劳动监察保障大队")
+
+
+def test_of_the_things_a_question_asks_the_most_specific_decides(real_kb):
+    # "反映…查不查" asks what is done with a report; "包工头跑了" tells a party who fled: few
+    # clauses state the latter, and it is what the caller needs
+    answer = real_kb.answer("来电：工人反映欠薪的案子已经立了，可包工头现在跑了，电话也打不通，这案子还查不查？",
+                            intent="ask_complaint", confidence=0.69)
+    assert "中止" in answer.text.splitlines()[0]
