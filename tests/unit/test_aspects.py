@@ -75,3 +75,8 @@ def test_a_situation_the_story_tells_is_read_wherever_it_is_told():
 
     question = clean("监察大队来查的时候，老板已经把拖的工资补上了，问题也不大，这案子最后咋了结？")
     assert "corrected" in {a.name for a in asked_aspects(question)}
+
+
+def test_refusing_to_be_investigated_is_not_refusing_to_pay():
+    assert "enforce" not in {a.name for a in aspects_of("稽核的时候当事人不配合、拒绝调查取证，有啥办法？")}
+    assert "enforce" in {a.name for a in aspects_of("罚款下来了他就是不配合，不交，咋办？")}
