@@ -18,6 +18,7 @@ from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
+from .decisive import DecisiveClause
 from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead
 from .service import ServiceComposer
 
@@ -35,13 +36,6 @@ MAX_SANCTIONS = 3
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
-# Aspects this specific (HybridRetriever.specificity) decide which clause answers, for questions
-# of these kinds.
-DECISIVE_SPECIFICITY = 0.5
-DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "ask_supervision"})
-# An aspect this specific is stated by one or two clauses of the list: when the question's
-# matter is found, the best of them answers whatever its words.
-SOLE_SPECIFICITY = 0.7
 # A clause that names reports or complaints (a system's own intake of them).
 INTAKE_WORDS = re.compile(r"举报|投诉")
 # A wrong the complaint channel lists, this close to the passage found, is what a complaint tells.
@@ -58,6 +52,7 @@ class PassageComposer:
         self.groups = ClauseGroups(kit.store)
         self.services = ServiceComposer(kit)
         self.boundaries = BoundaryComposer(kit)
+        self.decisive = DecisiveClause(kit)
         self.time_limits_by_system: dict[str, list] = {}
         for t in kit.store.time_limits:
             clause = kit.store.clause_by_id.get(t.clause_id)
@@ -72,7 +67,7 @@ class PassageComposer:
                 kinds: tuple[str, ...] | None = None) -> Answer:
         kit = self.kit
         hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
-        decisive = self._decisive(question, intent, aspects, hits)
+        decisive = self.decisive.find(question, intent, aspects, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
             hits = [decisive, *(h for h in hits if h.id != decisive.id)]
@@ -127,107 +122,6 @@ class PassageComposer:
         return Answer("\n".join(lines), sources, [], True, context)
 
     # ------------------------------------------------------------------ shapes
-
-    def _decisive(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
-                  hits: list[SearchHit]) -> SearchHit | None:
-        """For a question of a factual kind that asks something only a few clauses state ("不交罚款
-        怎么办", "处罚不服怎么办", "拒不签收怎么办"): the best of those clauses, when the best
-        passage found does not state it. Their bar is lower by the aspect's re-rank weight: the
-        question's words are the matter's, the clause's words are the procedure's."""
-        retriever = self.kit.retriever
-        specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
-        if hits and hits[0].found:
-            # the best passage describes the very situation asked about ("拒不执行整改意见的，
-            # 经办机构应报请…处罚"): it answers, not the general clause on that situation
-            specific = [a for a in specific if not a.question.search(hits[0].text)]
-        if not specific:
-            return None
-        if intent not in DECISIVE_INTENTS and not (
-                intent is None and all(retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific)):
-            # without an intent (the NLU unsure) only what one or two clauses state decides
-            return None
-        # the most specific first ("包工头跑了，这案子还查不查": the clause on a party who fled, not
-        # the one on what is done with reports)
-        for aspect in sorted(specific, key=lambda a: -retriever.specificity(a)):
-            found = self._decisive_for(question, [aspect], hits)
-            if found is not None:
-                return found
-            if hits and hits[0].found and hits[0].kind == "clause" and aspect.answered_in(hits[0].text):
-                return None  # the best passage states it: it answers
-        return None
-
-    def _decisive_for(self, question: str, specific: list[Aspect], hits: list[SearchHit]) -> SearchHit | None:
-        retriever = self.kit.retriever
-        # (clauses: a table row or a service answers by its columns, as in the search's re-rank)
-        stating = [h for h in hits if h.found and h.kind == "clause" and any(a.answered_in(h.text) for a in specific)]
-        bar = retriever.found_threshold - retriever.aspect_weight * max(retriever.specificity(a) for a in specific)
-        if stating:
-            # a found passage states it already: the best of those ("申诉" on the civil servants' row);
-            # but when it is of another part of the list than the matter's, the matter's own part
-            # says it for the matter ("骗领就业补贴，举报以后会怎么处理": the employment fund's clause
-            # on reports, not the labour inspectors')
-            own = self._stated_for_matter(question, specific, hits, stating[0], bar)
-            if own is not None:
-                return own
-            if self._another_systems(stating[0], specific, hits):
-                return None
-            return None if stating[0] is hits[0] else stating[0]
-        ids = frozenset(pid for a in specific for pid in retriever.answering(a))
-        store = self.kit.store
-        matter = self._matter(hits, None)
-        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
-        if system and self._system_bound(specific):
-            # what several systems state each for itself (how a report is taken, the share checked)
-            # is the matter's system's to say; another system's clause is about another matter
-            ids = frozenset(pid for pid in ids if store.passage_by_id[pid].system_id == system)
-            if not ids:
-                return None
-        found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
-        if found and not found[0].found and hits and hits[0].found and all(
-                retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific):
-            # the question is about the list (its matter was found), and what it asks only one
-            # or two clauses state at all ("不公平，还有啥路子"): their words are the procedure's
-            found[0].found = True
-        return found[0] if found and found[0].found else None
-
-    @staticmethod
-    def _matter(hits: list[SearchHit], stating: SearchHit | None) -> SearchHit | None:
-        """What the question is about: the passage ranked first if it was found and is not the one
-        an aspect lifted there, else the best-scoring passage found."""
-        if hits and hits[0].found and hits[0] is not stating:
-            return hits[0]
-        return max((h for h in hits if h.found and h is not stating), key=lambda h: h.score, default=None)
-
-    def _system_bound(self, specific: list[Aspect]) -> bool:
-        """Whether several supervision systems state the aspect each for its own matters (how a
-        report is taken, the share checked), rather than one procedure for all (行政复议)."""
-        store, retriever = self.kit.store, self.kit.retriever
-        return len({store.passage_by_id[pid].system_id for a in specific for pid in retriever.answering(a)}) > 1
-
-    def _another_systems(self, stating: SearchHit, specific: list[Aspect], hits: list[SearchHit]) -> bool:
-        """Whether the passage stating a system-bound aspect is of another system than the matter."""
-        store = self.kit.store
-        matter = self._matter(hits, stating)
-        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
-        return (bool(system) and store.passage_by_id[stating.id].system_id != system
-                and self._system_bound(specific))
-
-    def _stated_for_matter(self, question: str, specific: list[Aspect], hits: list[SearchHit],
-                           stating: SearchHit, bar: float) -> SearchHit | None:
-        """The clause stating the aspect in the supervision system of the matter (see _matter),
-        when the passage that states it is of another system and scores below the matter."""
-        store, retriever = self.kit.store, self.kit.retriever
-        matter = self._matter(hits, stating)
-        system = store.passage_by_id[matter.id].system_id if matter is not None else ""
-        if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
-            return None
-        ids = frozenset(pid for a in specific for pid in retriever.answering(a)
-                        if store.passage_by_id[pid].system_id == system)
-        found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar) if ids else []
-        if not found:
-            return None
-        found[0].found = True  # the matter was found; its system's clause says what is asked
-        return found[0]
 
     def _passage(self, p: Passage, question: str, aspects: tuple[Aspect, ...]) -> tuple[list[str], list[dict]]:
         kit = self.kit
