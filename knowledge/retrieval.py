@@ -72,9 +72,10 @@ RARE_MARGIN = 0.06
 # pass the found bar lowered by RARE_MARGIN and rank QUOTED_LIFT higher.
 QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")
 QUOTED_PASSAGES = 3
-# The label a numbered clause opens with: "2、不定期检查。…", "（四）集体讨论：…" (3 to 10 characters).
-LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*([\u4e00-\u9fff]{3,10})[。：:]")
 QUOTED_LIFT = 0.1
+# So is the label a numbered clause opens with ("2、不定期检查。…", "（四）集体讨论：…", 3 to 10
+# characters) when the question names it, unquoted.
+LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*([\u4e00-\u9fff]{3,10})[。：:]")
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
@@ -152,16 +153,17 @@ class HybridRetriever:
         n = max(1, len(self.passage_tokens))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
-        # the labels numbered clauses open with ("2、不定期检查。", "4、集体讨论。"): names of a step
-        self._labels: dict[str, list[str]] = {}
+        # the passages' text as questions are cleaned (for the names a question quotes), and the
+        # labels numbered clauses open with ("2、不定期检查。", "4、集体讨论。"): names of a step,
+        # unless the list says them in many passages (a common phrase, not a name)
+        self._clean_texts = {p.id: clean(p.text) for p in store.passages}
+        labels: dict[str, list[str]] = {}
         for p in store.passages:
-            m = LABEL.match(clean(p.text)) if p.kind == "clause" else None
+            m = LABEL.match(self._clean_texts[p.id]) if p.kind == "clause" else None
             if m:
-                self._labels.setdefault(m.group(1), []).append(p.id)
-        # a label the list's text says in many passages is a common phrase, not a name
-        texts = [clean(p.text) for p in store.passages]
-        self._labels = {label: ids for label, ids in self._labels.items()
-                        if sum(label in t for t in texts) <= QUOTED_PASSAGES}
+                labels.setdefault(m.group(1), []).append(p.id)
+        self._labels = {label: ids for label, ids in labels.items()
+                        if sum(label in t for t in self._clean_texts.values()) <= QUOTED_PASSAGES}
         import jieba.posseg
 
         # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
@@ -514,13 +516,12 @@ class HybridRetriever:
         held: set[str] = set()
         asked = clean(query)
         for name in QUOTED.findall(asked):
-            holders = [p.id for p in self.store.passages if name in clean(p.text)]
+            holders = [pid for pid, text in self._clean_texts.items() if name in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:
                 held.update(holders)
         named = [label for label in self._labels if label in asked]
         for label in named:
-            # ("不定期检查" names no 定期检查)
-            if len(self._labels[label]) <= QUOTED_PASSAGES and not any(label in other for other in named if other != label):
+            if not any(label in other for other in named if other != label):  # ("不定期检查" is no 定期检查)
                 held.update(self._labels[label])
         return frozenset(held)
 
