@@ -163,7 +163,7 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         named = directory.mentioned(c.text)
         office = _named_together(named, c.text, directory) if named else system_office.get(c.system_id, "")
         phones = find_phones(c.text)
-        phone = phones[0] if phones else directory.phone(office)
+        phone = phones[0] if phones else join_phones([directory.phone(name) for name in office.split("、")])
         heading = " ".join(x for x in (c.system_title, c.section, c.subsection) if x)
         out.append(Passage(c.id, "clause", c.id, c.citation, c.text, f"{heading} {c.text}", office, phone,
                            c.system_id, c.section))

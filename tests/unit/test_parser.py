@@ -279,7 +279,7 @@ def test_offices_named_together_share_a_clause_and_a_system(records):
     passages = {p.id: p for p in build_passages(records)}
     training = [p for p in passages.values() if p.kind == "clause" and p.system_id == "sup-1"]
     joint = [p for p in training if "由劳动科、就业局" in p.text]
-    assert joint and all(p.office == "劳动科、就业局" for p in joint)
+    assert joint and all(p.office == "劳动科、就业局" and p.phone == "7523309" for p in joint)
     # a clause of the system that names no office has the two offices its clauses name equally
     unnamed = [p for p in training if "劳动科" not in p.text and "就业局" not in p.text]
     assert unnamed and all(p.office == "劳动科、就业局" for p in unnamed)
