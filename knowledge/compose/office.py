@@ -71,6 +71,19 @@ class OfficeComposer:
         matter_first = self.kit.retriever.rare_evidence(text[:at], hits[0].id) >= RARE_IDF
         return [other, named[0]] if matter_first else [named[0], other]
 
+    def _printed_phone(self, context: dict, question: str) -> Answer | None:
+        """The phone the passages the conversation is at print themselves (the one quoted, then the
+        ones it cited: a complaint's intake), if one prints one."""
+        kit = self.kit
+        for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):
+            passage = kit.store.passage_by_id.get(pid)
+            for c in kit.contacts_by_clause.get(passage.record_id, []) if passage else []:
+                if c.kind == "phone":
+                    return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(pid)], [], True,
+                                  {"intent": "ask_phone", "office": passage.office or None, "ids": [pid],
+                                   "question": question})
+        return None
+
     def office_phone(self, office: str, question: str) -> Answer:
         store = self.kit.store
         record = next((o for o in store.offices if o.name == office), None)
@@ -87,6 +100,9 @@ class OfficeComposer:
     def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
         kit, store = self.kit, self.kit.store
         office = kit.mentioned_office(question, entities)
+        if office is None and (printed := self._printed_phone(context, question)) is not None:
+            # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number it prints
+            return printed
         if office is None and context.get("office"):
             office = context["office"]
         if office is None:

@@ -672,3 +672,9 @@ def test_of_the_things_a_question_asks_the_most_specific_decides(real_kb):
     answer = real_kb.answer("来电：工人反映欠薪的案子已经立了，可包工头现在跑了，电话也打不通，这案子还查不查？",
                             intent="ask_complaint", confidence=0.69)
     assert "中止" in answer.text.splitlines()[0]
+
+
+def test_a_phone_follow_up_gets_the_number_the_conversations_passage_prints(real_kb):
+    first = real_kb.answer("想举报社保基金被挪用，有啥渠道？", intent="ask_complaint", confidence=0.9)
+    then = real_kb.answer("电话多少？", intent="ask_phone", confidence=0.93, context=first.context)
+    assert "8565682" in then.text and "7523309" not in then.text
