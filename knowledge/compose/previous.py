@@ -40,7 +40,8 @@ class PreviousPassageComposer:
             return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
         store, retriever = self.kit.store, self.kit.retriever
         asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
-        words = [t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf]
+        words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
+        words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words
         topic = context.get("topic") or context.get("question") or ""
         for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):

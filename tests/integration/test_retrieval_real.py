@@ -678,3 +678,11 @@ def test_a_phone_follow_up_gets_the_number_the_conversations_passage_prints(real
     first = real_kb.answer("想举报社保基金被挪用，有啥渠道？", intent="ask_complaint", confidence=0.9)
     then = real_kb.answer("电话多少？", intent="ask_phone", confidence=0.93, context=first.context)
     assert "8565682" in then.text and "7523309" not in then.text
+
+
+def test_a_follow_up_naming_a_step_the_answer_cited_is_answered_by_that_step(real_kb):
+    # "专项检查" is one word of the list (not 专项 + 检查); the agencies' clause on it was cited,
+    # another system's 专项检查 is another matter
+    first = real_kb.answer("人力资源中介的日常检查多久一次？", intent="ask_supervision", confidence=0.9)
+    then = real_kb.answer("那专项检查呢？", intent="follow_up", confidence=0.95, context=first.context)
+    assert then.context["system"] == "sup-2" and "不少于 2 次" in then.text
