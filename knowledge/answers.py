@@ -189,7 +189,9 @@ class AnswerComposer:
             threshold = self.retriever.found_threshold - self.prior_margin
         answer = None
         previous = None
-        if topic and (intent is None or intent in FACTUAL_INTENTS) and intent != "ask_phone":
+        # (an out-of-scope call on a few words may ask about the passage too: "每次抽多少")
+        if topic and (intent is None or intent in FACTUAL_INTENTS or (intent == "out_of_scope" and elliptical)) \
+                and intent != "ask_phone":
             previous = self.previous.states(question, context.get("intent") or intent, context)
         if previous is not None and elliptical:
             answer = previous

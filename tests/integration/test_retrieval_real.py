@@ -686,3 +686,11 @@ def test_a_follow_up_naming_a_step_the_answer_cited_is_answered_by_that_step(rea
     first = real_kb.answer("人力资源中介的日常检查多久一次？", intent="ask_supervision", confidence=0.9)
     then = real_kb.answer("那专项检查呢？", intent="follow_up", confidence=0.95, context=first.context)
     assert then.context["system"] == "sup-2" and "不少于 2 次" in then.text
+
+
+def test_a_few_words_called_out_of_scope_may_ask_about_the_passage_the_conversation_is_at(real_kb):
+    first = real_kb.answer("医保定点医院和药店的定期检查一年几次？", intent="ask_supervision", confidence=0.9)
+    then = real_kb.answer("每次抽多少？", intent="out_of_scope", confidence=0.68, context=first.context)
+    assert then.found and "30%" in then.text
+    # a matter of its own stays refused
+    assert not real_kb.answer("那护照呢？", intent="out_of_scope", confidence=0.9, context=first.context).found
