@@ -17,6 +17,8 @@ from .passage import PARTS_ASPECTS, PassageComposer
 PREVIOUS_BOOST = 1.0
 # The passages an answer cites that the conversation keeps for its follow-ups.
 MAX_CITED = 6
+# Of them, this many are tried (one composition each) for a follow-up.
+MAX_TRIED = 4
 
 
 class PreviousPassageComposer:
@@ -44,7 +46,8 @@ class PreviousPassageComposer:
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words
         topic = context.get("topic") or context.get("question") or ""
-        for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):
+        candidates = list(dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]))
+        for pid in candidates[:MAX_TRIED]:
             previous = store.passage_by_id.get(pid)
             if previous is None or previous.kind != "clause":
                 continue
