@@ -80,3 +80,8 @@ def test_a_situation_the_story_tells_is_read_wherever_it_is_told():
 def test_refusing_to_be_investigated_is_not_refusing_to_pay():
     assert "enforce" not in {a.name for a in aspects_of("稽核的时候当事人不配合、拒绝调查取证，有啥办法？")}
     assert "enforce" in {a.name for a in aspects_of("罚款下来了他就是不配合，不交，咋办？")}
+
+
+def test_who_takes_part_and_which_decree_are_asked_many_ways():
+    assert "who" in {a.name for a in aspects_of("除了人社，还有哪些部门参加？")}
+    assert "basis" in {a.name for a in aspects_of("那是市政府第几号令？")}
