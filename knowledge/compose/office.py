@@ -71,17 +71,16 @@ class OfficeComposer:
         matter_first = self.kit.retriever.rare_evidence(text[:at], hits[0].id) >= RARE_IDF
         return [other, named[0]] if matter_first else [named[0], other]
 
-    def _printed_phone(self, context: dict, question: str) -> Answer | None:
-        """The phone the passages the conversation is at print themselves (the one quoted, then the
-        ones it cited: a complaint's intake), if one prints one."""
+    def _printed_phone(self, pid: str, question: str) -> Answer | None:
+        """The phone the passage prints itself (a complaints hotline), as the answer; None if it
+        prints none."""
         kit = self.kit
-        for pid in dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]):
-            passage = kit.store.passage_by_id.get(pid)
-            for c in kit.contacts_by_clause.get(passage.record_id, []) if passage else []:
-                if c.kind == "phone":
-                    return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(pid)], [], True,
-                                  {"intent": "ask_phone", "office": passage.office or None, "ids": [pid],
-                                   "question": question})
+        passage = kit.store.passage_by_id.get(pid)
+        for c in kit.contacts_by_clause.get(passage.record_id, []) if passage else []:
+            if c.kind == "phone":
+                return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(pid)], [], True,
+                              {"intent": "ask_phone", "office": passage.office or None, "ids": [pid],
+                               "question": question})
         return None
 
     def office_phone(self, office: str, question: str) -> Answer:
@@ -98,11 +97,16 @@ class OfficeComposer:
                        "question": question})
 
     def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
-        kit, store = self.kit, self.kit.store
+        kit = self.kit
         office = kit.mentioned_office(question, entities)
-        if office is None and (printed := self._printed_phone(context, question)) is not None:
-            # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number it prints
-            return printed
+        if office is None:
+            # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number the passage the
+            # conversation is at prints; without an office of the conversation, also one it cited
+            # (a complaint's intake: not another system's hotline beside the labour inspectors')
+            at = [*(context.get("ids") or [])[:1], *([] if context.get("office") else context.get("cited") or [])]
+            for pid in dict.fromkeys(at):
+                if (printed := self._printed_phone(pid, question)) is not None:
+                    return printed
         if office is None and context.get("office"):
             office = context["office"]
         if office is None:
@@ -111,11 +115,8 @@ class OfficeComposer:
             for h in hits:
                 if not h.found or h.score < hits[0].score - PRINTED_PHONE_MARGIN:
                     break  # a hotline printed in a clause far below the matter found is another matter's
-                for c in kit.contacts_by_clause.get(store.passage_by_id[h.id].record_id, []):
-                    if c.kind == "phone":
-                        return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(h.id)], [], True,
-                                      {"intent": "ask_phone", "office": h.office or None, "ids": [h.id],
-                                       "question": question})
+                if (printed := self._printed_phone(h.id, question)) is not None:
+                    return printed
             if hits and hits[0].found and hits[0].office:
                 office = hits[0].office.split("、")[0]
             else:

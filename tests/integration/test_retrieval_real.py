@@ -678,6 +678,13 @@ def test_a_phone_follow_up_gets_the_number_the_conversations_passage_prints(real
     first = real_kb.answer("想举报社保基金被挪用，有啥渠道？", intent="ask_complaint", confidence=0.9)
     then = real_kb.answer("电话多少？", intent="ask_phone", confidence=0.93, context=first.context)
     assert "8565682" in then.text and "7523309" not in then.text
+    # an answer with an office of its own (the labour inspectors) that cites another system's
+    # hotline beside it: the office's number
+    labour = real_kb.answer("我举报单位少报社保缴费基数，要是查了够不上立案，会怎么办？", intent="ask_complaint",
+                            confidence=0.9)
+    assert "sup-4.17" in labour.context["cited"]
+    phone = real_kb.answer("电话多少？", intent="ask_phone", confidence=0.93, context=labour.context)
+    assert "7523309" in phone.text and "8565682" not in phone.text
 
 
 def test_a_follow_up_naming_a_step_the_answer_cited_is_answered_by_that_step(real_kb):
