@@ -623,14 +623,6 @@ def test_an_unsure_guess_of_a_narrow_kind_does_not_keep_the_search_to_it(real_kb
     assert "从业人员的资质" in answer.text
 
 
-def test_the_matters_own_part_says_what_is_done_with_a_report_whatever_ranks_first(real_kb):
-    # the best passage is the fund's clause on fraud; the labour inspectors' channel states what
-    # is done with reports too, but the fund's own clauses say it for the fund
-    answer = real_kb.answer("我知道有个厂子骗领就业补贴，举报以后会怎么处理？", intent="ask_complaint", confidence=0.72)
-    assert answer.context["system"] == "sup-5"
-    assert "终止拨付" in answer.text
-
-
 def test_the_label_of_a_numbered_step_named_in_a_question_is_what_it_asks_about(real_kb):
     retriever = real_kb.retriever
     assert retriever.quoted_holders("药店的医保不定期检查是根据啥开展的？") == {"sup-3.10", "sup-3.13"}
