@@ -239,7 +239,7 @@ class KnowledgeBase:
         passages = [self.store.passage_by_id[pid] for pid in ids]
         citations = "；".join(dict.fromkeys(p.citation for p in passages))
         text = f"{entry.answer.strip()}\n出处：{citations}。"
-        office = next((p.office for p in passages if p.office), None)
+        office = next((p.office.split("、")[0] for p in passages if p.office), None)  # (of offices named together, the first)
         context = {"intent": intent, "office": office, "ids": ids, "system": passages[0].system_id,
                    "question": question, "topic": question, "score": round(match.score, 4),
                    "curated": {"id": entry.id, "version": entry.version}}

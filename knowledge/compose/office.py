@@ -79,7 +79,7 @@ class OfficeComposer:
         for c in kit.contacts_by_clause.get(passage.record_id, []) if passage else []:
             if c.kind == "phone":
                 return Answer(f"{c.context}。\n出处：{c.citation}。", [kit.source(pid)], [], True,
-                              {"intent": "ask_phone", "office": passage.office or None, "ids": [pid],
+                              {"intent": "ask_phone", "office": passage.office.split("、")[0] or None, "ids": [pid],
                                "question": question})
         return None
 
@@ -108,7 +108,7 @@ class OfficeComposer:
                 if (printed := self._printed_phone(pid, question)) is not None:
                     return printed
         if office is None and context.get("office"):
-            office = context["office"]
+            office = context["office"].split("、")[0]  # (a context kept from before may name two)
         if office is None:
             # "举报社保基金问题打什么电话": a phone printed in a clause, or the office of the best match
             hits = kit.retriever.search(question, k=5)

@@ -141,5 +141,5 @@ class PenaltyComposer:
             lines.append(f"依据：{penalty.legal_basis}。")
         lines.append(f"出处：{penalty.citation}。")
         return Answer("\n".join(lines), [kit.source(hit.id, penalty.text)], [], True,
-                      {"intent": "ask_penalty", "office": p.office or None, "ids": [hit.id],
+                      {"intent": "ask_penalty", "office": p.office.split("、")[0] or None, "ids": [hit.id],
                        "system": p.system_id, "question": question, "score": hit.score})

@@ -693,3 +693,11 @@ def test_a_few_words_called_out_of_scope_may_ask_about_the_passage_the_conversat
     assert then.found and "30%" in then.text
     # a matter of its own stays refused
     assert not real_kb.answer("那护照呢？", intent="out_of_scope", confidence=0.9, context=first.context).found
+
+
+def test_a_phone_follow_up_after_a_clause_of_two_offices_gets_a_number(real_kb):
+    # the agencies' clauses name 劳动科、就业局 together; the conversation is at one office
+    first = real_kb.answer("中介超出许可范围经营罚多少？", intent="ask_penalty", confidence=0.9)
+    assert "、" not in (first.context.get("office") or "")
+    then = real_kb.answer("电话呢", intent="ask_phone", confidence=0.9, context=first.context)
+    assert then.found and "7523309" in then.text
