@@ -23,7 +23,6 @@ import json
 import shutil
 import statistics
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 from bench.fresh import Conversation, FreshPool, fresh_list
 from bench.load import Client, gateway_target
 from bench.procmem import cpu_seconds
+from bench.systems import running
 
 
 def cpu_of(pids: dict[str, int]) -> dict[str, float]:
@@ -71,9 +71,6 @@ def send(url: str, conversations: list[Conversation], clients: int, tag: str) ->
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tests import harness
-    from tests.harness import RunningSystem
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=200, help="about this many messages per rep")
     ap.add_argument("--reps", type=int, default=3)
@@ -92,23 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     variants = {"A": {}}
     if args.compare or args.compare_tree:
         variants["B"] = dict(kv.split("=", 1) for kv in args.compare.split(";")) if args.compare else {}
-    tmp = Path(tempfile.mkdtemp(prefix="jize-cpu-"))
-    systems = {}
-    try:
-        for name, env in variants.items():
-            (tmp / name).mkdir()
-            system = RunningSystem(app_db=tmp / name / "app.db", env={
-                "JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0", **env})
-            tree = args.compare_tree if name == "B" and args.compare_tree else None
-            if tree is not None:
-                # bot.run started from that checkout (python -m imports from the working directory)
-                saved, harness.PROJECT_DIR = harness.PROJECT_DIR, tree.resolve()
-                try:
-                    systems[name] = system.start()
-                finally:
-                    harness.PROJECT_DIR = saved
-            else:
-                systems[name] = system.start()
+    unlimited = {"JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0"}
+    with running({name: {**unlimited, **env} for name, env in variants.items()},
+                 {"B": args.compare_tree}, "jize-cpu-") as systems:
         pids = {name: {"app": sy.proc.pid, "rasa": sy.rasa_pid()} for name, sy in systems.items()}
         for sy in systems.values():
             send(sy.url, convs[:20], 1, "warm")  # not counted
@@ -142,10 +125,6 @@ def main(argv: list[str] | None = None) -> None:
             where = str(args.compare_tree) if name == "B" and args.compare_tree else "this checkout"
             print(json.dumps({"system": name, "tree": where, "settings": variants[name], "median_cpu_ms_per_msg": medians}),
                   flush=True)
-    finally:
-        for sy in systems.values():
-            sy.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

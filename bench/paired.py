@@ -19,21 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
-import tempfile
 from pathlib import Path
 
 from bench.fresh import fresh_list
 from bench.load import Client, gateway_target, percentile
+from bench.systems import running
 
 VOLATILE = ("audit_id", "message_id", "latency_ms", "conversation_id")
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tests import harness
-    from tests.harness import RunningSystem
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tree", type=Path, help="the other checkout (B)")
     ap.add_argument("--start", type=int, default=0, help="first conversation of the fresh sequence")
@@ -44,21 +40,8 @@ def main(argv: list[str] | None = None) -> None:
 
     convs = fresh_list(args.start + args.conversations + args.warm)
     warm, convs = convs[:args.warm], convs[args.start + args.warm:args.start + args.warm + args.conversations]
-    tmp = Path(tempfile.mkdtemp(prefix="jize-paired-"))
     env = {"JIZE_RATE_CHAT_PER_SENDER": "0", "JIZE_RATE_CHAT_PER_IP": "0", "PYTHONHASHSEED": "0"}
-    systems: dict[str, RunningSystem] = {}
-    try:
-        for name in ("A", "B"):
-            (tmp / name).mkdir()
-            system = RunningSystem(app_db=tmp / name / "app.db", env=env)
-            if name == "B":
-                saved, harness.PROJECT_DIR = harness.PROJECT_DIR, args.tree.resolve()
-                try:
-                    systems[name] = system.start()
-                finally:
-                    harness.PROJECT_DIR = saved
-            else:
-                systems[name] = system.start()
+    with running({"A": env, "B": env}, {"B": args.tree}, "jize-paired-") as systems:
         clients = {name: Client(gateway_target(sy.url)) for name, sy in systems.items()}
         for client in clients.values():
             for i, (_, turns) in enumerate(warm):
@@ -91,10 +74,6 @@ def main(argv: list[str] | None = None) -> None:
             "A_faster": sum(d < 0 for d in diffs), "tree_B": str(args.tree),
         }
         print(json.dumps(summary), flush=True)
-    finally:
-        for sy in systems.values():
-            sy.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
