@@ -1,7 +1,10 @@
 """Retrieval units: one passage per duty item, boundary share, service, supervision clause.
 
 A passage keeps the list's text verbatim for display (``text``) and a richer ``search_text``
-(headings, office names) for the index. ``office``/``phone`` say who handles it.
+(headings, office names) for the index. ``office``/``phone`` say who handles it. ``printed`` is
+the passage as its row prints it: the text with the columns that go with it (a service's time,
+the responsible office as named in the row with the phone printed next to it), for a reader
+who sees the passage on its own (a search result).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Passage:
     phone: str
     system_id: str = ""
     section: str = ""
+    printed: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,6 +98,21 @@ def _contacts_office(contacts: list[Contact], directory: OfficeDirectory) -> tup
     return "、".join(names), join_phones(phones)
 
 
+def _printed_contacts(contacts: list[Contact]) -> str:
+    """The responsible-office column as the row prints it: each office as named there, with its
+    phone right after it ("劳动科 7523309、劳动保障监察大队 7523309")."""
+    return "、".join(f"{c.office} {c.phone}" if c.phone else c.office for c in contacts)
+
+
+def _printed_row(text: str, contacts: list[Contact], time: str = "") -> str:
+    columns = [text]
+    if time.strip():
+        columns.append(f"时间：{' '.join(time.split())}")
+    if contacts:
+        columns.append(f"责任科室及联系方式：{_printed_contacts(contacts)}")
+    return "\n".join(columns)
+
+
 def _contact_words(office: str, phone: str) -> str:
     """The responsible-office column as words, so "哪个科室负责、电话多少" reads the same on
     every kind of passage (the duty table's header says 责任科室及联系方式)."""
@@ -119,7 +138,8 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         search = f"{d.work_item} {main} {_contact_words(office, phone)}"
         # shown too: a question answered by the main-duty column must see that column quoted
         text = f"{d.work_item}（主要职责：{main}）" if main else d.work_item
-        out.append(Passage(d.id, "duty", d.id, d.citation, text, search, office, phone))
+        out.append(Passage(d.id, "duty", d.id, d.citation, text, search, office, phone,
+                           printed=_printed_row(text, d.contacts)))
     first_of_item: set[int] = set()
     for b in records.boundaries:
         # the 案例 column tells what is done under the item ("每年定期举办大型招聘会"): it is said
@@ -128,7 +148,7 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         first_of_item.add(b.number)
         text = f"{b.topic}：{b.department}{b.share}" + (f"（案例：{case}）" if case else "")
         search = f"{b.topic} {b.department} {b.share} {b.legal_basis} {case}"
-        out.append(Passage(b.id, "boundary", b.id, b.citation, text, search, b.department, ""))
+        out.append(Passage(b.id, "boundary", b.id, b.citation, text, search, b.department, "", printed=text))
     for s in records.services:
         office, phone = _contacts_office(s.contacts, directory)
         paragraphs = [p for p in s.content.split("\n") if p.strip()]
@@ -138,11 +158,15 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
             # the whole item from its parts (record_id)
             for n, para in enumerate(paragraphs, 1):
                 pid = f"{s.id}.{n}"
-                out.append(Passage(pid, "service", s.id, f"{s.citation}（第{n}段）", f"{s.item}：{para}",
-                                   f"{s.item} {para} {s.time} {contact}", office, phone))
+                text = f"{s.item}：{para}"
+                out.append(Passage(pid, "service", s.id, f"{s.citation}（第{n}段）", text,
+                                   f"{s.item} {para} {s.time} {contact}", office, phone,
+                                   printed=_printed_row(text, s.contacts, s.time)))
         else:
-            out.append(Passage(s.id, "service", s.id, s.citation, f"{s.item}：{s.content}",
-                               f"{s.item} {s.content} {s.time} {contact}", office, phone))
+            text = f"{s.item}：{s.content}"
+            out.append(Passage(s.id, "service", s.id, s.citation, text,
+                               f"{s.item} {s.content} {s.time} {contact}", office, phone,
+                               printed=_printed_row(text, s.contacts, s.time)))
     # A clause's office: the one it names (the offices it names together, "由劳动科、就业局组织实施"),
     # else the one its system names most - with the ones named as often and together with it
     # (two offices that share the work), not another that merely has as many mentions.
@@ -166,12 +190,12 @@ def build_passages(records: ResponsibilityList) -> list[Passage]:
         phone = phones[0] if phones else join_phones([directory.phone(name) for name in office.split("、")])
         heading = " ".join(x for x in (c.system_title, c.section, c.subsection) if x)
         out.append(Passage(c.id, "clause", c.id, c.citation, c.text, f"{heading} {c.text}", office, phone,
-                           c.system_id, c.section))
+                           c.system_id, c.section, printed=c.text))
     for r in records.table_rows:  # rows of a table the parser has no reader for
         office, phone = _contacts_office(r.contacts, directory)
         text = "；".join(f"{name}：{value}" for name, value in r.cells.items())
         out.append(Passage(r.id, "table", r.id, r.citation, text,
-                           f"{r.table} {text} {_contact_words(office, phone)}", office, phone))
+                           f"{r.table} {text} {_contact_words(office, phone)}", office, phone, printed=text))
     return out
 
 

@@ -102,11 +102,15 @@ class SearchHit:
     found: bool
     dense: float = 0.0
     keyword: float = 0.0
+    printed: str = ""  # the passage as its row prints it (Passage.printed)
 
     def to_dict(self) -> dict:
+        """The hit as a reader sees it on its own: its ``text`` is the passage as its row prints it
+        (with the row's time, office and phone)."""
         d = asdict(self)
         d.pop("dense")
         d.pop("keyword")
+        d["text"] = d.pop("printed") or self.text
         return d
 
 
@@ -492,7 +496,7 @@ class HybridRetriever:
                 bar -= RARE_MARGIN
             hits.append(SearchHit(p.id, p.kind, p.citation, p.text, p.office, p.phone, score,
                                   score >= bar,
-                                  round(d, 4), round(cov, 4)))
+                                  round(d, 4), round(cov, 4), p.printed or p.text))
             if pid in dense_score:  # FAISS's similarity, as a search restricted to it computes
                 scored[pid] = score
             # Only clauses are told apart by their sentences; a table row answers "who" or

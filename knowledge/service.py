@@ -22,6 +22,9 @@ from .store import KnowledgeStore, StoreError, builder_digest, source_digest, wr
 from .suggestions import load_suggestions
 from .versions import VersionArchive
 
+# A search lists first this many of the passages the answer to the query cites.
+LEAD_SOURCES = 3
+
 
 @dataclass
 class BuildReport:
@@ -123,8 +126,11 @@ class KnowledgeBase:
         return self._retriever  # type: ignore[return-value]
 
     def search(self, query: str, k: int = 5) -> list[SearchHit]:
-        """The passages for ``query``, preferring those that state what it asks about; a "which
-        office" question also gets the best duty or service row (the table that assigns duties)."""
+        """The passages for ``query``: first those the answer to it would cite (up to
+        ``LEAD_SOURCES``: the clause a time limit or a situation decides, the parts of what it
+        asks the parts of), then the passages that state what it asks about; a "which office"
+        question also gets the best duty or service row (the table that assigns duties). The
+        cited ones keep their own scores, so the list is not always in score order."""
         aspects = aspects_of(clean(query))
         hits = self.retriever.search(query, k=k, aspects=aspects)
         if kind_of(clean(query)) == "ask_office" and hits:
@@ -133,7 +139,12 @@ class KnowledgeBase:
             duty = self.retriever.search(query, k=1, kinds=DUTY_KINDS, aspects=aspects)
             if duty and duty[0].id not in {h.id for h in hits}:
                 hits = [duty[0], *hits[:k - 1]] if duty[0].found else [*hits[:k - 1], duty[0]]
-        return hits
+        cited = list(dict.fromkeys(s["id"] for s in self.answer(query).sources if s.get("id")))[:LEAD_SOURCES]
+        if not cited:
+            return hits
+        scored = {h.id: h for h in self.retriever.search(query, k=len(cited), aspects=aspects, only=frozenset(cited))}
+        lead = [scored[pid] for pid in cited if pid in scored]
+        return [*lead, *(h for h in hits if h.id not in scored)][:k]
 
     def offices(self) -> list[Office]:
         return list(self.store.offices)

@@ -12,6 +12,9 @@ def test_search_returns_contract_shape(client):
         assert {"id", "citation", "text", "office", "phone", "score"} <= set(hit)
         assert 0.0 <= hit["score"] <= 1.0
     assert any(h["phone"] == "7591916" for h in results)
+    # a result read on its own says who handles it: the row's office and phone are in its text
+    pension = next(h for h in results if h["phone"] == "7591916")
+    assert "".join(pension["text"].split()).endswith("农保中心7591916")
 
 
 def test_search_k_is_respected_and_bounded(client):

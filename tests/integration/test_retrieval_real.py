@@ -701,3 +701,19 @@ def test_a_phone_follow_up_after_a_clause_of_two_offices_gets_a_number(real_kb):
     assert "、" not in (first.context.get("office") or "")
     then = real_kb.answer("电话呢", intent="ask_phone", confidence=0.9, context=first.context)
     assert then.found and "7523309" in then.text
+
+
+@pytest.mark.parametrize(
+    "question,key",
+    [
+        # the time limit of the stage asked about, not the clause on how cases are opened
+        ("工人举报了厂里，监察大队立案以后要多久才能调查清楚", "60 个工作日内完成调查"),
+        # what the inspectors check at an agency: the parts, not the clause on the visit
+        ("去职业介绍所检查的时候都看哪几样", "从业人员的资质"),
+    ],
+)
+def test_a_search_lists_first_what_the_answer_cites(real_kb, question, key):
+    hits = real_kb.search(question, k=5)
+    answer = real_kb.answer(question)
+    assert hits[0].id == answer.sources[0]["id"]
+    assert any(key in h.text for h in hits), [(h.id, h.text[:30]) for h in hits]

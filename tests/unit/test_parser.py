@@ -286,3 +286,19 @@ def test_offices_named_together_share_a_clause_and_a_system(records):
     # a clause naming one office keeps it alone
     one = [p for p in passages.values() if p.kind == "clause" and "监察大队队长" in p.text]
     assert one and all("、" not in p.office for p in one)
+
+
+def test_a_row_prints_its_office_and_phone_beside_the_passage(records):
+    """A passage read on its own (a search result) says who handles it: the row's responsible
+    office as named there, the phone printed next to it, and a service's time."""
+    from knowledge.passages import build_passages
+
+    passages = {p.id: p for p in build_passages(records)}
+    pension = next(p for p in passages.values() if p.kind == "duty" and "城乡居民养老保险" in p.text)
+    assert pension.printed.startswith(pension.text)
+    assert "".join(pension.printed.split()).endswith("农保中心7591916")
+    service = next(p for p in passages.values() if p.kind == "service" and "三春行动" in p.text)
+    squashed = "".join(service.printed.split())
+    assert "全年" in squashed and "劳动保障监察大队7523309" in squashed  # as the row names it
+    clause = next(p for p in passages.values() if p.kind == "clause")
+    assert clause.printed == clause.text  # a clause prints no office column

@@ -16,6 +16,8 @@ RESULT_KEYS = ("id", "kind", "citation", "text", "office", "phone", "score", "fo
 
 
 def hit_dict(hit: Any) -> dict[str, Any]:
+    """A search result. Its ``text`` is the passage as its row prints it (with the row's time and
+    responsible office and phone), so a result read on its own says who handles it."""
     d = hit.to_dict() if hasattr(hit, "to_dict") else dict(hit)
     out = {k: d.get(k) for k in RESULT_KEYS if k in d}
     if isinstance(out.get("score"), float):
