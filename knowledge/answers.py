@@ -88,6 +88,10 @@ class AnswerComposer:
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         question = question[:500]
+        if context.get("topic") and intent != "out_of_scope" and (
+                confirmed := self.offices.confirmation(question, context)) is not None:
+            # "是农保中心不？还是别的地方？": one question about the answer given, not two to split
+            return confirmed
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
         # matter: its questions are not read apart from it
@@ -202,7 +206,7 @@ class AnswerComposer:
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope)
-            if previous is not None and (not answer.found or self.previous.holds_less(question, answer, previous)):
+            if previous is not None and self.previous.answers_instead(question, answer, previous):
                 # "抽查面有多大" after the fund's clause on spot checks: the clause just quoted says it;
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
@@ -337,7 +341,7 @@ class AnswerComposer:
         answer = self._follow_up_answer(question, entities, context)
         previous = context.get("intent") if context.get("intent") != "follow_up" else None
         said = self.previous.states(question, previous, context)
-        if said is not None and (not answer.found or self.previous.holds_less(question, answer, said)):
+        if said is not None and self.previous.answers_instead(question, answer, said):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
             return said
         return answer

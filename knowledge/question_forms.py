@@ -42,3 +42,11 @@ def kind_of(question: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None
 def says(question: str, kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> bool:
     """Whether the (cleaned) question has the form of ``kind`` ("violation": "老板欠了三个月工资")."""
     return any(k == kind and pattern.search(question) for k, pattern in forms or default_forms())
+
+
+def form_of(kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> re.Pattern[str]:
+    """The pattern of ``kind``'s form (one that never matches when the file has none)."""
+    return next((pattern for k, pattern in forms or default_forms() if k == kind), NEVER)
+
+
+NEVER = re.compile(r"(?!)")

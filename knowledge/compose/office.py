@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 
+from ..aspects import aspects_of
 from ..normalize import clean
+from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 
 # A phone printed in a clause answers a phone question only within this score of the best match.
 PRINTED_PHONE_MARGIN = 0.05
+# A confirmation ("跟社保中心是一个地方不？") says at most this many words beside the office it names.
+CONFIRM_WORDS = 1
+# A question word: the message asks something, not whether something is so.
+WH_WORD = re.compile(r"哪|什么|啥|几|多少|怎|咋|谁|如何")
 # "A和B的电话": the words that join two things asked about
 AND = re.compile(r"和|跟|与|及|还有|以及|、")
 
@@ -35,6 +41,44 @@ class OfficeComposer:
         return Answer("\n".join(lines), sources, [], True,
                       {"intent": "ask_office", "office": office, "ids": [d.id for d in duties[:4]],
                        "question": question})
+
+    def confirmation(self, question: str, context: dict) -> Answer | None:
+        """ "是农保中心不？", "跟社保中心是一个地方不？" after an answer that named the office handling
+        the matter: yes or no, with the office the list gives and its phone, and the passage the
+        conversation is at. None when the question does not ask so of an office, names a matter of
+        its own (more than CONFIRM_WORDS words beside the office and the words that ask "is it so":
+        "农保中心周末上班吗"), asks a question word or an aspect ("农保中心在哪办公吗", "电话是多少吧"),
+        or the conversation names no office.
+        The conversation stays at its passage and office (a later "那找他们打啥电话" asks theirs)."""
+        kit = self.kit
+        text = clean(question)
+        named = kit.directory.mentioned(text)
+        at = (context.get("office") or "").split("、")[0]
+        ids = context.get("ids") or []
+        if not named or not at or not ids or ids[0] not in kit.store.passage_by_id or not says(text, "confirm"):
+            return None
+        rest = text
+        for name in named:
+            for alias in kit.directory.aliases(name):
+                rest = rest.replace(alias, " ")
+        if WH_WORD.search(rest) or aspects_of(rest):
+            return None
+        rest = form_of("confirm").sub(" ", rest)  # the words that ask "is it so"
+        said = [t for t in kit.retriever.query_tokens(kit.retriever.normalize(rest)) if len(t) > 1]
+        if len([t for t in said if not any(t != u and t in u for u in said)]) > CONFIRM_WORDS:
+            return None
+        passage = kit.store.passage_by_id[ids[0]]
+        offices = [o for o in passage.office.split("、") if o] or [at]
+        phone = kit.directory.phone(at)
+        handles = f"由{at}负责" + (f"（联系电话：{phone}）" if phone else "")
+        if named[0] in offices:
+            lead = f"是的。按责任清单，这件事{handles}。"
+        else:
+            other = kit.directory.phone(named[0])
+            lead = (f"不是。按责任清单，这件事{handles}，不是{named[0]}"
+                    + (f"（{named[0]}的联系电话：{other}）" if other and other != phone else "") + "。")
+        text = f"{lead}\n清单原文：{passage.text}\n出处：{passage.citation}。"
+        return Answer(text, [kit.source(passage.id)], [], True, {**context, "office": at})
 
     def phone(self, question: str, entities: dict, context: dict) -> Answer:
         offices = self.several_offices(question)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..aspects import asked_aspects
 from ..normalize import clean
+from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 from .passage import PARTS_ASPECTS, PassageComposer
 
@@ -59,6 +60,19 @@ class PreviousPassageComposer:
             if answer.found and answer.context.get("ids", [None])[0] == previous.id:
                 return answer
         return None
+
+    def answers_instead(self, question: str, answer: Answer, said: Answer) -> bool:
+        """Whether the passage the conversation is at (``said``) answers the follow-up rather than
+        ``answer``, the one found on its own: that one is not found, or holds no more of the words
+        that tell the two apart, or belongs to another part of the list and shares no thing the
+        follow-up names ("除了人社，还有哪些部门参加" after the hospitals' yearly check: the training
+        schools' clause holds 参加, but the question names no matter of its own)."""
+        if not answer.found or self.holds_less(question, answer, said):
+            return True
+        store, retriever = self.kit.store, self.kit.retriever
+        mine, theirs = answer.context["ids"][0], said.context["ids"][0]
+        return (store.passage_by_id[mine].system_id != store.passage_by_id[theirs].system_id
+                and retriever.rare_evidence(question, mine, things_only=True) < RARE_IDF)
 
     def holds_less(self, question: str, answer: Answer, other: Answer) -> bool:
         """Whether the answer's passage holds no more than the other's of the question's words that

@@ -717,3 +717,28 @@ def test_a_search_lists_first_what_the_answer_cites(real_kb, question, key):
     answer = real_kb.answer(question)
     assert hits[0].id == answer.sources[0]["id"]
     assert any(key in h.text for h in hits), [(h.id, h.text[:30]) for h in hits]
+
+
+def test_a_confirmation_is_answered_yes_or_no_and_the_conversation_stays(real_kb):
+    first = real_kb.answer("俺娘在村里交的城乡居民养老保险，县里哪个单位管", intent="ask_office", confidence=0.95)
+    assert "农保中心" in first.text
+    no = real_kb.answer("跟社保中心是一个地方不？", intent="ask_office", confidence=0.8, context=first.context)
+    assert no.text.startswith("不是") and "由农保中心负责" in no.text and "7591916" in no.text
+    assert no.sources[0]["id"] == first.sources[0]["id"]
+    # "them": the office the matter is with, not the one named in the confirmation
+    phone = real_kb.answer("那找他们打啥电话？", intent="ask_phone", confidence=0.95, context=no.context)
+    assert "7591916" in phone.text
+    yes = real_kb.answer("是农保中心吧？还是别的地方？", intent="ask_office", confidence=0.7, context=first.context)
+    assert yes.text.startswith("是的") and "问：" not in yes.text  # one question, not two
+    # a question of its own about the office is no confirmation
+    other = real_kb.answer("农保中心周末上班吗？", intent="ask_office", confidence=0.7, context=first.context)
+    assert not other.text.startswith(("是的", "不是"))
+
+
+def test_a_follow_up_naming_no_matter_stays_in_the_conversations_part_of_the_list(real_kb):
+    first = real_kb.answer("定点医院的定期检查是谁牵头？", intent="ask_supervision", confidence=0.72)
+    assert "由人社部门牵头" in first.text
+    # the training schools' clause holds 参加 too, but the question names no matter of its own
+    more = real_kb.answer("除了人社，还有哪些部门参加？", intent=None, context=first.context)
+    assert "市场监管" in more.text and "财政" in more.text
+    assert more.sources[0]["id"] == first.sources[0]["id"]
