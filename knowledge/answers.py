@@ -156,8 +156,10 @@ class AnswerComposer:
                     confidence: float | None = None) -> Answer:
         unsure = intent is None or (intent != "out_of_scope" and confidence is not None
                                     and confidence < self.weak_intent)
-        if unsure and context.get("topic") and FOLLOW_UP_CUE.search(clean(question)):
-            # the NLU was unsure, but the message leans on the previous answer
+        if unsure and context.get("topic") and (FOLLOW_UP_CUE.search(clean(question)) or (
+                self._elliptical(question) and asked_aspects(clean(question)))):
+            # the NLU was unsure, but the message leans on the previous answer, or asks a few words
+            # about it ("一年几次？" after the clause on the yearly check)
             intent = "follow_up"
         elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))
               and not self.retriever.unknown_matter_words(question, strict=True)):

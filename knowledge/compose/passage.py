@@ -33,6 +33,10 @@ SAME_SYSTEM_MARGIN = 0.15
 # way the wrong comes to light (抽查: 终止拨付、责令退回; 举报: 追回资金; 处理: 严肃处理、追究): up to
 # this many of its clauses that state sanctions are shown beside the best.
 MAX_SANCTIONS = 3
+# An aspect this specific (a time limit, how often) tells the clause of the matter's system that
+# answers from one that only shares the matter's words ("who" and "which sanctions" do not).
+STATING_SPECIFICITY = 0.4
+STATING_MARGIN = 0.2
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
@@ -76,6 +80,8 @@ class PassageComposer:
             hits = [*(h for h in hits if h.found), *(h for h in hits if not h.found)]
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
+        if decisive is None:
+            hits = self._stating_first(hits, aspects)
         hits = self._heading_first(question, hits)
         top = hits[0]
         p = kit.store.passage_by_id[top.id]
@@ -185,6 +191,24 @@ class PassageComposer:
             lines.append(f"另见：{said}（{p.citation}）")
             sources.append(self.kit.source(p.id, said))
         return lines
+
+    def _stating_first(self, hits: list[SearchHit], aspects: tuple[Aspect, ...]) -> list[SearchHit]:
+        """The clause of the best passage's supervision system that states what the question asks,
+        found within SAME_SYSTEM_MARGIN of it, answers before it when it does not state it
+        ("医保定点医院多长时间查一回": the yearly check's clause, not the sanctions clause that
+        shares more of the matter's words)."""
+        retriever = self.kit.retriever
+        asked = [a for a in aspects if a.name not in PARTS_ASPECTS and retriever.specificity(a) >= STATING_SPECIFICITY]
+        top = hits[0]
+        store = self.kit.store
+        system = store.passage_by_id[top.id].system_id
+        if not asked or top.kind != "clause" or not system or any(a.answered_in(top.text) for a in asked):
+            return hits
+        for h in hits[1:]:
+            if (h.found and h.kind == "clause" and top.score - h.score <= STATING_MARGIN
+                    and store.passage_by_id[h.id].system_id == system and any(a.answered_in(h.text) for a in asked)):
+                return [h, *(x for x in hits if x is not h)]
+        return hits
 
     def _heading_first(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
         """A question for a part of a supervision system by its heading ("社保基金监管都管哪些基金")

@@ -742,3 +742,13 @@ def test_a_follow_up_naming_no_matter_stays_in_the_conversations_part_of_the_lis
     more = real_kb.answer("除了人社，还有哪些部门参加？", intent=None, context=first.context)
     assert "市场监管" in more.text and "财政" in more.text
     assert more.sources[0]["id"] == first.sources[0]["id"]
+
+
+def test_how_often_is_answered_by_the_systems_clause_that_says_so(real_kb):
+    # the sanctions clause of the same system shares more of the matter's words
+    answer = real_kb.answer("医保定点药店，人社部门的定期检查多久一次？", intent="ask_supervision", confidence=0.86)
+    assert answer.text.startswith("1、定期检查。每年一次")
+    # a few words asking an aspect, the NLU unsure: a question about the conversation's matter
+    first = real_kb.answer("医保定点医院和药店的定期检查谁牵头？", intent="ask_supervision", confidence=0.82)
+    again = real_kb.answer("一年几次？", intent=None, context=first.context)
+    assert "每年一次" in again.text

@@ -85,3 +85,14 @@ def test_refusing_to_be_investigated_is_not_refusing_to_pay():
 def test_who_takes_part_and_which_decree_are_asked_many_ways():
     assert "who" in {a.name for a in aspects_of("除了人社，还有哪些部门参加？")}
     assert "basis" in {a.name for a in aspects_of("那是市政府第几号令？")}
+
+
+def test_how_often_is_answered_by_a_frequency_not_by_a_check_named_regular():
+    from knowledge.aspects import default_aspects
+
+    frequency = next(a for a in default_aspects() if a.name == "frequency")
+    assert frequency.answered_in("1、定期检查。每年一次，检查对象随机确定。")
+    assert frequency.answered_in("（二）每年定期、不定期开展专项检查工作。")
+    # a check's name says nothing of how often: "定期检查。由人社部门牵头", "不定期检查。由市…进行"
+    assert not frequency.answered_in("（一）定期检查。由人社部门牵头，组织卫生等部门进行。")
+    assert not frequency.answered_in("（二）不定期检查。由市社会保险管理中心等单位进行。")
