@@ -28,8 +28,9 @@ from .store import KnowledgeStore
 
 __all__ = ["Answer", "AnswerComposer"]
 
-# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…".
-FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*[？?]?\s*$")
+# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
+# (a sentence of its own may end so: "情节严重的呢？谁来罚？")
+FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3

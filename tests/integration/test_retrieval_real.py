@@ -752,3 +752,11 @@ def test_how_often_is_answered_by_the_systems_clause_that_says_so(real_kb):
     first = real_kb.answer("医保定点医院和药店的定期检查谁牵头？", intent="ask_supervision", confidence=0.82)
     again = real_kb.answer("一年几次？", intent=None, context=first.context)
     assert "每年一次" in again.text
+
+
+def test_a_follow_up_sentence_ending_in_ne_changes_a_detail_of_the_topic(real_kb):
+    first = real_kb.answer("俺们是定点药店，要是没按服务协议来，会咋处理？", intent="ask_penalty", confidence=0.87)
+    assert first.sources[0]["id"] == "sup-3.26"
+    # "情节严重的呢？" leans on the pharmacy's rule even when another sentence follows it
+    more = real_kb.answer("情节严重的呢？谁来罚？", intent="follow_up", confidence=0.97, context=first.context)
+    assert "人社行政部门" in more.text and "取消定点资格" in more.text
