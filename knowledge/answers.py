@@ -93,6 +93,8 @@ class AnswerComposer:
                 confirmed := self.offices.confirmation(question, context)) is not None:
             # "是农保中心不？还是别的地方？": one question about the answer given, not two to split
             return confirmed
+        if context.get("topic") and (nth := self.passages.nth_part(question, context)) is not None:
+            return nth  # "第三步是啥？" after a step of a procedure
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
         # matter: its questions are not read apart from it

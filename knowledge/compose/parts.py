@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..numerals import CN_NUMBER, cn_to_int
 from ..records import Clause
 from ..store import KnowledgeStore
 
@@ -16,6 +17,21 @@ LEAD_CHARS = 60
 # Parts shown whole while all of them together stay this short; longer units show each part's lead.
 WHOLE_PARTS_CHARS = 700
 _LEAD_END = re.compile(r"(?<=[。；;])")
+# One part asked by its place: "头一步", "第三步", "第2个环节", "最后一步" (not "第一次": how often).
+_PLACE = r"(?:步|个?步骤|个?环节|个?阶段|项|条)"
+ORDINAL = re.compile(rf"(?:第|头)\s*(\d+|{CN_NUMBER})\s*{_PLACE}|(最后)一?\s*{_PLACE}")
+
+
+def ordinal_asked(question: str) -> int | None:
+    """The place of the one part a (cleaned) question asks for: 1 for "头一步", 3 for "第三步",
+    -1 for "最后一步"; None when it asks for none."""
+    m = ORDINAL.search(question)
+    if m is None:
+        return None
+    if m.group(2):
+        return -1
+    n = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+    return n if n > 0 else None
 
 
 def lead(text: str, limit: int = LEAD_CHARS) -> str:
@@ -41,6 +57,13 @@ class ClauseGroups:
         group = [c for c in self._groups.get((clause.system_id, clause.section, clause.subsection), [])
                  if c.marker and not c.parent_id]
         return group if len(group) >= 2 and clause in group else []
+
+    def nth(self, clause: Clause, place: int) -> Clause | None:
+        """The part at ``place`` (1-based; -1 the last) of ``clause``'s unit, or None."""
+        group = self.siblings(clause)
+        if not group or place == 0 or place > len(group):
+            return None
+        return group[place - 1] if place > 0 else group[-1]
 
     def lead_in(self, clause: Clause) -> Clause | None:
         """The unnumbered sentence that opens ``clause``'s unit ("…发现用人单位存在以下劳动保障违法

@@ -19,7 +19,7 @@ from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
-from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead
+from .parts import MAX_PARTS, ORDINAL, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
@@ -98,11 +98,11 @@ class PassageComposer:
         # answer, not a part by heading or the numbered parts the question's other words point to)
         elif (clause is not None and decisive is None
               and (part := self._heading_part(question, clause, hits)) is not None):
-            lines, citation, sources = self._part_lines(part, p)
+            lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
         elif (clause is not None and decisive is None
               and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
-            lines, citation, sources = self._parts(clause, p)
+            lines, citation, sources = self._parts(clause, p, ordinal_asked(clean(question)))
         else:
             lines, sources = self._passage(p, question, aspects)
             lines.extend(self._neighbours(question, hits, aspects, sources))
@@ -243,10 +243,11 @@ class PassageComposer:
         ranked = {h.id: i for i, h in enumerate(hits)}
         return min(part, key=lambda c: ranked.get(c.id, len(ranked) + part.index(c)))
 
-    def _part_lines(self, clause: Clause, p: Passage) -> tuple[list[str], str, list[dict]]:
-        """The whole numbered unit of ``clause``, or the clause alone when it stands alone."""
+    def _part_lines(self, clause: Clause, p: Passage, place: int | None = None) -> tuple[list[str], str, list[dict]]:
+        """The whole numbered unit of ``clause`` (or its part at ``place``), or the clause alone
+        when it stands alone."""
         if self.groups.siblings(clause):
-            return self._parts(clause, p)
+            return self._parts(clause, p, place)
         part = self.kit.store.passage_by_id[clause.id]
         lines = [f"{self.groups.title(clause)}：{part.text}"]
         office_line = self.kit.office_line(part.office, part.phone)
@@ -289,8 +290,12 @@ class PassageComposer:
             best.setdefault(key, clause)
         return best[max(votes, key=votes.get)] if votes else None
 
-    def _parts(self, clause: Clause, p: Passage) -> tuple[list[str], str, list[dict]]:
+    def _parts(self, clause: Clause, p: Passage, place: int | None = None) -> tuple[list[str], str, list[dict]]:
+        """Every part of ``clause``'s unit; only the one at ``place`` when the question asks one
+        by its place ("头一步是啥", "第三步")."""
         kit = self.kit
+        if place is not None and (nth := self.groups.nth(clause, place)) is not None:
+            return self.nth_lines(nth)
         group = self.groups.siblings(clause)[:MAX_PARTS]
         lines = [f"{self.groups.title(clause)}共{len(group)}项："]
         whole = sum(len(c.text) for c in group) <= WHOLE_PARTS_CHARS
@@ -301,6 +306,45 @@ class PassageComposer:
         citation = re.sub(r"第[^第]*项$", "", clause.citation).rstrip()
         sources = [kit.source(c.id) for c in group if c.id in kit.store.passage_by_id]
         return lines, citation, sources
+
+    def nth_lines(self, clause: Clause) -> tuple[list[str], str, list[dict]]:
+        """One part of a unit, said as which of how many it is, with its office and citation."""
+        kit = self.kit
+        group = self.groups.siblings(clause)
+        part = kit.store.passage_by_id[clause.id]
+        lines = [f"{self.groups.title(clause)}共{len(group)}项，第{group.index(clause) + 1}项是：", part.text]
+        office_line = kit.office_line(part.office, part.phone)
+        if office_line:
+            lines.append(office_line)
+        return lines, part.citation, [kit.source(part.id)]
+
+    def nth_part(self, question: str, context: dict) -> Answer | None:
+        """ "第三步是啥？" after an answer from a unit with numbered parts: its part at that place,
+        and the conversation moves to it ("那第四步呢" counts on from the same unit). None when
+        the question asks no place or the conversation is at no such unit."""
+        place = ordinal_asked(clean(question))
+        if place is None:
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        # (the first passage the answer cited: the part it told, or the first of the parts it listed)
+        cited = context.get("cited") or []
+        at = [store.clause_by_id[pid] for pid in [*cited[:1], *(context.get("ids") or [])[:1], *cited[1:]]
+              if pid in store.clause_by_id and self.groups.siblings(store.clause_by_id[pid])]
+        nth = self.groups.nth(at[0], place) if at else None
+        if nth is None:
+            return None
+        # the words beside the place are the unit's own, or none ("那稽核的第三步呢" names another unit)
+        unit = [c.id for c in self.groups.siblings(nth) if c.id in store.passage_by_id]
+        held = retriever.words_of(unit)
+        if any(w not in held for w in retriever.list_words(ORDINAL.sub(" ", clean(question)))):
+            return None
+        lines, citation, sources = self.nth_lines(nth)
+        lines.append(f"出处：{citation}。")
+        part = self.kit.store.passage_by_id[nth.id]
+        offices = [o for o in part.office.split("、") if o]
+        return Answer("\n".join(lines), sources, [], True,
+                      {**context, "ids": [nth.id], "office": offices[0] if offices else context.get("office"),
+                       "system": part.system_id})
 
     def _complaint_channel(self) -> Passage | None:
         """Where complaints are filed: the clause the list's complaint vocabulary finds first."""

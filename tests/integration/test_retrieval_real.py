@@ -760,3 +760,15 @@ def test_a_follow_up_sentence_ending_in_ne_changes_a_detail_of_the_topic(real_kb
     # "情节严重的呢？" leans on the pharmacy's rule even when another sentence follows it
     more = real_kb.answer("情节严重的呢？谁来罚？", intent="follow_up", confidence=0.97, context=first.context)
     assert "人社行政部门" in more.text and "取消定点资格" in more.text
+
+
+def test_a_step_asked_by_its_place_and_the_next_one_in_the_same_procedure(real_kb):
+    first = real_kb.answer("社保基金监督检查的流程，头一步是啥？", intent="ask_supervision", confidence=0.95)
+    assert "第1项" in first.text and "下达现场监督通知书" in first.text
+    third = real_kb.answer("第三步是啥？", intent="ask_service", confidence=0.5, context=first.context)
+    assert "第3项" in third.text and "做出承诺主动配合" in third.text
+    last = real_kb.answer("最后一步呢？", intent=None, context=third.context)
+    assert "整理检查资料" in last.text
+    # the place in another unit the follow-up names is not this procedure's
+    other = real_kb.answer("那劳动监察立案的第二步呢？", intent="follow_up", confidence=0.9, context=first.context)
+    assert "做出承诺" not in other.text and "进驻被检查单位" not in other.text

@@ -30,3 +30,22 @@ def test_a_malformed_line_is_refused_with_its_number(tmp_path):
     with pytest.raises(HeadingError) as error:
         load_headings(path)
     assert error.value.line == 2
+
+
+def test_a_part_asked_by_its_place():
+    from knowledge.compose.parts import ordinal_asked
+
+    assert ordinal_asked(clean("社保基金检查的流程，头一步是啥？")) == 1
+    assert ordinal_asked(clean("第三步是啥？")) == 3
+    assert ordinal_asked(clean("那第2个环节呢")) == 2
+    assert ordinal_asked(clean("最后一步呢？")) == -1
+    # how often, or a place not given, asks no part
+    assert ordinal_asked(clean("第一次检查是什么时候")) is None
+    assert ordinal_asked(clean("一共有几步")) is None
+
+
+def test_the_procedure_is_asked_for_not_told_of():
+    assert heading_asked(clean("社保基金监督检查的流程，头一步是啥？")) == "程序"
+    assert heading_asked(clean("稽核有什么程序？")) == "程序"
+    # a story that mentions a procedure under way asks nothing of it
+    assert heading_asked(clean("厂里的就业补贴申请还在走流程，抽查时说不符合规定，还给钱吗？")) is None
