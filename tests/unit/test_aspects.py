@@ -64,7 +64,8 @@ def test_how_many_units_is_answered_by_a_count_of_them_not_of_months():
 
 def test_what_befalls_is_asked_many_ways():
     for question in ("挪用基金，情节严重的会咋处理？", "查出来以后咋办？", "会受到哪些处理？",
-                     "钱已经领到手了，还能要回来不？", "收了俺200块，钱能退不？", "举报了能把钱退给俺不？"):
+                     "钱已经领到手了，还能要回来不？", "收了俺200块，钱能退不？", "举报了能把钱退给俺不？",
+                     "查出来有问题，钱已经拨了咋办？"):
         assert "sanction" in {a.name for a in aspects_of(question)}, question
     # "哪些处理" asks for the sanctions, not for the numbered parts of a unit
     assert "parts" not in {a.name for a in aspects_of("会受到哪些处理？")}
