@@ -18,6 +18,9 @@ from .passage import PARTS_ASPECTS, PassageComposer
 PREVIOUS_BOOST = 1.0
 # The passages an answer cites that the conversation keeps for its follow-ups.
 MAX_CITED = 6
+# How far below the found bar the passage the conversation is at still answers a follow-up that
+# asks what it states.
+FOLLOW_UP_MARGIN = 0.1
 # Of them, this many are tried (one composition each) for a follow-up.
 MAX_TRIED = 4
 
@@ -56,10 +59,17 @@ class PreviousPassageComposer:
             held = retriever.words_of([previous.id])
             if not aspects and not (short and all(w in held for w in words)):
                 continue
-            answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST})
+            answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST},
+                                           threshold=self.threshold(aspects))
             if answer.found and answer.context.get("ids", [None])[0] == previous.id:
                 return answer
         return None
+
+    def threshold(self, aspects: tuple) -> float | None:
+        """The found bar for the passage the conversation is at, read with the follow-up: lower by
+        FOLLOW_UP_MARGIN when the follow-up asks what it states (its few words of its own,
+        "得几个人来？都是谁？", thin the topic's match; the passage was found for the topic)."""
+        return self.kit.retriever.found_threshold - FOLLOW_UP_MARGIN if aspects else None
 
     def answers_instead(self, question: str, answer: Answer, said: Answer) -> bool:
         """Whether the passage the conversation is at (``said``) answers the follow-up rather than

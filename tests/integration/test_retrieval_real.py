@@ -772,3 +772,11 @@ def test_a_step_asked_by_its_place_and_the_next_one_in_the_same_procedure(real_k
     # the place in another unit the follow-up names is not this procedure's
     other = real_kb.answer("那劳动监察立案的第二步呢？", intent="follow_up", confidence=0.9, context=first.context)
     assert "做出承诺" not in other.text and "进驻被检查单位" not in other.text
+
+
+def test_who_takes_part_is_read_from_the_clause_the_conversation_is_at(real_kb):
+    first = real_kb.answer("啥情况下要集体讨论？", intent="ask_procedure", confidence=0.96)
+    assert "集体讨论" in first.text
+    # the follow-up's few words thin the match; the clause was found for the topic and states who
+    who = real_kb.answer("得几个人来？都是谁？", intent="ask_office", confidence=0.61, context=first.context)
+    assert "局领导" in who.text and "副队长" in who.text and "记录员" in who.text

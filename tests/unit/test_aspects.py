@@ -97,3 +97,11 @@ def test_how_often_is_answered_by_a_frequency_not_by_a_check_named_regular():
     # a check's name says nothing of how often: "定期检查。由人社部门牵头", "不定期检查。由市…进行"
     assert not frequency.answered_in("（一）定期检查。由人社部门牵头，组织卫生等部门进行。")
     assert not frequency.answered_in("（二）不定期检查。由市社会保险管理中心等单位进行。")
+
+
+def test_who_is_answered_by_a_long_list_of_those_who_take_part():
+    from knowledge.aspects import default_aspects
+
+    who = next(a for a in default_aspects() if a.name == "who")
+    assert who.answered_in("（二）不定期检查。由市社会保险管理中心、市卫生监督所、市物价监督分局、市食品药品监察支队等单位组织专业人员进行。")
+    assert not who.answered_in("每年一次，检查对象随机确定。")
