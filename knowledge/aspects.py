@@ -129,6 +129,14 @@ def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> t
     return asked + told
 
 
+def without_asking(question: str, aspects: tuple[Aspect, ...] | None = None) -> str:
+    """The question without the words that ask its aspects ("那是市政府第几号令？" → "那是市政府？"):
+    what it names, not what it asks of it."""
+    for aspect in aspects_of(question, aspects):
+        question = aspect.question.sub(" ", question)
+    return question
+
+
 def sentences(text: str) -> list[str]:
     return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
 

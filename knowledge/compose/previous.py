@@ -8,7 +8,7 @@ that cited the filing step asks about the step. The answer's own passage and the
 
 from __future__ import annotations
 
-from ..aspects import asked_aspects
+from ..aspects import asked_aspects, without_asking
 from ..normalize import clean
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
@@ -42,9 +42,9 @@ class PreviousPassageComposer:
     def states(self, question: str, intent: str | None, context: dict) -> Answer | None:
         """The answer from the passage the conversation is at (the one quoted, then the ones
         cited) when it states what the follow-up asks; None otherwise."""
-        if intent == "ask_penalty":
-            return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
         store, retriever = self.kit.store, self.kit.retriever
+        if intent == "ask_penalty" and any(p.clause_id in (context.get("ids") or [])[:1] for p in store.penalties):
+            return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
         asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
         words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
@@ -81,8 +81,9 @@ class PreviousPassageComposer:
             return True
         store, retriever = self.kit.store, self.kit.retriever
         mine, theirs = answer.context["ids"][0], said.context["ids"][0]
+        # (the words that ask the aspect name nothing: "第几号令" is no matter that "第47号令" holds)
         return (store.passage_by_id[mine].system_id != store.passage_by_id[theirs].system_id
-                and retriever.rare_evidence(question, mine, things_only=True) < RARE_IDF)
+                and retriever.rare_evidence(without_asking(clean(question)), mine, things_only=True) < RARE_IDF)
 
     def holds_less(self, question: str, answer: Answer, other: Answer) -> bool:
         """Whether the answer's passage holds no more than the other's of the question's words that

@@ -780,3 +780,10 @@ def test_who_takes_part_is_read_from_the_clause_the_conversation_is_at(real_kb):
     # the follow-up's few words thin the match; the clause was found for the topic and states who
     who = real_kb.answer("得几个人来？都是谁？", intent="ask_office", confidence=0.61, context=first.context)
     assert "局领导" in who.text and "副队长" in who.text and "记录员" in who.text
+
+
+def test_which_decree_after_the_rules_basis_stays_with_the_rules(real_kb):
+    first = real_kb.answer("人社局这个处罚裁量的规矩是根据啥定的？", intent="ask_penalty", confidence=0.96)
+    # "号令" is held by a boundary row's 第47号令; the words that ask which decree name no matter
+    decree = real_kb.answer("那是市政府第几号令？", intent=None, context=first.context)
+    assert "第139号" in decree.text and "47号" not in decree.text

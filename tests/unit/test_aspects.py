@@ -105,3 +105,10 @@ def test_who_is_answered_by_a_long_list_of_those_who_take_part():
     who = next(a for a in default_aspects() if a.name == "who")
     assert who.answered_in("（二）不定期检查。由市社会保险管理中心、市卫生监督所、市物价监督分局、市食品药品监察支队等单位组织专业人员进行。")
     assert not who.answered_in("每年一次，检查对象随机确定。")
+
+
+def test_what_a_question_names_without_what_it_asks():
+    from knowledge.aspects import without_asking
+
+    assert "号令" not in without_asking(clean("那是市政府第几号令？"))
+    assert "市政府" in without_asking(clean("那是市政府第几号令？"))
