@@ -8,12 +8,16 @@ that cited the filing step asks about the step. The answer's own passage and the
 
 from __future__ import annotations
 
+import re
+
 from ..aspects import asked_aspects, without_asking
 from ..normalize import clean
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 from .passage import PARTS_ASPECTS, PassageComposer
 
+# A demonstrative with its classifier: the noun after it points back at what was said.
+POINTING = r"(?:这个|那个|这些|那些|这种|那种|这笔|那笔|这项|那项)"
 # A follow-up that asks what the previous passage states: that passage is put first.
 PREVIOUS_BOOST = 1.0
 # The passages an answer cites that the conversation keeps for its follow-ups.
@@ -49,6 +53,7 @@ class PreviousPassageComposer:
         words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words
+        referred = self.pointed_at(question) & words
         topic = context.get("topic") or context.get("question") or ""
         candidates = list(dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]))
         for pid in candidates[:MAX_TRIED]:
@@ -56,7 +61,7 @@ class PreviousPassageComposer:
             if previous is None or previous.kind != "clause":
                 continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
-            held = retriever.words_of([previous.id])
+            held = retriever.words_of([previous.id]) | referred
             if not aspects and not (short and all(w in held for w in words)):
                 continue
             answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST},
@@ -64,6 +69,13 @@ class PreviousPassageComposer:
             if answer.found and answer.context.get("ids", [None])[0] == previous.id:
                 return answer
         return None
+
+    def pointed_at(self, question: str) -> set[str]:
+        """The words a demonstrative points back at ("过了这个时间没提": the time the passage just
+        quoted states): the passage's, whatever word names them."""
+        retriever = self.kit.retriever
+        return {w for w in retriever.query_tokens(retriever.normalize(question))
+                if len(w) > 1 and re.search(f"{POINTING}{re.escape(w)}", question)}
 
     def threshold(self, aspects: tuple) -> float | None:
         """The found bar for the passage the conversation is at, read with the follow-up: lower by
@@ -77,6 +89,8 @@ class PreviousPassageComposer:
         that tell the two apart, or belongs to another part of the list and shares no thing the
         follow-up names ("除了人社，还有哪些部门参加" after the hospitals' yearly check: the training
         schools' clause holds 参加, but the question names no matter of its own)."""
+        for word in self.pointed_at(question):  # what it points back at tells nothing apart
+            question = re.sub(f"{POINTING}{re.escape(word)}", " ", question)
         if not answer.found or self.holds_less(question, answer, said):
             return True
         store, retriever = self.kit.store, self.kit.retriever

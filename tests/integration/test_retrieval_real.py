@@ -787,3 +787,13 @@ def test_which_decree_after_the_rules_basis_stays_with_the_rules(real_kb):
     # "号令" is held by a boundary row's 第47号令; the words that ask which decree name no matter
     decree = real_kb.answer("那是市政府第几号令？", intent=None, context=first.context)
     assert "第139号" in decree.text and "47号" not in decree.text
+
+
+def test_what_a_demonstrative_points_back_at_is_the_passage_just_quoted(real_kb):
+    first = real_kb.answer("社保基金检查完出了报告，被检查单位多长时间内能提书面意见？", intent="ask_supervision",
+                           confidence=0.99)
+    assert "10 日内" in first.text
+    # "这个时间" is the time the clause states, not the working hours of another clause
+    late = real_kb.answer("要是过了这个时间没提呢？", intent="follow_up", confidence=0.7, context=first.context)
+    assert "视同无异议" in late.text
+    assert late.sources[0]["id"] == first.sources[0]["id"]
