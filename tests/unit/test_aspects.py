@@ -112,3 +112,13 @@ def test_what_a_question_names_without_what_it_asks():
 
     assert "号令" not in without_asking(clean("那是市政府第几号令？"))
     assert "市政府" in without_asking(clean("那是市政府第几号令？"))
+
+
+def test_how_a_report_is_verified_is_asked_many_ways():
+    from knowledge.aspects import default_aspects
+
+    verify = next(a for a in default_aspects() if a.name == "verify")
+    for question in ("我举报了，人社局咋核实是不是真培训？", "他们怎么确认材料真假", "咋知道他报的是不是真的"):
+        assert verify in aspects_of(clean(question)), question
+    assert verify.answered_in("电话暗访时，随机抽查每班次学员，就是办班真实性和有效性问询。")
+    assert verify not in aspects_of(clean("培训学校归哪个科管"))
