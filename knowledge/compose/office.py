@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..aspects import aspects_of
-from ..normalize import clean
+from ..normalize import STOPWORDS, clean
 from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
@@ -64,13 +64,15 @@ class OfficeComposer:
         if WH_WORD.search(rest) or aspects_of(rest):
             return None
         rest = form_of("confirm").sub(" ", rest)  # the words that ask "is it so"
-        said = [t for t in kit.retriever.query_tokens(kit.retriever.normalize(rest)) if len(t) > 1]
+        said = [t for t in kit.retriever.query_tokens(kit.retriever.normalize(rest)) if len(t) > 1 and t not in STOPWORDS]
         if len([t for t in said if not any(t != u and t in u for u in said)]) > CONFIRM_WORDS:
             return None
         passage = kit.store.passage_by_id[ids[0]]
         offices = [o for o in passage.office.split("、") if o] or [at]
         phone = kit.directory.phone(at)
-        handles = f"由{at}负责" + (f"（联系电话：{phone}）" if phone else "")
+        # (offices named together in the row, "劳动仲裁科、劳动科", are said together)
+        who = "、".join(offices) if at in offices else at
+        handles = f"由{who}负责" + (f"（联系电话：{phone}）" if phone else "")
         if named[0] in offices:
             lead = f"是的。按责任清单，这件事{handles}。"
         else:
