@@ -50,6 +50,10 @@ HEADING_MARGIN = 0.1
 ANSWER_SHARE = 0.7
 
 
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
 class PassageComposer:
     def __init__(self, kit: Kit):
         self.kit = kit
@@ -65,6 +69,7 @@ class PassageComposer:
         self._channel: Passage | None | bool = False
         self._acts: frozenset[str] | None = None
         self._intakes: dict[str, Passage | None] = {}
+        self._offences: dict[str, str] | None = None
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None,
@@ -172,6 +177,10 @@ class PassageComposer:
             if len(lines) == most:
                 break
             p = self.kit.store.passage_by_id[h.id]
+            if _squashed(top_p.text) in _squashed(p.text):
+                continue  # the clause that lists the best passage with its siblings says it again
+            if self._another_offence(top_p.id, p.id):
+                continue  # the fine for another act is not this act's
             answering = "".join(answering_sentences(p.text, aspects)) if aspects else ""
             if aspects and not answering:
                 continue  # the question asks something this passage does not state
@@ -209,6 +218,13 @@ class PassageComposer:
                     and store.passage_by_id[h.id].system_id == system and any(a.answered_in(h.text) for a in asked)):
                 return [h, *(x for x in hits if x is not h)]
         return hits
+
+    def _another_offence(self, top_id: str, other_id: str) -> bool:
+        """Whether both passages are penalty rules, for different acts ("涂改许可证" and "年检不合格")."""
+        if self._offences is None:
+            self._offences = {p.clause_id: p.violation for p in self.kit.store.penalties}
+        mine, theirs = self._offences.get(top_id), self._offences.get(other_id)
+        return bool(mine and theirs and mine != theirs)
 
     def _heading_first(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
         """A question for a part of a supervision system by its heading ("社保基金监管都管哪些基金")

@@ -47,9 +47,12 @@ class PreviousPassageComposer:
         """The answer from the passage the conversation is at (the one quoted, then the ones
         cited) when it states what the follow-up asks; None otherwise."""
         store, retriever = self.kit.store, self.kit.retriever
-        if intent == "ask_penalty" and any(p.clause_id in (context.get("ids") or [])[:1] for p in store.penalties):
-            return None  # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's
         asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
+        if (intent == "ask_penalty" and not [a for a in asked if a.name != "sanction"]
+                and any(p.clause_id in (context.get("ids") or [])[:1] for p in store.penalties)):
+            # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's, unless it
+            # asks something else the rule states (its time limit, who, how)
+            return None
         words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words

@@ -797,3 +797,27 @@ def test_what_a_demonstrative_points_back_at_is_the_passage_just_quoted(real_kb)
     late = real_kb.answer("要是过了这个时间没提呢？", intent="follow_up", confidence=0.7, context=first.context)
     assert "视同无异议" in late.text
     assert late.sources[0]["id"] == first.sources[0]["id"]
+
+
+def test_a_conversation_goes_back_to_an_earlier_topic(real_kb):
+    first = real_kb.answer("俺娘想交城乡居民养老保险，这事县里归哪个单位管？", intent="ask_office", confidence=0.98)
+    second = real_kb.answer("那俺爹在厂里干到岁数了，退休审批又是找谁？", intent="ask_office", confidence=0.97,
+                            context=first.context)
+    assert "社会保障中心" in second.text
+    back = real_kb.answer("回到俺娘那个事，那个单位电话多少？", intent="ask_phone", confidence=0.93, context=second.context)
+    assert "7591916" in back.text and "7523309" not in back.text
+    # "头一个问的": the first topic, whatever came between
+    licence = real_kb.answer("俺想在县城开个职业中介，得办个啥证？", intent="ask_office", confidence=0.68)
+    checks = real_kb.answer("办下来以后人社一年来查几回？", intent=None, context=licence.context)
+    fine = real_kb.answer("回到头一个问的那个证，要是涂改了会咋罚？", intent="ask_penalty", confidence=0.89,
+                          context=checks.context)
+    assert "五千元以上一万元以下" in fine.text and "收回证件" in fine.text
+    # the fines for other acts of the same list are not shown beside it
+    assert "一千元以上三千元以下" not in fine.text
+
+
+def test_what_the_answer_said_is_asked_of_it_whatever_the_nlu_says(real_kb):
+    first = real_kb.answer("人社行政处罚的自由裁量标准是根据啥文件制订的？", intent="ask_penalty", confidence=0.95)
+    decree = real_kb.answer("你刚说的那个邯郸市政府令，是第几号？", intent="out_of_scope", confidence=0.7,
+                            context=first.context)
+    assert decree.found and "第139号" in decree.text
