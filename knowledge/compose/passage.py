@@ -324,43 +324,64 @@ class PassageComposer:
         return lines, citation, sources
 
     def nth_lines(self, clause: Clause) -> tuple[list[str], str, list[dict]]:
-        """One part of a unit, said as which of how many it is, with its office and citation."""
+        """One part of a clause's unit, said as which of how many it is."""
+        group = [c.id for c in self.groups.siblings(clause) if c.id in self.kit.store.passage_by_id]
+        return self._part_at(self.groups.title(clause), group, group.index(clause.id))
+
+    def _part_at(self, title: str, parts: list[str], index: int) -> tuple[list[str], str, list[dict]]:
         kit = self.kit
-        group = self.groups.siblings(clause)
-        part = kit.store.passage_by_id[clause.id]
-        lines = [f"{self.groups.title(clause)}共{len(group)}项，第{group.index(clause) + 1}项是：", part.text]
+        part = kit.store.passage_by_id[parts[index]]
+        text = part.text.removeprefix(f"{title}：")  # (a service's part repeats the item's name)
+        lines = [f"{title}共{len(parts)}项，第{index + 1}项是：", text]
         office_line = kit.office_line(part.office, part.phone)
         if office_line:
             lines.append(office_line)
         return lines, part.citation, [kit.source(part.id)]
 
+    def _numbered_parts(self, pid: str) -> tuple[str, list[str]] | None:
+        """The title and the part ids of the unit with numbered parts that ``pid`` is one of: a
+        clause's numbered siblings, a service item's parts; None when it is one of none."""
+        store = self.kit.store
+        clause = store.clause_by_id.get(pid)
+        if clause is not None:
+            group = [c.id for c in self.groups.siblings(clause) if c.id in store.passage_by_id]
+            return (self.groups.title(clause), group) if group else None
+        p = store.passage_by_id.get(pid)
+        if p is not None and p.kind == "service" and p.record_id in self.services.by_id:
+            parts = [q.id for q in store.passages if q.kind == "service" and q.record_id == p.record_id]
+            return (self.services.by_id[p.record_id].item, parts) if len(parts) >= 2 else None
+        return None
+
     def nth_part(self, question: str, context: dict) -> Answer | None:
-        """ "第三步是啥？" after an answer from a unit with numbered parts: its part at that place,
-        and the conversation moves to it ("那第四步呢" counts on from the same unit). None when
-        the question asks no place or the conversation is at no such unit."""
+        """ "第三步是啥？", "第二项是干啥的？" after an answer from a unit with numbered parts (a
+        procedure's steps, a service's parts): its part at that place, and the conversation moves
+        to it ("那第四步呢" counts on from the same unit). None when the question asks no place or
+        the conversation is at no such unit."""
         place = ordinal_asked(clean(question))
         if place is None:
             return None
         store, retriever = self.kit.store, self.kit.retriever
         # (the first passage the answer cited: the part it told, or the first of the parts it listed)
         cited = context.get("cited") or []
-        at = [store.clause_by_id[pid] for pid in [*cited[:1], *(context.get("ids") or [])[:1], *cited[1:]]
-              if pid in store.clause_by_id and self.groups.siblings(store.clause_by_id[pid])]
-        nth = self.groups.nth(at[0], place) if at else None
-        if nth is None:
+        units = [u for pid in [*cited[:1], *(context.get("ids") or [])[:1], *cited[1:]]
+                 if (u := self._numbered_parts(pid)) is not None]
+        if not units:
+            return None
+        title, parts = units[0]
+        index = place - 1 if place > 0 else len(parts) - 1
+        if not 0 <= index < len(parts):
             return None
         # the words beside the place are the unit's own, or none ("那稽核的第三步呢" names another unit)
-        unit = [c.id for c in self.groups.siblings(nth) if c.id in store.passage_by_id]
-        held = retriever.words_of(unit)
+        held = retriever.words_of(parts)
         if any(w not in held for w in retriever.list_words(ORDINAL.sub(" ", clean(question)))):
             return None
-        lines, citation, sources = self.nth_lines(nth)
+        lines, citation, sources = self._part_at(title, parts, index)
         lines.append(f"出处：{citation}。")
-        part = self.kit.store.passage_by_id[nth.id]
+        part = store.passage_by_id[parts[index]]
         offices = [o for o in part.office.split("、") if o]
         return Answer("\n".join(lines), sources, [], True,
-                      {**context, "ids": [nth.id], "office": offices[0] if offices else context.get("office"),
-                       "system": part.system_id})
+                      {**context, "ids": [part.id], "cited": [part.id],
+                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
 
     def _complaint_channel(self) -> Passage | None:
         """Where complaints are filed: the clause the list's complaint vocabulary finds first."""

@@ -25,6 +25,8 @@ MAX_CITED = 6
 # How far below the found bar the passage the conversation is at still answers a follow-up that
 # asks what it states.
 FOLLOW_UP_MARGIN = 0.1
+# What a service item's row states in its columns (its time, its offices and their phone).
+ROW_ASPECTS = frozenset({"time_limit", "frequency", "who", "phone"})
 # Of them, this many are tried (one composition each) for a follow-up.
 MAX_TRIED = 4
 
@@ -61,6 +63,11 @@ class PreviousPassageComposer:
         candidates = list(dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]))
         for pid in candidates[:MAX_TRIED]:
             previous = store.passage_by_id.get(pid)
+            if previous is not None and previous.kind == "service":
+                row = self._service_row(question, asked, previous, referred, words)
+                if row is not None:
+                    return row
+                continue
             if previous is None or previous.kind != "clause":
                 continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
@@ -72,6 +79,24 @@ class PreviousPassageComposer:
             if answer.found and answer.context.get("ids", [None])[0] == previous.id:
                 return answer
         return None
+
+    def _service_row(self, question: str, asked: tuple, row, referred: set[str], words: set[str]) -> Answer | None:
+        """A service item's row answers a follow-up that asks what its columns state (when it is
+        held, who holds it, their phone: "一般啥时候搞，找哪个部门问？", "这几项都是全年搞吗？")
+        and names nothing the row lacks ("那社保政策咨询是谁负责？" names another item)."""
+        retriever = self.kit.retriever
+        held = retriever.words_of([row.id]) | referred
+        named = retriever.list_words(without_asking(clean(question)))
+        if any(w not in held for w in named):
+            return None
+        if not named and not {a.name for a in asked} & ROW_ASPECTS and not (words and words <= held):
+            return None  # it asks nothing of the row's columns, and says none of its words ("全年")
+        lines, citation = self.passages.services.lines(row)
+        text = "\n".join([*lines, f"出处：{citation}。"])
+        offices = [o for o in row.office.split("、") if o]
+        return Answer(text, [self.kit.source(row.id)], [], True,
+                      {"intent": "ask_service", "office": offices[0] if offices else None, "ids": [row.id],
+                       "system": "", "question": question})
 
     def pointed_at(self, question: str) -> set[str]:
         """The words a demonstrative points back at ("过了这个时间没提": the time the passage just

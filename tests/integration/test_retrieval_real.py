@@ -821,3 +821,18 @@ def test_what_the_answer_said_is_asked_of_it_whatever_the_nlu_says(real_kb):
     decree = real_kb.answer("你刚说的那个邯郸市政府令，是第几号？", intent="out_of_scope", confidence=0.7,
                             context=first.context)
     assert decree.found and "第139号" in decree.text
+
+
+def test_a_service_items_row_and_parts_answer_its_follow_ups(real_kb):
+    first = real_kb.answer("来电：群众想了解劳动保障监察的“三春行动”都包括哪几项。", intent="ask_service", confidence=0.99)
+    assert "春雷行动" in first.text and "春雨行动" in first.text
+    when = real_kb.answer("这几项都是全年搞吗？", intent="ask_service", confidence=0.53, context=first.context)
+    assert "三春行动" in when.text and "全年" in when.text
+    second = real_kb.answer("第二项是干啥的？", intent="follow_up", confidence=0.92, context=when.context)
+    assert "第2项" in second.text and "春暖行动" in second.text and "春雷行动" not in second.text
+    jobs = real_kb.answer("县里有高校毕业生就业服务月这类活动，一般都有哪些招聘活动？", intent="ask_service", confidence=0.99)
+    asked = real_kb.answer("一般啥时候搞，找哪个部门问？", intent="ask_office", confidence=0.89, context=jobs.context)
+    assert "全年" in asked.text and "就业局" in asked.text
+    # another item named is not this row's to answer
+    other = real_kb.answer("那社保政策咨询是谁负责？", intent="ask_office", confidence=0.9, context=jobs.context)
+    assert "社会保障中心" in other.text
