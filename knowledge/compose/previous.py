@@ -68,6 +68,11 @@ class PreviousPassageComposer:
                 if row is not None:
                     return row
                 continue
+            if previous is not None and previous.kind == "boundary":
+                row = self._boundary_row(question, previous)
+                if row is not None:
+                    return row
+                continue
             if previous is None or previous.kind != "clause":
                 continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
@@ -97,6 +102,26 @@ class PreviousPassageComposer:
         return Answer(text, [self.kit.source(row.id)], [], True,
                       {"intent": "ask_service", "office": offices[0] if offices else None, "ids": [row.id],
                        "system": "", "question": question})
+
+    def _boundary_row(self, question: str, previous) -> Answer | None:
+        """The share of a department the follow-up names, of the boundary item the conversation is
+        at ("你刚才说人社这边也管，人社具体管哪一块？" after the 职业病 item): None when it names
+        none of the item's departments."""
+        store = self.kit.store
+        record = next((b for b in store.boundaries if b.id == previous.record_id), None)
+        if record is None:
+            return None
+        text = clean(question)
+        rows = [b for b in store.boundaries if b.number == record.number and b.id in store.passage_by_id]
+        named = [(text.find(name), b) for b in rows for name in _department_names(b.department) if name in text]
+        if not named:
+            return None
+        chosen = min(named, key=lambda pair: pair[0])[1]
+        passage = store.passage_by_id[chosen.id]
+        lines = [*self.passages.boundaries.lines(passage), f"出处：{passage.citation}。"]
+        return Answer("\n".join(lines), [self.kit.source(passage.id)], [], True,
+                      {"intent": "ask_boundary", "office": chosen.department, "ids": [passage.id], "system": "",
+                       "question": question})
 
     def pointed_at(self, question: str) -> set[str]:
         """The words a demonstrative points back at ("过了这个时间没提": the time the passage just
@@ -136,3 +161,9 @@ class PreviousPassageComposer:
             return True
         telling = self.kit.retriever.distinguishing_coverage(question, [mine, theirs])
         return telling[mine] <= telling[theirs]
+
+
+def _department_names(department: str) -> list[str]:
+    """A department as a caller names it: "人社局" and "人社" (not a one-character stem)."""
+    stem = department.removesuffix("局").removesuffix("部门")
+    return [department, stem] if len(stem) >= 2 and stem != department else [department]

@@ -836,3 +836,12 @@ def test_a_service_items_row_and_parts_answer_its_follow_ups(real_kb):
     # another item named is not this row's to answer
     other = real_kb.answer("那社保政策咨询是谁负责？", intent="ask_office", confidence=0.9, context=jobs.context)
     assert "社会保障中心" in other.text
+
+
+def test_a_department_named_after_a_boundary_answer_gets_its_share_of_the_item(real_kb):
+    first = real_kb.answer("俺在电镀厂干了好些年，查出来职业病，想让厂里赔，该找哪些部门？", intent="ask_boundary",
+                           confidence=0.86)
+    assert "职业病" in first.text
+    share = real_kb.answer("你刚才说人社这边也管，人社具体管哪一块？", intent="ask_office", confidence=0.97,
+                           context=first.context)
+    assert share.text.startswith("关于“职业病防治”，人社局的职责是") and "工伤保险" in share.text
