@@ -95,7 +95,7 @@ class AnswerComposer:
         self.passages = PassageComposer(self.kit)
         self.penalties = PenaltyComposer(self.kit)
         self.offices = OfficeComposer(self.kit)
-        self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS)
+        self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:

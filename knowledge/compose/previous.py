@@ -16,8 +16,9 @@ from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 from .passage import PARTS_ASPECTS, PassageComposer
 
-# A demonstrative with its classifier: the noun after it points back at what was said.
-POINTING = r"(?:这个|那个|这些|那些|这种|那种|这笔|那笔|这项|那项)"
+# A near demonstrative with its classifier: the noun after it points back at what was said ("那个联系人
+# 制度呢" introduces a matter of its own).
+POINTING = r"(?:这个|这些|这种|这笔|这项)"
 # A follow-up that asks what the previous passage states: that passage is put first.
 PREVIOUS_BOOST = 1.0
 # The passages an answer cites that the conversation keeps for its follow-ups.

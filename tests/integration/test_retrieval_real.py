@@ -845,3 +845,14 @@ def test_a_department_named_after_a_boundary_answer_gets_its_share_of_the_item(r
     share = real_kb.answer("你刚才说人社这边也管，人社具体管哪一块？", intent="ask_office", confidence=0.97,
                            context=first.context)
     assert share.text.startswith("关于“职业病防治”，人社局的职责是") and "工伤保险" in share.text
+
+
+def test_a_follow_up_in_the_words_of_the_clause_just_quoted_is_answered_by_it(real_kb):
+    first = real_kb.answer("每年用人单位书面审查是咋安排的？", intent="ask_supervision", confidence=0.95)
+    assert "书面审查" in first.text
+    found = real_kb.answer("审查里发现违法了咋弄？", intent="ask_penalty", confidence=0.94, context=first.context)
+    assert "自行改正表" in found.text
+    # "那个…呢" brings a matter of its own, not the one just quoted
+    other = real_kb.answer("那个联系人制度呢，多少人以上的单位要建？", intent="follow_up", confidence=0.9,
+                           context=first.context)
+    assert "20 人以上" in other.text or "20人以上" in other.text

@@ -122,3 +122,10 @@ def test_how_a_report_is_verified_is_asked_many_ways():
         assert verify in aspects_of(clean(question)), question
     assert verify.answered_in("电话暗访时，随机抽查每班次学员，就是办班真实性和有效性问询。")
     assert verify not in aspects_of(clean("培训学校归哪个科管"))
+
+
+def test_a_year_said_is_not_how_often_asked():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    assert "frequency" not in names_of("每年用人单位书面审查是咋安排的？")
+    assert "frequency" in names_of("每年都查吗？")
+    assert "frequency" in names_of("投诉后会有人去查吗？还是等每年的例行检查？")
