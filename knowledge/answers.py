@@ -19,9 +19,10 @@ from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
+from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import only_courtesy
-from .normalize import STOPWORDS, clean, has_content
+from .normalize import clean, has_content
 from .question_forms import kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
@@ -33,25 +34,6 @@ __all__ = ["Answer", "AnswerComposer"]
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
-# A message that goes back to a topic before the current one ("回到俺娘那个事", "回到头一个问的那个证"),
-# and one that goes back to the first.
-RETURN = re.compile(r"回到|说回|再回|返回到?|(头一个|第一个|一开始|最开始|最早)(问|说)的")
-FIRST_TOPIC = re.compile(r"头一个|第一个|一开始|最开始|最早")
-# How many topics before the current one a conversation keeps.
-MAX_EARLIER = 3
-# What a topic keeps for going back to it.
-TOPIC_KEYS = ("intent", "office", "ids", "cited", "system", "question", "topic", "score", "complaint_office")
-
-
-def earlier_topics(before: dict, now: dict) -> list[dict]:
-    """The topics before the conversation's current one, latest first: the context before this
-    answer joins them when this answer opened a topic of its own."""
-    earlier = list(before.get("earlier") or [])
-    if before.get("topic") and before.get("topic") != now.get("topic"):
-        earlier.insert(0, {k: before[k] for k in TOPIC_KEYS if k in before})
-    return earlier[:MAX_EARLIER]
-
-
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
@@ -97,6 +79,7 @@ class AnswerComposer:
         self.offices = OfficeComposer(self.kit)
         self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
+        self.topics = TopicHistory(retriever)
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:
         return self.kit.not_found(question, hits, reason)
@@ -110,14 +93,14 @@ class AnswerComposer:
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         question = question[:500]
-        if context.get("earlier") and RETURN.search(clean(question)):
+        if (earlier := self.topics.returned_to(question, context)) is not None:
             # "回到俺娘那个事，那个单位电话多少？": the conversation goes back to a topic before
-            context = self._returned_to(question, context)
+            context = earlier
         if context.get("topic") and intent != "out_of_scope" and (
                 confirmed := self.offices.confirmation(question, context)) is not None:
             # "是农保中心不？还是别的地方？": one question about the answer given, not two to split
             return confirmed
-        if context.get("topic") and (nth := self.passages.nth_part(question, context)) is not None:
+        if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
@@ -126,33 +109,6 @@ class AnswerComposer:
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
-
-    def _returned_to(self, question: str, context: dict) -> dict:
-        """The topic a message goes back to: the earliest for "头一个问的", else the one whose
-        question and passages hold most of the message's words ("回到刚才那个处理决定书"),
-        the one before the current topic on a tie. It keeps the topics before it."""
-        candidates = [context, *context.get("earlier", [])]
-        text = clean(question)
-        if FIRST_TOPIC.search(text):
-            chosen = candidates[-1]
-        else:
-            retriever = self.retriever
-            # (every word the message says counts: "俺娘" names the topic though the list lacks it)
-            words = {t for t in retriever.query_tokens(retriever.normalize(RETURN.sub(" ", text)))
-                     if len(t) > 1 and t not in STOPWORDS}
-
-            def overlap(ctx: dict) -> int:
-                ids = [*(ctx.get("ids") or []), *(ctx.get("cited") or [])]
-                held = retriever.words_of(ids) | set(retriever.query_tokens(retriever.normalize(ctx.get("topic", ""))))
-                return len(words & held)
-
-            chosen = max(candidates[1:], key=overlap)
-            if overlap(context) > overlap(chosen):
-                chosen = context
-        if chosen is context:
-            return context
-        older = candidates[candidates.index(chosen) + 1:]
-        return {**chosen, "earlier": older}
 
     def _questions(self, message: str) -> list[str]:
         """The questions of a message that asks several (each with words of its own); [] when
@@ -298,7 +254,7 @@ class AnswerComposer:
             # the topic a later "那…呢" refers to: the last question that stood on its own
             keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
             answer.context["topic"] = topic if keeps_topic else question
-            answer.context["earlier"] = earlier_topics(context, answer.context)
+            answer.context["earlier"] = self.topics.earlier(context, answer.context)
         elif context:
             # a miss does not erase what the conversation is about
             answer.context = {**context}

@@ -19,7 +19,8 @@ from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
-from .parts import MAX_PARTS, ORDINAL, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
+from .ordinal import OrdinalPart
+from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
@@ -61,6 +62,7 @@ class PassageComposer:
         self.services = ServiceComposer(kit)
         self.boundaries = BoundaryComposer(kit)
         self.decisive = DecisiveClause(kit)
+        self.ordinal = OrdinalPart(kit, self.groups, self.services)
         self.time_limits_by_system: dict[str, list] = {}
         for t in kit.store.time_limits:
             clause = kit.store.clause_by_id.get(t.clause_id)
@@ -311,7 +313,7 @@ class PassageComposer:
         by its place ("头一步是啥", "第三步")."""
         kit = self.kit
         if place is not None and (nth := self.groups.nth(clause, place)) is not None:
-            return self.nth_lines(nth)
+            return self.ordinal.lines(nth)
         group = self.groups.siblings(clause)[:MAX_PARTS]
         lines = [f"{self.groups.title(clause)}共{len(group)}项："]
         whole = sum(len(c.text) for c in group) <= WHOLE_PARTS_CHARS
@@ -322,66 +324,6 @@ class PassageComposer:
         citation = re.sub(r"第[^第]*项$", "", clause.citation).rstrip()
         sources = [kit.source(c.id) for c in group if c.id in kit.store.passage_by_id]
         return lines, citation, sources
-
-    def nth_lines(self, clause: Clause) -> tuple[list[str], str, list[dict]]:
-        """One part of a clause's unit, said as which of how many it is."""
-        group = [c.id for c in self.groups.siblings(clause) if c.id in self.kit.store.passage_by_id]
-        return self._part_at(self.groups.title(clause), group, group.index(clause.id))
-
-    def _part_at(self, title: str, parts: list[str], index: int) -> tuple[list[str], str, list[dict]]:
-        kit = self.kit
-        part = kit.store.passage_by_id[parts[index]]
-        text = part.text.removeprefix(f"{title}：")  # (a service's part repeats the item's name)
-        lines = [f"{title}共{len(parts)}项，第{index + 1}项是：", text]
-        office_line = kit.office_line(part.office, part.phone)
-        if office_line:
-            lines.append(office_line)
-        return lines, part.citation, [kit.source(part.id)]
-
-    def _numbered_parts(self, pid: str) -> tuple[str, list[str]] | None:
-        """The title and the part ids of the unit with numbered parts that ``pid`` is one of: a
-        clause's numbered siblings, a service item's parts; None when it is one of none."""
-        store = self.kit.store
-        clause = store.clause_by_id.get(pid)
-        if clause is not None:
-            group = [c.id for c in self.groups.siblings(clause) if c.id in store.passage_by_id]
-            return (self.groups.title(clause), group) if group else None
-        p = store.passage_by_id.get(pid)
-        if p is not None and p.kind == "service" and p.record_id in self.services.by_id:
-            parts = [q.id for q in store.passages if q.kind == "service" and q.record_id == p.record_id]
-            return (self.services.by_id[p.record_id].item, parts) if len(parts) >= 2 else None
-        return None
-
-    def nth_part(self, question: str, context: dict) -> Answer | None:
-        """ "第三步是啥？", "第二项是干啥的？" after an answer from a unit with numbered parts (a
-        procedure's steps, a service's parts): its part at that place, and the conversation moves
-        to it ("那第四步呢" counts on from the same unit). None when the question asks no place or
-        the conversation is at no such unit."""
-        place = ordinal_asked(clean(question))
-        if place is None:
-            return None
-        store, retriever = self.kit.store, self.kit.retriever
-        # (the first passage the answer cited: the part it told, or the first of the parts it listed)
-        cited = context.get("cited") or []
-        units = [u for pid in [*cited[:1], *(context.get("ids") or [])[:1], *cited[1:]]
-                 if (u := self._numbered_parts(pid)) is not None]
-        if not units:
-            return None
-        title, parts = units[0]
-        index = place - 1 if place > 0 else len(parts) - 1
-        if not 0 <= index < len(parts):
-            return None
-        # the words beside the place are the unit's own, or none ("那稽核的第三步呢" names another unit)
-        held = retriever.words_of(parts)
-        if any(w not in held for w in retriever.list_words(ORDINAL.sub(" ", clean(question)))):
-            return None
-        lines, citation, sources = self._part_at(title, parts, index)
-        lines.append(f"出处：{citation}。")
-        part = store.passage_by_id[parts[index]]
-        offices = [o for o in part.office.split("、") if o]
-        return Answer("\n".join(lines), sources, [], True,
-                      {**context, "ids": [part.id], "cited": [part.id],
-                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
 
     def _complaint_channel(self) -> Passage | None:
         """Where complaints are filed: the clause the list's complaint vocabulary finds first."""

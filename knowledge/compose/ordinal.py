@@ -1,0 +1,80 @@
+"""A part asked by its place: "头一步是啥", "第三步是啥？", "第二项是干啥的？", "最后一步呢？".
+
+The unit is a clause's numbered siblings (a procedure's steps) or a service item's parts. A
+follow-up that asks a place is answered from the unit the conversation is at, and the
+conversation moves to that part, so "那第四步呢" counts on from the same unit.
+"""
+
+from __future__ import annotations
+
+from ..normalize import clean
+from ..records import Clause
+from .base import Answer, Kit
+from .parts import ORDINAL, ClauseGroups, ordinal_asked
+from .service import ServiceComposer
+
+
+class OrdinalPart:
+    def __init__(self, kit: Kit, groups: ClauseGroups, services: ServiceComposer):
+        self.kit = kit
+        self.groups = groups
+        self.services = services
+
+    def lines(self, clause: Clause) -> tuple[list[str], str, list[dict]]:
+        """One part of a clause's unit, said as which of how many it is: lines, citation, sources."""
+        group = [c.id for c in self.groups.siblings(clause) if c.id in self.kit.store.passage_by_id]
+        return self._part_at(self.groups.title(clause), group, group.index(clause.id))
+
+    def answer(self, question: str, context: dict) -> Answer | None:
+        """The part at the place the follow-up asks, of the unit the conversation is at; None when
+        it asks no place, the conversation is at no such unit, or it names another unit ("那稽核的
+        第三步呢")."""
+        place = ordinal_asked(clean(question))
+        if place is None:
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        # (the first passage the answer cited: the part it told, or the first of the parts it listed)
+        cited = context.get("cited") or []
+        units = [u for pid in [*cited[:1], *(context.get("ids") or [])[:1], *cited[1:]]
+                 if (u := self._numbered_parts(pid)) is not None]
+        if not units:
+            return None
+        title, parts = units[0]
+        index = place - 1 if place > 0 else len(parts) - 1
+        if not 0 <= index < len(parts):
+            return None
+        # the words beside the place are the unit's own, or none
+        held = retriever.words_of(parts)
+        if any(w not in held for w in retriever.list_words(ORDINAL.sub(" ", clean(question)))):
+            return None
+        lines, citation, sources = self._part_at(title, parts, index)
+        lines.append(f"出处：{citation}。")
+        part = store.passage_by_id[parts[index]]
+        offices = [o for o in part.office.split("、") if o]
+        return Answer("\n".join(lines), sources, [], True,
+                      {**context, "ids": [part.id], "cited": [part.id],
+                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+
+    def _part_at(self, title: str, parts: list[str], index: int) -> tuple[list[str], str, list[dict]]:
+        kit = self.kit
+        part = kit.store.passage_by_id[parts[index]]
+        text = part.text.removeprefix(f"{title}：")  # (a service's part repeats the item's name)
+        lines = [f"{title}共{len(parts)}项，第{index + 1}项是：", text]
+        office_line = kit.office_line(part.office, part.phone)
+        if office_line:
+            lines.append(office_line)
+        return lines, part.citation, [kit.source(part.id)]
+
+    def _numbered_parts(self, pid: str) -> tuple[str, list[str]] | None:
+        """The title and the part ids of the unit with numbered parts that ``pid`` is one of: a
+        clause's numbered siblings, a service item's parts; None when it is one of none."""
+        store = self.kit.store
+        clause = store.clause_by_id.get(pid)
+        if clause is not None:
+            group = [c.id for c in self.groups.siblings(clause) if c.id in store.passage_by_id]
+            return (self.groups.title(clause), group) if group else None
+        p = store.passage_by_id.get(pid)
+        if p is not None and p.kind == "service" and p.record_id in self.services.by_id:
+            parts = [q.id for q in store.passages if q.kind == "service" and q.record_id == p.record_id]
+            return (self.services.by_id[p.record_id].item, parts) if len(parts) >= 2 else None
+        return None

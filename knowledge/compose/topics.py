@@ -1,0 +1,64 @@
+"""The topics of a conversation before its current one, and going back to one of them.
+
+A caller asks about their mother's pension, then their father's retirement, then "回到俺娘那个事，
+那个单位电话多少？": the phone is the pension office's, two answers back. Each answer's context
+keeps the topics before it (latest first, a few), so a message that goes back to one is read
+with that topic's context.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..normalize import STOPWORDS, clean
+from ..retrieval import HybridRetriever
+
+# A message that goes back to a topic before the current one ("回到俺娘那个事", "回到头一个问的那个证"),
+# and one that goes back to the first.
+RETURN = re.compile(r"回到|说回|再回|返回到?|(头一个|第一个|一开始|最开始|最早)(问|说)的")
+FIRST_TOPIC = re.compile(r"头一个|第一个|一开始|最开始|最早")
+# How many topics before the current one a conversation keeps.
+MAX_EARLIER = 3
+# What a topic keeps for going back to it.
+TOPIC_KEYS = ("intent", "office", "ids", "cited", "system", "question", "topic", "score", "complaint_office")
+
+
+class TopicHistory:
+    def __init__(self, retriever: HybridRetriever):
+        self.retriever = retriever
+
+    @staticmethod
+    def earlier(before: dict, now: dict) -> list[dict]:
+        """The topics before the conversation's current one, latest first: the context before this
+        answer joins them when this answer opened a topic of its own."""
+        earlier = list(before.get("earlier") or [])
+        if before.get("topic") and before.get("topic") != now.get("topic"):
+            earlier.insert(0, {k: before[k] for k in TOPIC_KEYS if k in before})
+        return earlier[:MAX_EARLIER]
+
+    def returned_to(self, question: str, context: dict) -> dict | None:
+        """The context of the topic a message goes back to: the earliest for "头一个问的", else the
+        one whose question and passages hold most of the message's words ("回到刚才那个处理决定书"),
+        the one before the current topic on a tie. It keeps the topics before it. None when the
+        message goes back to none (or the conversation has had one topic)."""
+        text = clean(question)
+        if not context.get("earlier") or not RETURN.search(text):
+            return None
+        candidates = [context, *context["earlier"]]
+        if FIRST_TOPIC.search(text):
+            chosen = candidates[-1]
+        else:
+            retriever = self.retriever
+            # (every word the message says counts: "俺娘" names the topic though the list lacks it)
+            words = {t for t in retriever.query_tokens(retriever.normalize(RETURN.sub(" ", text)))
+                     if len(t) > 1 and t not in STOPWORDS}
+
+            def overlap(ctx: dict) -> int:
+                ids = [*(ctx.get("ids") or []), *(ctx.get("cited") or [])]
+                said = set(retriever.query_tokens(retriever.normalize(ctx.get("topic", ""))))
+                return len(words & (retriever.words_of(ids) | said))
+
+            chosen = max(candidates[1:], key=overlap)
+            if overlap(context) > overlap(chosen):
+                return None  # the current topic it is
+        return {**chosen, "earlier": candidates[candidates.index(chosen) + 1:]}
