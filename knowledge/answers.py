@@ -21,7 +21,7 @@ from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
-from .courtesy import only_courtesy
+from .courtesy import after_courtesy, only_courtesy
 from .normalize import clean, has_content
 from .question_forms import kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
@@ -32,6 +32,8 @@ __all__ = ["Answer", "AnswerComposer"]
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
+# A pronoun for the office or the people the conversation is at.
+THEM = re.compile(r"他们|她们|人家")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
@@ -92,7 +94,8 @@ class AnswerComposer:
         question = question or ""
         if not has_content(question):
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
-        question = question[:500]
+        # "知道了谢谢。再问下，…": the thanks answer nothing, the question after them does
+        question = after_courtesy(question[:500])
         if (earlier := self.topics.returned_to(question, context)) is not None:
             # "回到俺娘那个事，那个单位电话多少？": the conversation goes back to a topic before
             context = earlier
@@ -178,6 +181,11 @@ class AnswerComposer:
               and not self.retriever.unknown_matter_words(question, strict=True)):
             # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
             # matters the list lacks
+            intent = "follow_up"
+        elif (intent == "out_of_scope" and context.get("topic") and THEM.search(clean(question))
+              and confidence is not None and confidence < self.weak_intent):
+            # "另外他们有没有啥宣传材料能发给村民？": an unsure call on a message about the office or
+            # the people the conversation is at
             intent = "follow_up"
         if intent not in ("out_of_scope", "follow_up") and (
                 intent is None or (confidence is not None and confidence < self.weak_intent)):

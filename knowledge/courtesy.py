@@ -28,3 +28,17 @@ def only_courtesy(text: str) -> bool:
     "着急，在线等"): words that ask nothing."""
     text = clean(text).strip()
     return bool(text) and _courtesy().fullmatch(text) is not None
+
+
+# A courtesy said before the next question ("知道了谢谢。再问下，…", "行，谢谢啊。另外…"): whole
+# clauses of courtesy words, then a filler that only announces the question.
+_ASKING_AGAIN = re.compile(r"^(?:再问(?:一)?下|再问问|还想问(?:一下|问)?|顺便问(?:一)?下)[，,：:\s]*")
+
+
+def after_courtesy(text: str) -> str:
+    """``text`` without the courtesy it opens with, when a question follows it ("好嘞谢谢。那对我们
+    乡里用工多的企业…" → "那对我们乡里用工多的企业…"); ``text`` itself otherwise."""
+    m = _courtesy().match(text)
+    rest = text[m.end():] if m and m.end() and text[m.end() - 1] in "，,。.！!～~ " else text
+    rest = _ASKING_AGAIN.sub("", rest)
+    return rest if clean(rest).strip() else text

@@ -856,3 +856,14 @@ def test_a_follow_up_in_the_words_of_the_clause_just_quoted_is_answered_by_it(re
     other = real_kb.answer("那个联系人制度呢，多少人以上的单位要建？", intent="follow_up", confidence=0.9,
                            context=first.context)
     assert "20 人以上" in other.text or "20人以上" in other.text
+
+
+def test_after_thanks_the_next_question_is_read_with_the_conversation(real_kb):
+    first = real_kb.answer("我们乡镇想请人讲讲劳动保障法律，县劳动保障监察大队管这个吗？", intent="ask_office", confidence=0.9)
+    more = real_kb.answer("好嘞谢谢。那对我们乡里用工多的企业，他们有啥固定的联系办法没有？", intent=None,
+                          context=first.context)
+    assert "联系人制度" in more.text and "20 人以上" in more.text
+    talk = real_kb.answer("我们村想请县里来人讲讲社保政策，该联系哪个部门？", intent="ask_office", confidence=0.9)
+    leaflets = real_kb.answer("行，谢谢啊。另外他们有没有啥宣传材料能发给村民？", intent="out_of_scope",
+                              confidence=0.52, context=talk.context)
+    assert "三折页" in leaflets.text

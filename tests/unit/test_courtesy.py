@@ -15,3 +15,14 @@ def test_courtesy_only(text):
 @pytest.mark.parametrize("text", ["", "，", "抽查比例多少", "谁牵头", "电话呢", "麻烦问一下电话多少", "谢谢，罚多少"])
 def test_a_question_or_nothing_is_not_courtesy(text):
     assert not only_courtesy(text)
+
+
+def test_the_thanks_before_the_next_question_answer_nothing():
+    from knowledge.courtesy import after_courtesy
+
+    assert after_courtesy("知道了谢谢。再问下，评上以后的聘任也归他们？") == "评上以后的聘任也归他们？"
+    assert after_courtesy("好嘞谢谢。那对用工多的企业，他们有啥联系办法？") == "那对用工多的企业，他们有啥联系办法？"
+    # a word of courtesy that opens a question of its own is left alone, and so is courtesy alone
+    assert after_courtesy("好的工作哪里找") == "好的工作哪里找"
+    assert after_courtesy("中不中？") == "中不中？"
+    assert after_courtesy("谢谢") == "谢谢"
