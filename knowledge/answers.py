@@ -23,7 +23,7 @@ from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
 from .normalize import clean, has_content
-from .question_forms import kind_of, says
+from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
 
@@ -103,6 +103,17 @@ class AnswerComposer:
                 confirmed := self.offices.confirmation(question, context)) is not None:
             # "是农保中心不？还是别的地方？": one question about the answer given, not two to split
             return confirmed
+        if context.get("topic") and says(clean(question), "hearsay"):
+            # "俺听说是劳动监察大队管的，不是吗？", "不是说得15天吗？": checked against the answer given
+            heard = form_of("hearsay").sub(" ", clean(question))
+            checked = self.offices.confirmation(heard, context) or self.previous.restated(heard, context)
+            if checked is not None:
+                if not checked.text.startswith(("是的", "不是")):
+                    checked.text = f"按责任清单：\n{checked.text}"
+                    # (the conversation stays at its topic, with the topics before it)
+                    checked.context = {**context, **checked.context, "topic": context["topic"]}
+                    self.previous.remember(checked)
+                return checked
         if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
         whole = self._answer_one(question, intent, entities, context, confidence)

@@ -22,7 +22,16 @@ from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
 from .homophones import HomophoneCorrector
 from .keyword_index import KeywordIndex
-from .normalize import clean, everyday_phrases, expand, has_content, normalize_query, tokenizer, tokens
+from .normalize import (
+    STOPWORDS,
+    clean,
+    everyday_phrases,
+    expand,
+    has_content,
+    normalize_query,
+    tokenizer,
+    tokens,
+)
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -264,7 +273,8 @@ class HybridRetriever:
         named = self._content_word if strict else self._names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter
-        return [t for t in whole if t not in self.idf and named(t)
+        # (nor does a word that frames a question: "县里", "不是")
+        return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
                 and not aspects_of(t)]
 

@@ -124,6 +124,27 @@ class PreviousPassageComposer:
                       {"intent": "ask_boundary", "office": chosen.department, "ids": [passage.id], "system": "",
                        "question": question})
 
+    def restated(self, question: str, context: dict) -> Answer | None:
+        """What the passage the conversation is at states, again, for a caller who checks what they
+        heard against it ("不是说得15天吗？", "我听说只查20人以上的单位？", "举报电话是7523309吧？"):
+        None when the question names a matter the passage lacks (the figures it claims aside)."""
+        store, retriever = self.kit.store, self.kit.retriever
+        ids = context.get("ids") or []
+        previous = store.passage_by_id.get(ids[0]) if ids else None
+        if previous is None or previous.kind not in ("clause", "service"):
+            return None
+        words = retriever.list_words(without_asking(clean(question)))
+        if any(w not in retriever.words_of([previous.id]) for w in words):
+            return None
+        if previous.kind == "service":
+            return self._service_row(question, (), previous, set(), set())
+        topic = context.get("topic") or context.get("question") or ""
+        aspects = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
+        answer = self.passages.compose(f"{topic} {question}", context.get("intent"), aspects,
+                                       boost={previous.id: PREVIOUS_BOOST},
+                                       threshold=self.kit.retriever.found_threshold - FOLLOW_UP_MARGIN)
+        return answer if answer.found and answer.context["ids"][0] == previous.id else None
+
     def pointed_at(self, question: str) -> set[str]:
         """The words a demonstrative points back at ("过了这个时间没提": the time the passage just
         quoted states): the passage's, whatever word names them."""

@@ -867,3 +867,19 @@ def test_after_thanks_the_next_question_is_read_with_the_conversation(real_kb):
     leaflets = real_kb.answer("行，谢谢啊。另外他们有没有啥宣传材料能发给村民？", intent="out_of_scope",
                               confidence=0.52, context=talk.context)
     assert "三折页" in leaflets.text
+
+
+def test_what_a_caller_heard_is_checked_against_the_answer_given(real_kb):
+    first = real_kb.answer("我上周去窗口投诉了单位不签劳动合同，窗口多长时间会把案子录进去？", intent="ask_procedure",
+                           confidence=0.9)
+    assert "5个工作日" in first.text
+    heard = real_kb.answer("不是说得15天吗？我听别人这么讲的。", intent=None, context=first.context)
+    assert heard.text.startswith("按责任清单") and "5个工作日" in heard.text and "15" not in heard.text
+    assert heard.context["topic"] == first.context["topic"]
+    office = real_kb.answer("俺跟厂里闹了劳动争议，想申请调解仲裁，人社局哪个科管？", intent="ask_office", confidence=0.95)
+    corrected = real_kb.answer("俺听说是劳动监察大队管的，不是吗？", intent="ask_office", confidence=0.99,
+                               context=office.context)
+    assert corrected.text.startswith("不是") and "劳动仲裁科" in corrected.text
+    # "县里" frames the question: the county's written review is no matter the list lacks
+    review = real_kb.answer("县里每年搞的用人单位书面审查，是不是所有单位都要报？", intent="ask_office", confidence=0.5)
+    assert "3 人以上" in review.text
