@@ -227,9 +227,11 @@ class AnswerComposer:
             threshold = self.retriever.found_threshold - self.prior_margin
         answer = None
         previous = None
-        # (an out-of-scope call on a few words may ask about the passage too: "每次抽多少")
-        if topic and (intent is None or intent in FACTUAL_INTENTS or (intent == "out_of_scope" and elliptical)) \
-                and intent != "ask_phone":
+        # (an out-of-scope call on a few words may ask about the passage too: "每次抽多少"; so may one
+        # that asks what the passage states and names no matter the list lacks: "事先送给我们的那个文书叫啥？")
+        about_passage = intent == "out_of_scope" and (elliptical or (
+            asked_aspects(clean(question)) and not self.retriever.unknown_matter_words(question)))
+        if topic and (intent is None or intent in FACTUAL_INTENTS or about_passage) and intent != "ask_phone":
             previous = self.previous.states(question, context.get("intent") or intent, context)
         if previous is not None and elliptical:
             answer = previous

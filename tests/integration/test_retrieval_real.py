@@ -883,3 +883,13 @@ def test_what_a_caller_heard_is_checked_against_the_answer_given(real_kb):
     # "县里" frames the question: the county's written review is no matter the list lacks
     review = real_kb.answer("县里每年搞的用人单位书面审查，是不是所有单位都要报？", intent="ask_office", confidence=0.5)
     assert "3 人以上" in review.text
+
+
+def test_the_document_the_passage_names_is_its_answer_though_the_nlu_calls_it_out_of_scope(real_kb):
+    first = real_kb.answer("劳动监察要对我们公司作行政处罚，我们能申辩吗？", intent="ask_procedure", confidence=0.66)
+    document = real_kb.answer("事先送给我们的那个文书叫啥？", intent="out_of_scope", confidence=0.57,
+                              context=first.context)
+    assert "告知书" in document.text
+    # a matter the list lacks is still refused
+    passport = real_kb.answer("那办护照要填哪张表？", intent="out_of_scope", confidence=0.9, context=first.context)
+    assert not passport.found

@@ -129,3 +129,14 @@ def test_a_year_said_is_not_how_often_asked():
     assert "frequency" not in names_of("每年用人单位书面审查是咋安排的？")
     assert "frequency" in names_of("每年都查吗？")
     assert "frequency" in names_of("投诉后会有人去查吗？还是等每年的例行检查？")
+
+
+def test_the_name_of_a_document_is_asked_many_ways():
+    from knowledge.aspects import default_aspects
+
+    document = next(a for a in default_aspects() if a.name == "document")
+    for question in ("事先送给我们的那个文书叫啥？", "下给我们的是什么通知书", "要填哪张表"):
+        assert document in aspects_of(clean(question)), question
+    assert document.answered_in("案件承办人员制作并送达《劳动保障监察行政处理（罚）告知书》。")
+    assert document.answered_in("（二）需要行政处理的，下达处理意见书。")
+    assert document not in aspects_of(clean("罚款罚多少"))
