@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aspects import asked_aspects, asking_clauses, aspects_of
+from .aspects import asked_aspects, asking_clauses, aspects_of, without_asking
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
@@ -220,7 +220,8 @@ class AnswerComposer:
         doubted_out_of_scope = (intent == "out_of_scope" and confidence is not None
                                 and confidence < self.weak_intent)
         topic = context.get("topic")
-        elliptical = self._elliptical(question)
+        # (few words, or only words that ask what is asked of the topic: "一万是最低的吧？顶格能罚到多少？")
+        elliptical = self._elliptical(question) or bool(topic and context.get("ids") and self._asks_only(question))
         threshold = None
         if (intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence
                 and not elliptical):  # two words are too little evidence to lower the bar for
@@ -295,6 +296,14 @@ class AnswerComposer:
             ids = a.context.get("ids") or []
             return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
+
+    def _asks_only(self, question: str) -> bool:
+        """Whether the question asks an aspect and names nothing else (no word of the list, no
+        matter the list lacks): "顶格能罚到多少？", "一年几次？"."""
+        text = clean(question)
+        rest = without_asking(text)
+        return (bool(asked_aspects(text)) and not self.retriever.list_words(rest)
+                and not self.retriever.unknown_matter_words(rest))
 
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS

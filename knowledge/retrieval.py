@@ -388,7 +388,9 @@ class HybridRetriever:
             have = self.passage_tokens.get(pid, set())
             if word in have:
                 return 1.0
-            return max((len(u) for u in words if u != word and u in word and u in have), default=0) / len(word)
+            # in part, by a part that describes an act itself ("按规定" is not covered by 规定)
+            return max((len(u) for u in words if u != word and u in word and u in have
+                        and self.idf.get(u, 0.0) >= ACT_IDF), default=0) / len(word)
 
         # (the words of every kind of rule - "规定", "信息", "处罚" - describe no act)
         whole = [t for t in whole if self.idf.get(t, self.default_idf) >= ACT_IDF]

@@ -26,6 +26,9 @@ MAX_CITED = 6
 # How far below the found bar the passage the conversation is at still answers a follow-up that
 # asks what it states.
 FOLLOW_UP_MARGIN = 0.1
+# What a penalty rule's follow-up asks that the penalty composer answers (the sanctions, the fine
+# worked out for a count): the rule's other statements (who, how long) the rule itself answers.
+PENALTY_ASPECTS = frozenset({"sanction", "amount"})
 # What a service item's row states in its columns (its time, its offices and their phone).
 ROW_ASPECTS = frozenset({"time_limit", "frequency", "who", "phone"})
 # Of them, this many are tried (one composition each) for a follow-up.
@@ -51,7 +54,7 @@ class PreviousPassageComposer:
         cited) when it states what the follow-up asks; None otherwise."""
         store, retriever = self.kit.store, self.kit.retriever
         asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
-        if (intent == "ask_penalty" and not [a for a in asked if a.name != "sanction"]
+        if (intent == "ask_penalty" and not [a for a in asked if a.name not in PENALTY_ASPECTS]
                 and any(p.clause_id in (context.get("ids") or [])[:1] for p in store.penalties)):
             # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's, unless it
             # asks something else the rule states (its time limit, who, how)

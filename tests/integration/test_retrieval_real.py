@@ -893,3 +893,12 @@ def test_the_document_the_passage_names_is_its_answer_though_the_nlu_calls_it_ou
     # a matter the list lacks is still refused
     passport = real_kb.answer("那办护照要填哪张表？", intent="out_of_scope", confidence=0.9, context=first.context)
     assert not passport.found
+
+
+def test_the_fine_asked_of_the_rule_just_quoted(real_kb):
+    # "职业介绍所" and "按规定" are no act: the rule is the one for an agency without a licence
+    first = real_kb.answer("乡里有人没办人力资源服务许可证就开了个职业介绍所，这种按规定怎么罚？", intent="ask_penalty",
+                           confidence=0.97)
+    assert first.sources[0]["id"] == "sup-2.29" and "10000 元以上 30000 元以下" in first.text
+    top = real_kb.answer("一万是最低的吧？顶格能罚到多少？", intent="ask_penalty", confidence=0.42, context=first.context)
+    assert "30000 元" in top.text or "三万元" in top.text

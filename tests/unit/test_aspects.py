@@ -140,3 +140,9 @@ def test_the_name_of_a_document_is_asked_many_ways():
     assert document.answered_in("案件承办人员制作并送达《劳动保障监察行政处理（罚）告知书》。")
     assert document.answered_in("（二）需要行政处理的，下达处理意见书。")
     assert document not in aspects_of(clean("罚款罚多少"))
+
+
+def test_a_limit_of_the_fine_is_asked_not_a_sum_told():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    assert "amount" in names_of("一万是最低的吧？顶格能罚到多少？")
+    assert "amount" not in names_of("有个培训学校报个名收好几千，举报了会咋处理？")
