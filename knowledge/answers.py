@@ -419,9 +419,11 @@ class AnswerComposer:
                 return answer
         answer = ask(question)
         if topic and topic != question and (not answer.found or FOLLOW_UP_CUE.search(clean(question))):
-            # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's
+            # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's -
+            # unless it describes another act of the same rules ("那要是介绍人去干法律不允许干的行当呢？")
             with_topic = ask(f"{topic} {question}")
-            if with_topic.found or not answer.found:
+            if (with_topic.found or not answer.found) and not (
+                    previous == "ask_penalty" and self.penalties.other_act(question, answer, with_topic)):
                 answer = with_topic
         if elliptical:
             return answer  # two words name no matter of their own

@@ -43,6 +43,8 @@ TELLING_WEIGHT = 0.3
 # How much a rule loses for saying the contrary of what the question says (see
 # HybridRetriever.contrary_share): "已经造成基金损失" is not the rule for "没有造成基金损失的".
 CONTRARY_WEIGHT = 0.2
+# A follow-up's own rule this much closer to its words than the topic's rule is another act asked.
+OTHER_ACT_MARGIN = 0.05
 
 
 class PenaltyComposer:
@@ -56,6 +58,23 @@ class PenaltyComposer:
             if c.parent_id and c.id in kit.store.penalty_by_clause:
                 self.rules_of[c.parent_id] = self.rules_of.get(c.parent_id, frozenset()) | {c.id}
                 self.unit_of[c.id] = c.parent_id
+
+    def other_act(self, follow_up: str, own: Answer, with_topic: Answer) -> bool:
+        """Whether a follow-up describes another act of the same unit of rules than the topic's
+        ("那要是介绍人去干法律不允许干的行当呢？" after the rule on placing children): its own
+        rule holds as much of its words that tell the two apart as the rule read with the topic,
+        and matches it by OTHER_ACT_MARGIN more ("那要是介绍了4个呢" matches both alike)."""
+        mine, theirs = (own.context.get("ids") or [None])[0], (with_topic.context.get("ids") or [None])[0]
+        if not (own.found and with_topic.found and mine and theirs and mine != theirs):
+            return False
+        unit = self.unit_of.get(mine)
+        if unit is None or unit != self.unit_of.get(theirs):
+            return False
+        retriever = self.kit.retriever
+        telling = retriever.distinguishing_coverage(follow_up, [mine, theirs])
+        scores = {h.id: h.score for h in retriever.search(follow_up, k=2, only=frozenset({mine, theirs}))}
+        return (telling[mine] >= telling[theirs]
+                and scores.get(mine, 0.0) >= scores.get(theirs, 0.0) + OTHER_ACT_MARGIN)
 
     def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
         """True when the question asks what the penalty rule of ``answer`` does not state."""

@@ -902,3 +902,14 @@ def test_the_fine_asked_of_the_rule_just_quoted(real_kb):
     assert first.sources[0]["id"] == "sup-2.29" and "10000 元以上 30000 元以下" in first.text
     top = real_kb.answer("一万是最低的吧？顶格能罚到多少？", intent="ask_penalty", confidence=0.42, context=first.context)
     assert "30000 元" in top.text or "三万元" in top.text
+
+
+def test_a_follow_up_describing_another_act_gets_that_acts_rule(real_kb):
+    first = real_kb.answer("来电：有个中介把不满十六岁的孩子介绍到厂里干活，这个罚多少？", intent="ask_penalty",
+                           confidence=0.97)
+    assert first.sources[0]["id"] == "sup-2.34"
+    other = real_kb.answer("来电：那要是介绍人去干法律不允许干的行当呢？", intent=None, context=first.context)
+    assert other.sources[0]["id"] == "sup-2.35" and "5000 元以上 10000 元以下" in other.text
+    # a changed count is the same act
+    count = real_kb.answer("那要是介绍了4个呢？一共罚多少", intent="follow_up", confidence=0.9, context=first.context)
+    assert "20000 元" in count.text
