@@ -61,20 +61,29 @@ class PenaltyComposer:
 
     def other_act(self, follow_up: str, own: Answer, with_topic: Answer) -> bool:
         """Whether a follow-up describes another act of the same unit of rules than the topic's
-        ("那要是介绍人去干法律不允许干的行当呢？" after the rule on placing children): its own
-        rule holds as much of its words that tell the two apart as the rule read with the topic,
+        ("那要是介绍人去干法律不允许干的行当呢？" after the rule on placing children): the topic's rule
+        says the contrary of it, or its own rule holds as much of its words that tell the two apart
         and matches it by OTHER_ACT_MARGIN more ("那要是介绍了4个呢" matches both alike)."""
         mine, theirs = (own.context.get("ids") or [None])[0], (with_topic.context.get("ids") or [None])[0]
         if not (own.found and with_topic.found and mine and theirs and mine != theirs):
             return False
-        unit = self.unit_of.get(mine)
-        if unit is None or unit != self.unit_of.get(theirs):
+        if not self._one_unit(mine, theirs):
             return False
         retriever = self.kit.retriever
+        if retriever.contrary_share(follow_up, theirs) > retriever.contrary_share(follow_up, mine):
+            return True  # "那要是已经造成基金损失了呢？": the topic's rule is for "没有造成基金损失的"
         telling = retriever.distinguishing_coverage(follow_up, [mine, theirs])
         scores = {h.id: h.score for h in retriever.search(follow_up, k=2, only=frozenset({mine, theirs}))}
         return (telling[mine] >= telling[theirs]
                 and scores.get(mine, 0.0) >= scores.get(theirs, 0.0) + OTHER_ACT_MARGIN)
+
+    def _one_unit(self, a: str, b: str) -> bool:
+        """Whether two rules are of one unit: quoted by one clause, or numbered under one heading."""
+        if self.unit_of.get(a) is not None and self.unit_of.get(a) == self.unit_of.get(b):
+            return True
+        ca, cb = self.kit.store.clause_by_id.get(a), self.kit.store.clause_by_id.get(b)
+        return (ca is not None and cb is not None
+                and (ca.system_id, ca.section, ca.subsection) == (cb.system_id, cb.section, cb.subsection))
 
     def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
         """True when the question asks what the penalty rule of ``answer`` does not state."""

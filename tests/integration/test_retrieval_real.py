@@ -913,3 +913,12 @@ def test_a_follow_up_describing_another_act_gets_that_acts_rule(real_kb):
     # a changed count is the same act
     count = real_kb.answer("那要是介绍了4个呢？一共罚多少", intent="follow_up", confidence=0.9, context=first.context)
     assert "20000 元" in count.text
+
+
+def test_a_follow_up_contrary_to_the_topics_rule_gets_the_rule_it_describes(real_kb):
+    first = real_kb.answer("来电：社保稽核查出单位有违规，但情节轻、没造成基金损失、态度也好，咋处理？",
+                           intent="ask_penalty", confidence=0.93)
+    assert "口头警告" in first.text
+    worse = real_kb.answer("来电：那要是已经造成基金损失了呢？", intent="ask_penalty", confidence=0.47,
+                           context=first.context)
+    assert "并已造成基金损失" in worse.text and "处理意见表" in worse.text
