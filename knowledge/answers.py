@@ -18,7 +18,7 @@ from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
-from .compose.previous import PreviousPassageComposer
+from .compose.previous import THEM, PreviousPassageComposer
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
@@ -32,8 +32,6 @@ __all__ = ["Answer", "AnswerComposer"]
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
-# A pronoun for the office or the people the conversation is at.
-THEM = re.compile(r"他们|她们|人家")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
@@ -271,10 +269,20 @@ class AnswerComposer:
             answer = self.kit.not_found(question, [], foreign=foreign)
         if answer.found and (totals := self._totals(question, answer)):
             answer.text = "\n".join([*totals, answer.text])
+        stays = (answer.found and topic and intent == "ask_phone" and elliptical and context.get("ids")
+                 and answer.context.get("office") == context.get("office"))
+        if stays:
+            # "他们电话多少？": the number of the office the conversation is at; the conversation
+            # stays at its passage ("除了让进基地，他们还能给俺提供啥帮助？" asks more of it)
+            answer.context = {**answer.context, "ids": context["ids"], "cited": context.get("cited", []),
+                              "system": context.get("system", "")}
         if answer.found:
-            self.previous.remember(answer)  # what a follow-up may ask more of
-            # the topic a later "那…呢" refers to: the last question that stood on its own
-            keeps_topic = intent == "follow_up" or (topic and answer.context.get("question", "").startswith(topic))
+            if not stays:
+                self.previous.remember(answer)  # what a follow-up may ask more of
+            # the topic a later "那…呢" refers to: the last question that stood on its own (a few
+            # words, "他们电话多少？", stand on none)
+            keeps_topic = intent == "follow_up" or (topic and (
+                answer.context.get("question", "").startswith(topic) or elliptical))
             answer.context["topic"] = topic if keeps_topic else question
             answer.context["earlier"] = self.topics.earlier(context, answer.context)
         elif context:

@@ -29,6 +29,8 @@ FOLLOW_UP_MARGIN = 0.1
 # What a penalty rule's follow-up asks that the penalty composer answers (the sanctions, the fine
 # worked out for a count): the rule's other statements (who, how long) the rule itself answers.
 PENALTY_ASPECTS = frozenset({"sanction", "amount"})
+# The office or the people the conversation is at, as a caller points at them.
+THEM = re.compile(r"他们|她们|人家|这个科|那个科|这个单位|那个单位")
 # What a service item's row states in its columns (its time, its offices and their phone).
 ROW_ASPECTS = frozenset({"time_limit", "frequency", "who", "phone"})
 # Of them, this many are tried (one composition each) for a follow-up.
@@ -72,6 +74,11 @@ class PreviousPassageComposer:
                 if row is not None:
                     return row
                 continue
+            if previous is not None and previous.kind == "duty":
+                row = self._duty_row(question, previous, referred)
+                if row is not None:
+                    return row
+                continue
             if previous is not None and previous.kind == "boundary":
                 row = self._boundary_row(question, previous)
                 if row is not None:
@@ -105,6 +112,24 @@ class PreviousPassageComposer:
         offices = [o for o in row.office.split("、") if o]
         return Answer(text, [self.kit.source(row.id)], [], True,
                       {"intent": "ask_service", "office": offices[0] if offices else None, "ids": [row.id],
+                       "system": "", "question": question})
+
+    def _duty_row(self, question: str, row, referred: set[str]) -> Answer | None:
+        """The duty row the conversation is at answers a follow-up about the office that holds it
+        ("除了让进基地，他们还能给俺提供啥帮助？"): one that speaks of them and names no rare thing
+        of the list the row lacks."""
+        retriever = self.kit.retriever
+        text = clean(question)
+        if not THEM.search(text):
+            return None
+        held = retriever.words_of([row.id]) | referred
+        if any(w not in held and retriever.idf.get(w, 0.0) >= RARE_IDF
+               for w in retriever.list_words(without_asking(text))):
+            return None
+        lines = [self.kit.office_line(row.office, row.phone), f"清单原文：{row.text}", f"出处：{row.citation}。"]
+        offices = [o for o in row.office.split("、") if o]
+        return Answer("\n".join(x for x in lines if x), [self.kit.source(row.id)], [], True,
+                      {"intent": "ask_office", "office": offices[0] if offices else None, "ids": [row.id],
                        "system": "", "question": question})
 
     def _boundary_row(self, question: str, previous) -> Answer | None:

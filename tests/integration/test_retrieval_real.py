@@ -922,3 +922,18 @@ def test_a_follow_up_contrary_to_the_topics_rule_gets_the_rule_it_describes(real
     worse = real_kb.answer("来电：那要是已经造成基金损失了呢？", intent="ask_penalty", confidence=0.47,
                            context=first.context)
     assert "并已造成基金损失" in worse.text and "处理意见表" in worse.text
+
+
+def test_their_phone_keeps_the_conversation_at_their_duty(real_kb):
+    first = real_kb.answer("我大学毕业回鸡泽了，想自己创业，听说县里有创业孵化基地，这事人社局哪个部门负责？",
+                           intent="ask_office", confidence=0.98)
+    assert "就业局" in first.text
+    phone = real_kb.answer("好，他们电话多少？", intent="ask_phone", confidence=0.98, context=first.context)
+    assert "7523309" in phone.text
+    assert phone.context["ids"] == first.context["ids"] and phone.context["topic"] == first.context["topic"]
+    more = real_kb.answer("除了让进基地，他们还能给俺提供啥帮助？", intent="ask_service", confidence=0.4,
+                         context=phone.context)
+    assert "政策咨询" in more.text and "项目推介" in more.text
+    titles = real_kb.answer("我在企业当技术员，想申报职称，找县人社局哪个科？", intent="ask_office", confidence=0.99)
+    hired = real_kb.answer("知道了谢谢。再问下，评上以后的聘任和聘后管理也归他们？", intent=None, context=titles.context)
+    assert "职称科" in hired.text and "聘后管理" in hired.text
