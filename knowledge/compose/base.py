@@ -19,8 +19,10 @@ INTENT_TERMS = {
     "ask_penalty": "处罚 罚款",
     "ask_procedure": "程序 阶段",
 }
-# The intent is evidence too: its vocabulary's ranking outweighs the bare question's a little.
+# The intent is evidence too: its vocabulary's ranking outweighs the bare question's a little,
+# but not a passage the bare question finds this much more strongly.
 EXPANSION_WEIGHT = 1.5
+VOCABULARY_MARGIN = 0.15
 INTENT_KINDS: dict[str, tuple[str, ...]] = {
     "ask_penalty": ("clause",),
     "ask_boundary": ("boundary",),
@@ -103,6 +105,11 @@ class Kit:
                 fused[h.id] = fused.get(h.id, 0.0) + weight / (10 + rank)
                 by_id.setdefault(h.id, h)
         order = sorted(fused, key=lambda pid: -fused[pid])
+        if hits and hits[0].found and hits[0].id != order[0] and hits[0].score >= by_id[order[0]].score + VOCABULARY_MARGIN:
+            # the passage the question itself finds far more strongly is its answer, whatever the
+            # kind's vocabulary lifts ("行政处罚案卷每年谁来评查": the review of case files, not the
+            # closing stage that "阶段" lifts)
+            order = [hits[0].id, *(pid for pid in order if pid != hits[0].id)]
         return [by_id[pid] for pid in order[:k]]
 
     def prefetch(self, queries: list[str]) -> None:

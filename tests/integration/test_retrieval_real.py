@@ -937,3 +937,10 @@ def test_their_phone_keeps_the_conversation_at_their_duty(real_kb):
     titles = real_kb.answer("我在企业当技术员，想申报职称，找县人社局哪个科？", intent="ask_office", confidence=0.99)
     hired = real_kb.answer("知道了谢谢。再问下，评上以后的聘任和聘后管理也归他们？", intent=None, context=titles.context)
     assert "职称科" in hired.text and "聘后管理" in hired.text
+
+
+def test_the_kinds_vocabulary_does_not_outweigh_a_passage_found_far_more_strongly(real_kb):
+    # "程序 阶段", the procedure questions' vocabulary, lifts the closing stage; the question finds
+    # the yearly review of case files far more strongly
+    answer = real_kb.answer("监察大队办的处罚案件，案卷每年是哪个单位评查？", intent="ask_procedure", confidence=0.9)
+    assert "县法制办" in answer.text
