@@ -22,7 +22,7 @@ INTENT_TERMS = {
 # The intent is evidence too: its vocabulary's ranking outweighs the bare question's a little,
 # but not a passage the bare question finds this much more strongly.
 EXPANSION_WEIGHT = 1.5
-VOCABULARY_MARGIN = 0.15
+VOCABULARY_MARGIN = 0.1
 INTENT_KINDS: dict[str, tuple[str, ...]] = {
     "ask_penalty": ("clause",),
     "ask_boundary": ("boundary",),
