@@ -32,6 +32,10 @@ __all__ = ["Answer", "AnswerComposer"]
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
+# What a question asks a figure of: a sum of money or a standard, a share.
+SUM_ASPECTS = frozenset({"amount", "ratio"})
+# The answer to a sum or standard the list does not state.
+UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
@@ -267,6 +271,10 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
+        if answer.found and self._sum_unstated(question, answer):
+            # "最低工资标准是多少", "养老金每月能领多少": the list names the matter, not the sum
+            answer = self.kit.not_found(question, [], UNSTATED_SUM.format(bureau=self.kit.bureau), foreign=[],
+                                        phone=False)
         if answer.found and (totals := self._totals(question, answer)):
             answer.text = "\n".join([*totals, answer.text])
         stays = (answer.found and topic and intent == "ask_phone" and elliptical and context.get("ids")
@@ -305,6 +313,15 @@ class AnswerComposer:
             return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
 
+    def _sum_unstated(self, question: str, answer: Answer) -> bool:
+        """Whether the question asks a sum of money, a standard or a share ("能领多少", "标准是多少",
+        "报销比例是多少") that no passage the answer cites states."""
+        sums = [a for a in asked_aspects(clean(question)) if a.name in SUM_ASPECTS]
+        if not sums:
+            return False
+        texts = [self.store.passage_by_id[s["id"]].text for s in answer.sources if s.get("id") in self.store.passage_by_id]
+        return not any(a.answered_in(t) for a in sums for t in texts)
+
     def _asks_only(self, question: str) -> bool:
         """Whether the question asks an aspect and names nothing else (no word of the list, no
         matter the list lacks): "顶格能罚到多少？", "一年几次？"."""
@@ -326,7 +343,9 @@ class AnswerComposer:
             # itself unsure, when the form of the question then says its kind).
             hits = self.retriever.search(question, k=3)
             if hits and hits[0].score >= self.out_of_scope_override and (
-                    doubted_out_of_scope or self.retriever.holds_rare_terms(question, hits[0].id)):
+                    doubted_out_of_scope
+                    # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
+                    or self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)):
                 kind = kind_of(clean(question)) if doubted_out_of_scope else None
                 if kind == "ask_phone":
                     return self.offices.phone(question, entities, context)

@@ -168,10 +168,11 @@ class Kit:
         return {"title": title, "payload": title}
 
     def not_found(self, question: str, hits: list[SearchHit], reason: str = "",
-                  foreign: list[str] | None = None) -> Answer:
+                  foreign: list[str] | None = None, phone: bool = True) -> Answer:
         """"Not in the list", with the closest matters as buttons and the bureau's number; for a
         short question naming a matter the list lacks (``foreign``; by default when nothing of
-        the list was found at all), that matter is named and no number given."""
+        the list was found at all), that matter is named and no number given; ``phone``: False
+        gives no number either (a sum the list does not state may be another department's)."""
         if foreign is None:
             foreign = [] if reason or any(h.found for h in hits) else self.retriever.foreign_matter(question)
         if foreign:
@@ -189,7 +190,7 @@ class Kit:
         text = reason or f"抱歉，{self.bureau}责任清单中没有找到与您的问题直接对应的内容，我不能凭猜测回答。"
         if buttons:
             text += "\n您是不是想问下面这些事项？"
-        if self.general_phone:
+        if self.general_phone and phone:
             text += f"\n如需人工咨询，可拨打{self.bureau}电话 {self.general_phone}。"
         return Answer(text, [], buttons, False, {"intent": None, "question": question})
 

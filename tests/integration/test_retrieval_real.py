@@ -944,3 +944,20 @@ def test_the_kinds_vocabulary_does_not_outweigh_a_passage_found_far_more_strongl
     # the yearly review of case files far more strongly
     answer = real_kb.answer("监察大队办的处罚案件，案卷每年是哪个单位评查？", intent="ask_procedure", confidence=0.9)
     assert "县法制办" in answer.text
+
+
+@pytest.mark.parametrize("question,intent,confidence", [
+    ("最低工资标准是多少？", "follow_up", 0.75),
+    ("养老金每月能领多少？", None, None),
+    ("医保住院报销比例是多少？", "out_of_scope", 0.84),
+])
+def test_a_sum_the_list_does_not_state_is_refused_without_a_number(real_kb, question, intent, confidence):
+    answer = real_kb.answer(question, intent=intent, confidence=confidence)
+    assert not answer.found and "没有载明" in answer.text
+    assert not any(phone in answer.text for phone in ("7523309", "7591916", "8565682"))
+
+
+def test_a_sum_the_list_states_is_answered(real_kb):
+    assert "15000 元" in real_kb.answer("黑中介介绍3个童工罚多少钱", intent="ask_penalty", confidence=0.9).text
+    share = real_kb.answer("定点药店每年抽查比例是多少？", intent="ask_supervision", confidence=0.9)
+    assert share.found and "30%" in share.text

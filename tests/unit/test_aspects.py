@@ -146,3 +146,11 @@ def test_a_limit_of_the_fine_is_asked_not_a_sum_told():
     names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
     assert "amount" in names_of("一万是最低的吧？顶格能罚到多少？")
     assert "amount" not in names_of("有个培训学校报个名收好几千，举报了会咋处理？")
+
+
+def test_a_sum_is_asked_of_a_benefit_or_a_standard_not_of_a_name():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    for question in ("养老金每月能领多少？", "最低工资标准是多少？", "生育保险能报销多少钱？"):
+        assert "amount" in names_of(question), question
+    # the minimum wage named is no sum asked
+    assert "amount" not in names_of("工资低于最低工资标准找谁？")
