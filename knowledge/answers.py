@@ -32,8 +32,9 @@ __all__ = ["Answer", "AnswerComposer"]
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
-# What a question asks a figure of: a sum of money or a standard, a share.
-SUM_ASPECTS = frozenset({"amount", "ratio"})
+# What a question asks a figure of: a sum of money paid or a standard (aspects.tsv "sum"; a fine's
+# limits are the penalty rules', whose method may be the answer: "按照比例原则匡算").
+SUM_ASPECTS = frozenset({"sum"})
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
@@ -314,13 +315,14 @@ class AnswerComposer:
         return evidence(alone) >= evidence(answer) + RARE_IDF
 
     def _sum_unstated(self, question: str, answer: Answer) -> bool:
-        """Whether the question asks a sum of money, a standard or a share ("能领多少", "标准是多少",
-        "报销比例是多少") that no passage the answer cites states."""
+        """Whether the question asks a sum of money or a standard ("能领多少", "标准是多少",
+        "报销比例是多少") that the passage answering it does not state."""
         sums = [a for a in asked_aspects(clean(question)) if a.name in SUM_ASPECTS]
         if not sums:
             return False
-        texts = [self.store.passage_by_id[s["id"]].text for s in answer.sources if s.get("id") in self.store.passage_by_id]
-        return not any(a.answered_in(t) for a in sums for t in texts)
+        # (the passage that answers, not a neighbour shown beside it)
+        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
+        return lead is not None and not any(a.answered_in(lead.text) for a in sums)
 
     def _asks_only(self, question: str) -> bool:
         """Whether the question asks an aspect and names nothing else (no word of the list, no

@@ -150,7 +150,9 @@ def test_a_limit_of_the_fine_is_asked_not_a_sum_told():
 
 def test_a_sum_is_asked_of_a_benefit_or_a_standard_not_of_a_name():
     names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
-    for question in ("养老金每月能领多少？", "最低工资标准是多少？", "生育保险能报销多少钱？"):
-        assert "amount" in names_of(question), question
-    # the minimum wage named is no sum asked
-    assert "amount" not in names_of("工资低于最低工资标准找谁？")
+    for question in ("养老金每月能领多少？", "最低工资标准是多少？", "生育保险能报销多少钱？", "医保报销比例是多少？"):
+        assert "sum" in names_of(question), question
+    # the minimum wage named is no sum asked, nor is a fine
+    assert "sum" not in names_of("工资低于最低工资标准找谁？")
+    assert "sum" not in names_of("没规定罚款幅度，人社咋定罚多少？")
+    assert "sum" not in names_of("这种罚多少钱？")
