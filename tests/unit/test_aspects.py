@@ -156,3 +156,11 @@ def test_a_sum_is_asked_of_a_benefit_or_a_standard_not_of_a_name():
     assert "sum" not in names_of("工资低于最低工资标准找谁？")
     assert "sum" not in names_of("没规定罚款幅度，人社咋定罚多少？")
     assert "sum" not in names_of("这种罚多少钱？")
+
+
+def test_being_heard_secrecy_and_sanctions_are_asked_many_ways():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    assert "hearing" in names_of("我们对认定的事实有不同看法，还有机会说话吗？")
+    assert "secrecy" in names_of("我的情况会不会被泄露出去？")
+    assert "sanction" in names_of("人社局能怎么处理他们？")
+    assert "secrecy" not in names_of("社保基金的举报电话是多少？")
