@@ -164,3 +164,10 @@ def test_being_heard_secrecy_and_sanctions_are_asked_many_ways():
     assert "secrecy" in names_of("我的情况会不会被泄露出去？")
     assert "sanction" in names_of("人社局能怎么处理他们？")
     assert "secrecy" not in names_of("社保基金的举报电话是多少？")
+
+
+def test_then_is_no_result_asked():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    assert "result" not in names_of("刚立案查我们厂欠工资，结果老板连夜跑了，这案子是不是就黄了？")
+    assert "result" in names_of("查完以后会告诉我结果不？")
+    assert "result" in names_of("稽核结果啥时候出来？")
