@@ -54,6 +54,9 @@ ELLIPTICAL_TOKENS = 2
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
 DUTY_MARGIN = 0.08
+# A question telling a wrong done to a worker ("工钱一分没见着"): the act the complaint channel
+# lists for it is found this much below the bar.
+VIOLATION_MARGIN = 0.05
 # A message this long may tell a story its question is lost in.
 LONG_MESSAGE = 60
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
@@ -158,9 +161,13 @@ class AnswerComposer:
                 # a later question may ask about the first one's matter ("…定期检查一年几次？
                 # 抽查比例多少？"): read with it, it counts when it is answered by another passage
                 # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
-                a = self._answer_one(part, intent, entities, {"topic": topic}, confidence)
+                # (with the first one's office: "…哪个部门管？电话多少？" asks that office's number)
+                first = {k: answered[0][1].context[k] for k in ("office", "complaint_office") if answered[0][1].context.get(k)}
+                a = self._answer_one(part, intent, entities, {**first, "topic": topic}, confidence)
                 before = {earlier.context["ids"][0] for _, earlier in answered}
-                if counts(a, a.context.get("question") or part) and a.context["ids"][0] not in before:
+                theirs = (a.found and a.context.get("intent") == "ask_phone" and bool(first)
+                          and a.context.get("office") == first.get("office"))
+                if (theirs or counts(a, a.context.get("question") or part)) and a.context["ids"][0] not in before:
                     answered.append((part, a))
                     continue
             a = self._answer_one(part, intent, entities, {}, confidence)
@@ -375,10 +382,12 @@ class AnswerComposer:
         acts = self.passages.reported_acts()
         violation = says(cleaned, "violation")
         if violation and acts:
-            act = self.retriever.search(question, k=1, only=acts, threshold=threshold)
+            # (the wrong is told in so many words: its act passes a lower bar)
+            bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
+            act = self.retriever.search(question, k=1, only=acts, threshold=bar)
             if act and act[0].found:
                 return self.passages.compose(question, "ask_complaint", asked_aspects(cleaned),
-                                             threshold=threshold, kinds=("clause",))
+                                             threshold=bar, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)
         if general.found and self.store.passage_by_id[general.context["ids"][0]].kind in DUTY_KINDS:
             return general

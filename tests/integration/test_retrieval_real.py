@@ -961,3 +961,14 @@ def test_a_sum_the_list_states_is_answered(real_kb):
     assert "15000 元" in real_kb.answer("黑中介介绍3个童工罚多少钱", intent="ask_penalty", confidence=0.9).text
     share = real_kb.answer("定点药店每年抽查比例是多少？", intent="ask_supervision", confidence=0.9)
     assert share.found and "30%" in share.text
+
+
+def test_a_wrong_told_in_a_story_is_reported_to_the_labour_inspectors_with_their_number(real_kb):
+    wages = real_kb.answer("俺在县城一个建筑队干了小半年，老板说年底一块结，结果到现在三个月工钱一分没见着，俺想告他，"
+                           "该上哪儿告？有没有个电话能打？", intent=None)
+    assert "劳动监察保障大队" in wages.text and "7523309" in wages.text
+    insurance = real_kb.answer("俺在一家食品厂干了两年，厂里从来没给俺交过社保，跟老板提了好几次都说不用交。俺要举报他，"
+                               "哪个部门管？电话多少？", intent="ask_complaint", confidence=0.43)
+    assert "不依法参加社会保险" in insurance.text and "劳动监察保障大队" in insurance.text
+    # the fund's hotline is for the fund's own matters, not for an employer's
+    assert "8565682" not in insurance.text
