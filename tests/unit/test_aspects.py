@@ -171,3 +171,9 @@ def test_then_is_no_result_asked():
     assert "result" not in names_of("刚立案查我们厂欠工资，结果老板连夜跑了，这案子是不是就黄了？")
     assert "result" in names_of("查完以后会告诉我结果不？")
     assert "result" in names_of("稽核结果啥时候出来？")
+
+
+def test_a_lowest_grade_told_is_no_limit_of_a_fine_asked():
+    names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
+    assert "amount" not in names_of("公司给俺交社保一直按最低档的基数报，这不是少报吗？")
+    assert "amount" in names_of("最高能罚多少？")
