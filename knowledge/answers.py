@@ -109,17 +109,8 @@ class AnswerComposer:
                 confirmed := self.offices.confirmation(question, context)) is not None:
             # "是农保中心不？还是别的地方？": one question about the answer given, not two to split
             return confirmed
-        if context.get("topic") and says(clean(question), "hearsay"):
-            # "俺听说是劳动监察大队管的，不是吗？", "不是说得15天吗？": checked against the answer given
-            heard = form_of("hearsay").sub(" ", clean(question))
-            checked = self.offices.confirmation(heard, context) or self.previous.restated(heard, context)
-            if checked is not None:
-                if not checked.text.startswith(("是的", "不是")):
-                    checked.text = f"按责任清单：\n{checked.text}"
-                    # (the conversation stays at its topic, with the topics before it)
-                    checked.context = {**context, **checked.context, "topic": context["topic"]}
-                    self.previous.remember(checked)
-                return checked
+        if context.get("topic") and (checked := self._heard(question, context)) is not None:
+            return checked
         if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
         whole = self._answer_one(question, intent, entities, context, confidence)
@@ -129,6 +120,21 @@ class AnswerComposer:
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
+
+    def _heard(self, question: str, context: dict) -> Answer | None:
+        """What a caller heard or remembers, checked against the answer given ("俺听说是劳动监察大队管
+        的，不是吗？": yes or no with the office; "不是说得15天吗？": the passage again); None when the
+        message tells nothing heard, or names a matter the passage lacks."""
+        if not says(clean(question), "hearsay"):
+            return None
+        heard = form_of("hearsay").sub(" ", clean(question))
+        checked = self.offices.confirmation(heard, context) or self.previous.restated(heard, context)
+        if checked is not None and not checked.text.startswith(("是的", "不是")):
+            checked.text = f"按责任清单：\n{checked.text}"
+            # (the conversation stays at its topic, with the topics before it)
+            checked.context = {**context, **checked.context, "topic": context["topic"]}
+            self.previous.remember(checked)
+        return checked
 
     def _questions(self, message: str) -> list[str]:
         """The questions of a message that asks several (each with words of its own); [] when
