@@ -40,6 +40,8 @@ def test_who_it_speaks_for_comes_from_the_list(guangping_kb):
     ("我去人社局投诉了欠薪，窗口多长时间内把我的投诉录入系统？", "ask_procedure", ["3个工作日"], ["5个工作日"]),
     ("社保稽核发现违规，处理决定书在稽核结束后几天内送达？", "ask_procedure", ["7个工作日"], []),
     ("有人没有许可证就开职业中介所给人介绍工作，怎么罚？", "ask_penalty", ["10000 元以上 50000 元以下"], ["30000"]),
+    # a fine that is a multiple of the sum taken, not an amount in 元, when "罚多少" is asked
+    ("有人伪造材料骗取社会保险待遇，除了退回还罚多少？", "ask_penalty", ["二倍以上五倍以下"], []),
 ])
 def test_answers_come_from_that_list(guangping_kb, question, intent, expected, not_expected):
     answer = guangping_kb.answer(question, intent=intent, confidence=0.95)

@@ -177,3 +177,11 @@ def test_a_lowest_grade_told_is_no_limit_of_a_fine_asked():
     names_of = lambda q: {a.name for a in aspects_of(clean(q))}  # noqa: E731
     assert "amount" not in names_of("公司给俺交社保一直按最低档的基数报，这不是少报吗？")
     assert "amount" in names_of("最高能罚多少？")
+
+
+def test_a_fine_is_stated_in_yuan_or_as_a_multiple():
+    from knowledge.aspects import default_aspects
+
+    amount = next(a for a in default_aspects() if a.name == "amount")
+    assert amount.answered_in("处以一万元以上三万元以下罚款")
+    assert amount.answered_in("处骗取金额二倍以上五倍以下的罚款")
