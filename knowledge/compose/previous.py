@@ -108,11 +108,7 @@ class PreviousPassageComposer:
         if not named and not {a.name for a in asked} & ROW_ASPECTS and not (words and words <= held):
             return None  # it asks nothing of the row's columns, and says none of its words ("全年")
         lines, citation = self.passages.services.lines(row)
-        text = "\n".join([*lines, f"出处：{citation}。"])
-        offices = [o for o in row.office.split("、") if o]
-        return Answer(text, [self.kit.source(row.id)], [], True,
-                      {"intent": "ask_service", "office": offices[0] if offices else None, "ids": [row.id],
-                       "system": "", "question": question})
+        return self._row_answer(row, [*lines, f"出处：{citation}。"], "ask_service", question)
 
     def _duty_row(self, question: str, row, referred: set[str]) -> Answer | None:
         """The duty row the conversation is at answers a follow-up about the office that holds it
@@ -127,10 +123,7 @@ class PreviousPassageComposer:
                for w in retriever.list_words(without_asking(text))):
             return None
         lines = [self.kit.office_line(row.office, row.phone), f"清单原文：{row.text}", f"出处：{row.citation}。"]
-        offices = [o for o in row.office.split("、") if o]
-        return Answer("\n".join(x for x in lines if x), [self.kit.source(row.id)], [], True,
-                      {"intent": "ask_office", "office": offices[0] if offices else None, "ids": [row.id],
-                       "system": "", "question": question})
+        return self._row_answer(row, lines, "ask_office", question)
 
     def _boundary_row(self, question: str, previous) -> Answer | None:
         """The share of a department the follow-up names, of the boundary item the conversation is
@@ -148,9 +141,14 @@ class PreviousPassageComposer:
         chosen = min(named, key=lambda pair: pair[0])[1]
         passage = store.passage_by_id[chosen.id]
         lines = [*self.passages.boundaries.lines(passage), f"出处：{passage.citation}。"]
-        return Answer("\n".join(lines), [self.kit.source(passage.id)], [], True,
-                      {"intent": "ask_boundary", "office": chosen.department, "ids": [passage.id], "system": "",
-                       "question": question})
+        return self._row_answer(passage, lines, "ask_boundary", question, office=chosen.department)
+
+    def _row_answer(self, row, lines: list[str], intent: str, question: str, office: str | None = None) -> Answer:
+        """A table row's answer, cited; the conversation moves to the row (its first office)."""
+        offices = [o for o in row.office.split("、") if o]
+        return Answer("\n".join(x for x in lines if x), [self.kit.source(row.id)], [], True,
+                      {"intent": intent, "office": office or (offices[0] if offices else None), "ids": [row.id],
+                       "system": "", "question": question})
 
     def restated(self, question: str, context: dict) -> Answer | None:
         """What the passage the conversation is at states, again, for a caller who checks what they
