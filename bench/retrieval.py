@@ -62,7 +62,8 @@ def evaluate(kb: KnowledgeBase, cases: list[dict], mode: str) -> dict:
         started = time.perf_counter()
         hits = kb.retriever.search(case["turns"][0], k=5, mode=mode)
         latencies.append(time.perf_counter() - started)
-        rank = next((n for n, h in enumerate(hits, 1) if squash(case["key"]) in squash(h.text)), None)
+        # (a result's text as /api/search gives it: the passage as its row prints it)
+        rank = next((n for n, h in enumerate(hits, 1) if squash(case["key"]) in squash(h.printed or h.text)), None)
         if rank:
             r1 += rank == 1
             r5 += 1
@@ -102,9 +103,10 @@ def lost_at(kb: KnowledgeBase, case: dict) -> tuple[str | None, str]:
     if key:
         trace: dict = {}
         kb.retriever.search(case["turns"][0], k=5, trace=trace)
-        if not any(key in squash(kb.store.passage_by_id[pid].text) for pid in trace["candidates"]):
+        if not any(key in squash(kb.store.passage_by_id[pid].printed or kb.store.passage_by_id[pid].text)
+                   for pid in trace["candidates"]):
             return "candidates", text
-        if not any(key in squash(h.text) for h in kb.search(case["turns"][0], k=5)):
+        if not any(key in squash(h.printed or h.text) for h in kb.search(case["turns"][0], k=5)):
             return "re-rank", text
     if case["cat"] != "oos" and answer is not None and not answer.found:
         return "found-gate", text
