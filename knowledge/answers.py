@@ -59,6 +59,10 @@ DUTY_MARGIN = 0.08
 VIOLATION_MARGIN = 0.05
 # A message this long may tell a story its question is lost in.
 LONG_MESSAGE = 60
+# An out-of-scope call is overruled by a found passage when the message says this many words of
+# the list (a story in the list's words); the other agencies' matters callers ask of the bureau
+# say five at most ("买的商品房想办不动产登记证，人社局哪个科室负责？电话多少？").
+LIST_WORDED = 6
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
 
@@ -348,6 +352,12 @@ class AnswerComposer:
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
 
+    def _in_list_words(self, question: str) -> bool:
+        """Whether the message says LIST_WORDED words of the list or more, and more of them than
+        words of matters the list lacks."""
+        said = len(self.retriever.list_words(question))
+        return said >= LIST_WORDED and said > len(self.retriever.unknown_matter_words(question))
+
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
                 threshold: float | None = None, doubted_out_of_scope: bool = False) -> Answer:
         if intent == "follow_up":
@@ -357,11 +367,15 @@ class AnswerComposer:
             # a high score, and the question's rare terms of the list in the passage (or the NLU
             # itself unsure, when the form of the question then says its kind).
             hits = self.retriever.search(question, k=3)
-            if hits and hits[0].score >= self.out_of_scope_override and (
-                    doubted_out_of_scope
-                    # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
-                    or self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)):
-                kind = kind_of(clean(question)) if doubted_out_of_scope else None
+            strong = hits and hits[0].score >= self.out_of_scope_override and (
+                doubted_out_of_scope
+                # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
+                or self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id))
+            # a story told in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理") is
+            # the list's, whatever the NLU makes of its everyday words (小区, 洗衣液, 店员)
+            worded = bool(hits) and hits[0].found and self._in_list_words(question)
+            if strong or worded:
+                kind = kind_of(clean(question)) if doubted_out_of_scope or worded else None
                 if kind == "ask_phone":
                     return self.offices.phone(question, entities, context)
                 return self._general(question, kind)

@@ -182,10 +182,12 @@ class HybridRetriever:
         # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
         # the everyday phrases the synonym table knows: "加伴费" is 加班费, which it maps to 加班工资)
         phrases = everyday_phrases()
+        # the list's text, cleaned as questions are: a stretch it holds is the list's own wording
+        self.corpus = "\n".join(clean(p.text) for p in store.passages)
         self.homophones = HomophoneCorrector(
             [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or expand(w) != w,
             targets=[*(w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF), *phrases],
-            corpus="\n".join(clean(p.text) for p in store.passages))
+            corpus=self.corpus)
         # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's
         tokenizer()
         jieba.posseg.dt.makesure_userdict_loaded()
@@ -274,9 +276,11 @@ class HybridRetriever:
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter
         # (nor does a word that frames a question: "县里", "不是")
+        # (a word the list's text holds is no matter it lacks, though the list's own words cut it
+        # otherwise: "城乡居民" in 城乡居民养老保险)
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
-                and not aspects_of(t)]
+                and not aspects_of(t) and t not in self.corpus]
 
     def foreign_matter(self, query: str) -> list[str]:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter
@@ -313,12 +317,13 @@ class HybridRetriever:
         return [t for t in known if not any(t != u and t in u for u in known)]
 
     def _content_word(self, word: str) -> bool:
-        """Not a number, not a function word, and not a fragment of framing characters ("只考")."""
+        """Not a number, not a function word, and not a fragment of framing characters ("只考");
+        a dictionary noun is a matter whatever its characters ("补贴": 补 and 贴 are verbs)."""
         if len(word) < 2 or any(ch.isdigit() for ch in word):
             return False
         if self._framing(word, self._word_tags.get(word) or ""):
             return False
-        return not all(self._framing(ch, self._word_tags.get(ch) or "") for ch in word)
+        return self._names_a_thing(word) or not all(self._framing(ch, self._word_tags.get(ch) or "") for ch in word)
 
     def _names_a_thing(self, word: str) -> bool:
         """A dictionary noun or noun-like word (户口, 护照, 年检, 食品安全); not a number or a

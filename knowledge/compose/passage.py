@@ -45,6 +45,11 @@ MAX_NEIGHBOURS = 2
 INTAKE_WORDS = re.compile(r"举报|投诉")
 # A wrong the complaint channel lists, this close to the passage found, is what a complaint tells.
 ACT_MARGIN = 0.05
+# What a supervision system's title names it supervises: the title without the word for the
+# supervising ("人力资源服务机构监管" → 人力资源服务机构; "…定点零售药店医疗服务监管" → …定点零售药店).
+SUPERVISING = re.compile(r"(医疗服务|使用|事项)?监管$")
+# The shortest tail of such a name that still names it ("职业技能定点培训机构" → 培训机构).
+MIN_SUBJECT_CHARS = 4
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
@@ -72,12 +77,41 @@ class PassageComposer:
         self._acts: frozenset[str] | None = None
         self._intakes: dict[str, Passage | None] = {}
         self._offences: dict[str, str] | None = None
+        self._subjects = self._system_subjects()
+
+    def _system_subjects(self) -> dict[str, str]:
+        """The names of what each supervision system supervises, and their tails no other
+        system's name shares ("培训机构", "零售药店"), each with its system's id."""
+        names: dict[str, set[str]] = {}
+        for system in self.kit.store.systems:
+            subject = SUPERVISING.sub("", system.title)
+            if subject == system.title:
+                continue  # "规范案件查处": a way of working, not a kind of supervised party
+            for name in subject.split("、"):
+                for start in range(len(name) - MIN_SUBJECT_CHARS + 1):
+                    names.setdefault(name[start:], set()).add(system.id)
+        return {name: next(iter(ids)) for name, ids in names.items() if len(ids) == 1}
+
+    def subject_system(self, question: str) -> str | None:
+        """The system whose supervised party the question names ("职介所": 人力资源服务机构, by the
+        synonym table), when it names one system's only."""
+        text = self.kit.retriever.normalize(question)
+        named = {system for name, system in self._subjects.items() if name in text}
+        return named.pop() if len(named) == 1 else None
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None,
                 kinds: tuple[str, ...] | None = None) -> Answer:
         kit = self.kit
         hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
+        named = self.subject_system(question) if intent == "ask_complaint" and hits else None
+        if named and kit.store.passage_by_id[hits[0].id].system_id != named:
+            # a complaint goes where the party complained of is supervised: a 职介所 that keeps
+            # ID cards is the 人力资源服务机构's matter, though an employer's doing so is the
+            # labour inspectors'
+            own = next((h for h in hits if h.found and kit.store.passage_by_id[h.id].system_id == named), None)
+            if own is not None:
+                hits = [own, *(h for h in hits if h.id != own.id)]
         decisive = self.decisive.find(question, intent, aspects, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
@@ -362,7 +396,7 @@ class PassageComposer:
         channel = self._complaint_channel()
         # (a wrong done to a worker, "投诉了单位拖欠工资", is the channel's whatever passage was found)
         intake = self.intake(p.system_id) if p.system_id else None
-        if intake is not None and says(clean(question), "violation"):
+        if intake is not None and says(clean(question), "violation") and self.subject_system(question) != p.system_id:
             acts = self.reported_acts()
             act = self.kit.retriever.search(question, k=1, only=acts) if acts else []
             if act and act[0].found and act[0].score >= score - ACT_MARGIN:

@@ -187,8 +187,12 @@ def test_an_unsure_out_of_scope_call_answers_on_a_strong_passage(real_kb):
     question = "听说有人冒领去世亲戚的养老金，社保基金那个投诉举报电话多少"
     unsure = real_kb.answer(question, intent="out_of_scope", confidence=0.45)
     assert unsure.found and "8565682" in unsure.text
-    # the NLU sure of it: the question's rare terms are still needed, and these are not
-    assert not real_kb.answer(question, intent="out_of_scope", confidence=0.9).found
+    # the NLU sure of it: the message says six words of the list (冒领, 养老金, 社保基金, 投诉举报电话 …)
+    # and no matter the list lacks, which overrules the call
+    sure = real_kb.answer(question, intent="out_of_scope", confidence=0.9)
+    assert sure.found and "8565682" in sure.text
+    # fewer of the list's words ("报销比例"): the NLU's call stands
+    assert not real_kb.answer("住院报销比例是多少，按什么标准报", intent="out_of_scope", confidence=0.9).found
     # unsure, but no passage strong enough: still refused
     assert not real_kb.answer("医保报销比例是多少", intent="out_of_scope", confidence=0.5).found
 
@@ -203,7 +207,8 @@ def test_a_lifted_penalty_rule_below_the_bar_does_not_hide_the_clause_found(real
 def test_what_happens_after_a_report_is_the_clause_on_reports(real_kb):
     answer = real_kb.answer("黑中介收了我押金，我投诉以后人社会怎么处理", intent="ask_complaint", confidence=0.9)
     assert "立即责令其改正" in answer.text
-    assert "劳动监察保障大队" in answer.text and "7523309" in answer.text
+    # a 中介 is supervised by the offices of the human-resources agencies' supervision
+    assert "投诉举报受理：劳动科、就业局" in answer.text and "7523309" in answer.text
 
 
 def test_a_follow_up_naming_a_matter_of_its_own_stands_alone(real_kb):
@@ -972,3 +977,39 @@ def test_a_wrong_told_in_a_story_is_reported_to_the_labour_inspectors_with_their
     assert "不依法参加社会保险" in insurance.text and "劳动监察保障大队" in insurance.text
     # the fund's hotline is for the fund's own matters, not for an employer's
     assert "8565682" not in insurance.text
+
+
+def test_a_story_in_the_list_words_overrules_an_out_of_scope_call(real_kb):
+    # many everyday words (菜市场, 牙膏, 收银员) beside many of the list's: the NLU's call is overruled
+    story = ("我们街上有家医保定点药店，拿医保卡能刷牙膏、洗发水，收银员还说卡里的钱不花白不花。"
+             "我想举报这家药店，查实了会受什么处理？")
+    answer = real_kb.answer(story, intent="out_of_scope", confidence=0.9)
+    assert answer.found
+    assert "追回" in answer.text and "暂停服务协议" in answer.text
+    assert "定点医疗机构、定点零售药店医疗服务监管" in answer.sources[0]["citation"] or any(
+        "医疗服务监管" in s["citation"] for s in answer.sources)
+    # another department's matter told at length, in a few of the list's words, is still refused
+    other = real_kb.answer("我们小区物业乱收停车费，还把公共绿地改成停车位，业主委员会也不管，我想投诉物业公司，找谁？",
+                           intent="out_of_scope", confidence=0.9)
+    assert not other.found
+    assert "7523309" not in other.text
+
+
+def test_a_complaint_goes_where_the_party_complained_of_is_supervised(real_kb):
+    # keeping an ID card is a wrong of employers the labour inspectors take, but a 职介所's is the
+    # human-resources agencies' supervision's
+    answer = real_kb.answer("有家职介所给我介绍活，非要把我身份证扣在他们那儿，我去举报他们会咋处理？",
+                            intent="ask_complaint", confidence=0.8)
+    assert answer.found
+    assert "人力资源服务机构监管" in answer.text
+    assert "责令其改正" in answer.text or "立即前往检查" in answer.text
+    employer = real_kb.answer("厂里招工时把我身份证扣了不给，我去举报会咋处理？", intent="ask_complaint", confidence=0.8)
+    assert "劳动监察保障大队" in employer.text
+
+
+def test_a_word_the_list_text_holds_is_no_matter_it_lacks(real_kb):
+    retriever = real_kb._retriever
+    assert "城乡居民" not in retriever.unknown_matter_words("俺娘交的是城乡居民那种养老，也是找他们不？")
+    assert "户口" in retriever.unknown_matter_words("那户口迁移找哪个部门？")
+    # a dictionary noun is a word of the list whatever its characters (补 and 贴 are verbs)
+    assert "补贴" in retriever.list_words("合作社领了吸纳就业的补贴，其实没雇人，我想举报")
