@@ -182,10 +182,12 @@ class HybridRetriever:
         # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
         # the everyday phrases the synonym table knows: "加伴费" is 加班费, which it maps to 加班工资)
         phrases = everyday_phrases()
+        # (a phrase of the table is a word; a stretch holding one is not: "社保鸡金" holds 社保)
+        everyday = frozenset(phrases)
         # the list's text, cleaned as questions are: a stretch it holds is the list's own wording
         self.corpus = "\n".join(clean(p.text) for p in store.passages)
         self.homophones = HomophoneCorrector(
-            [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or expand(w) != w,
+            [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or w in everyday,
             targets=[*(w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF), *phrases],
             corpus=self.corpus)
         # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's

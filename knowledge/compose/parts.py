@@ -13,6 +13,7 @@ from ..records import Clause
 from ..store import KnowledgeStore
 
 MAX_PARTS = 14
+_MARKER_NUMBER = re.compile(r"[一二三四五六七八九十\d]+")
 LEAD_CHARS = 60
 # Parts shown whole while all of them together stay this short; longer units show each part's lead.
 WHOLE_PARTS_CHARS = 700
@@ -73,6 +74,21 @@ class ClauseGroups:
         group = self._groups.get((clause.system_id, clause.section, clause.subsection), [])
         first = group[0] if group else None
         return first if first is not None and not first.marker and first is not clause else None
+
+    def opened_by(self, clause: Clause) -> list[Clause]:
+        """The numbered parts an unnumbered sentence ending in a colon opens ("根据督查报告，作如下
+        处理：" (一)… (二)…): what it says is said by them; [] for any other clause."""
+        text = clause.text.rstrip()
+        # (one sentence: a paragraph that states things before its colon says them itself)
+        if clause.marker or clause.parent_id or not text.endswith(("：", ":")) or re.search(r"[。；;]", text):
+            return []
+        group = self._groups.get((clause.system_id, clause.section, clause.subsection), [])
+        parts = [c for c in group if c.marker and not c.parent_id]
+        if len(parts) < 2 or self.lead_in(parts[0]) is not clause:
+            return []
+        # the parts numbered as the first is; "1、2、…" under "（一）" are its details
+        style = _MARKER_NUMBER.sub("N", parts[0].marker)
+        return [c for c in parts if _MARKER_NUMBER.sub("N", c.marker) == style]
 
     @staticmethod
     def title(clause: Clause) -> str:

@@ -144,6 +144,11 @@ class PassageComposer:
               and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p, ordinal_asked(clean(question)))
+        elif (clause is not None and (opened := self.groups.opened_by(clause))
+              and p is not self._complaint_channel()):
+            # a sentence that ends in a colon says nothing by itself: its parts answer (the
+            # complaint channel's parts are the wrongs it takes, not what a complaint asks)
+            lines, citation, sources = self._opened_lines(clause, opened, p)
         else:
             lines, sources = self._passage(p, question, aspects)
             lines.extend(self._neighbours(question, hits, aspects, sources))
@@ -357,6 +362,18 @@ class PassageComposer:
             lines.append(office_line)
         citation = re.sub(r"第[^第]*项$", "", clause.citation).rstrip()
         sources = [kit.source(c.id) for c in group if c.id in kit.store.passage_by_id]
+        return lines, citation, sources
+
+    def _opened_lines(self, opening: Clause, parts: list[Clause], p: Passage) -> tuple[list[str], str, list[dict]]:
+        """The sentence that opens ``parts`` and each of them, cited."""
+        kit = self.kit
+        whole = sum(len(c.text) for c in parts) <= WHOLE_PARTS_CHARS
+        lines = [opening.text.strip(), *(c.text if whole else lead(c.text) for c in parts)]
+        office_line = kit.office_line(p.office, p.phone)
+        if office_line:
+            lines.append(office_line)
+        citation = re.sub(r"第[^第]*项$", "", opening.citation).rstrip()
+        sources = [kit.source(c.id) for c in (opening, *parts) if c.id in kit.store.passage_by_id]
         return lines, citation, sources
 
     def _complaint_channel(self) -> Passage | None:

@@ -1013,3 +1013,12 @@ def test_a_word_the_list_text_holds_is_no_matter_it_lacks(real_kb):
     assert "户口" in retriever.unknown_matter_words("那户口迁移找哪个部门？")
     # a dictionary noun is a word of the list whatever its characters (补 and 贴 are verbs)
     assert "补贴" in retriever.list_words("合作社领了吸纳就业的补贴，其实没雇人，我想举报")
+
+
+def test_a_sentence_ending_in_a_colon_is_answered_by_its_parts(real_kb):
+    # "…根据督查报告，作如下处理：" says nothing by itself; its (一) and (二) name the two documents
+    answer = real_kb.answer("基金监督机构根据督查报告，作如下处理是怎么处理？", intent="ask_supervision", confidence=0.8)
+    assert answer.found
+    assert "监督意见书" in answer.text and "处理意见书" in answer.text
+    # their "1、主送单位；…" details are not listed as parts of their own
+    assert "1、主送单位；" not in answer.text
