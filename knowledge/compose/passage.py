@@ -8,10 +8,11 @@ and its citation. A question for the parts of a unit ("哪些审批", "哪三个
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..aspects import Aspect, answering_sentences
 from ..headings import heading_asked
-from ..normalize import clean
+from ..normalize import RESOURCES, clean, load_pairs
 from ..passages import Passage
 from ..question_forms import says
 from ..records import Clause
@@ -38,6 +39,8 @@ MAX_SANCTIONS = 3
 # answers from one that only shares the matter's words ("who" and "which sanctions" do not).
 STATING_SPECIFICITY = 0.4
 STATING_MARGIN = 0.2
+# A passage that states an aspect this specific ("对有举报的…") answers, not a part by heading.
+STATED_SPECIFICITY = 0.6
 # Without an aspect to check, only a near tie is shown.
 NEIGHBOUR_TIE = 0.02
 MAX_NEIGHBOURS = 2
@@ -48,12 +51,24 @@ ACT_MARGIN = 0.05
 # What a supervision system's title names it supervises: the title without the word for the
 # supervising ("人力资源服务机构监管" → 人力资源服务机构; "…定点零售药店医疗服务监管" → …定点零售药店).
 SUPERVISING = re.compile(r"(医疗服务|使用|事项)?监管$")
+PARTIES = RESOURCES / "parties.tsv"
+# A party said not to be the one meant ("不是中介，是厂子自己").
+NEGATED = re.compile(r"(不是|并非|而非)[^，,。；;？?！!]{1,8}")
 # The shortest tail of such a name that still names it ("职业技能定点培训机构" → 培训机构).
 MIN_SUBJECT_CHARS = 4
+# A clause of the system whose party the question names, this close to the best clause of
+# another system, answers instead.
+SUBJECT_MARGIN = 0.1
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
+
+
+@lru_cache(maxsize=1)
+def _parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Everyday names of supervised parties → words of their system's title (parties.tsv)."""
+    return tuple((phrase, tuple(names)) for phrase, names in load_pairs(PARTIES))
 
 
 def _squashed(text: str) -> str:
@@ -95,7 +110,9 @@ class PassageComposer:
     def subject_system(self, question: str) -> str | None:
         """The system whose supervised party the question names ("职介所": 人力资源服务机构, by the
         synonym table), when it names one system's only."""
-        text = self.kit.retriever.normalize(question)
+        said = NEGATED.sub("", clean(question))
+        text = self.kit.retriever.normalize(said) + " " + " ".join(
+            name for phrase, names in _parties() if phrase in said for name in names)
         named = {system for name, system in self._subjects.items() if name in text}
         return named.pop() if len(named) == 1 else None
 
@@ -104,13 +121,20 @@ class PassageComposer:
                 kinds: tuple[str, ...] | None = None) -> Answer:
         kit = self.kit
         hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
-        named = self.subject_system(question) if intent == "ask_complaint" and hits else None
-        if named and kit.store.passage_by_id[hits[0].id].system_id != named:
-            # a complaint goes where the party complained of is supervised: a 职介所 that keeps
-            # ID cards is the 人力资源服务机构's matter, though an employer's doing so is the
-            # labour inspectors'
-            own = next((h for h in hits if h.found and kit.store.passage_by_id[h.id].system_id == named), None)
+        named = self.subject_system(question) if hits else None
+        if named and kit.store.passage_by_id[hits[0].id].system_id not in ("", named):
+            # the party or fund the question names is supervised by one system: its clauses speak
+            # of it, another system's of another party ("领了就业补贴，日常多久查一次": the fund's
+            # quarterly check, not the training institutions' per class). A complaint goes there
+            # whatever the words shared: a 职介所 that keeps ID cards is the 人力资源服务机构's
+            # matter, though an employer's doing so is the labour inspectors'.
+            bar = hits[0].score - (1.0 if intent == "ask_complaint" else SUBJECT_MARGIN)
+            # (the best passage found says the question is the list's: the named system's clause
+            # close below it answers though it falls short of the bar on its own)
+            own = next((h for h in hits if (h.found or hits[0].found) and h.score >= bar
+                        and kit.store.passage_by_id[h.id].system_id == named), None)
             if own is not None:
+                own.found = True
                 hits = [own, *(h for h in hits if h.id != own.id)]
         decisive = self.decisive.find(question, intent, aspects, hits)
         if decisive is not None:
@@ -137,7 +161,11 @@ class PassageComposer:
             sources.append(kit.source(p.id))
         # (a clause chosen because it alone states what is asked - "不服可以走哪些途径" - is the
         # answer, not a part by heading or the numbered parts the question's other words point to)
+        # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
+        # by the clause on what is done "对有举报的", not by the system's part on what it checks)
         elif (clause is not None and decisive is None
+              and not any(a.answered_in(p.text) for a in aspects
+                          if kit.retriever.specificity(a) >= STATED_SPECIFICITY)
               and (part := self._heading_part(question, clause, hits)) is not None):
             lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
         elif (clause is not None and decisive is None
@@ -214,10 +242,14 @@ class PassageComposer:
             # question's words are the wrong's, the clause's are the procedure's
             sanction_bar = retriever.found_threshold - retriever.aspect_weight * retriever.specificity(sanction)
         most = MAX_SANCTIONS if sanction is not None else MAX_NEIGHBOURS
+        named = self.subject_system(question) if top_p.system_id else None
         for h in hits[1:]:
             if len(lines) == most:
                 break
             p = self.kit.store.passage_by_id[h.id]
+            if named == top_p.system_id and p.system_id != named and p.system_id in self._subjects.values():
+                # another party's system speaks of another party (the procedures for all do not)
+                continue
             if _squashed(top_p.text) in _squashed(p.text):
                 continue  # the clause that lists the best passage with its siblings says it again
             if self._another_offence(top_p.id, p.id):

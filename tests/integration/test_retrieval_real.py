@@ -1022,3 +1022,16 @@ def test_a_sentence_ending_in_a_colon_is_answered_by_its_parts(real_kb):
     assert "监督意见书" in answer.text and "处理意见书" in answer.text
     # their "1、主送单位；…" details are not listed as parts of their own
     assert "1、主送单位；" not in answer.text
+
+
+def test_the_fund_or_party_named_chooses_the_supervision_system(real_kb):
+    # "日常" is the training institutions' word too; 补贴 is paid from the employment fund, which
+    # is checked quarterly
+    answer = real_kb.answer("我们企业领了岗位补贴，人社局日常多久检查一次？", intent="ask_supervision", confidence=0.8)
+    assert answer.found
+    assert "每季度一次" in answer.text
+    assert answer.sources[0]["citation"].startswith("事中事后监管制度（五）")
+    # a party said not to be the one meant is not the one named
+    pc = real_kb._composer.passages
+    assert pc.subject_system("有家职介所扣了我身份证") == "sup-2"
+    assert pc.subject_system("不是中介，是厂子自己招工时扣了身份证") is None
