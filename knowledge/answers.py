@@ -269,7 +269,8 @@ class AnswerComposer:
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
                 answer = previous
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
-                and REFERS_BACK.search(clean(question)) and not self.retriever.unknown_matter_words(question)):
+                and (REFERS_BACK.search(clean(question)) or FOLLOW_UP_CUE.search(clean(question)))
+                and not self.retriever.unknown_matter_words(question)):
             # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
             # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)

@@ -92,11 +92,17 @@ def fix_typos(text: str) -> str:
     return text
 
 
+# "哪个单位", "什么部门": the place a question asks for, not a party it names (单位 is 用人单位 only
+# when it is one: "单位不给交社保").
+_ASKED_PLACE = re.compile(r"(哪个|哪家|哪一个|哪些|什么|啥)(单位|部门|机构|地方)")
+
+
 def expand(text: str) -> str:
     """Append the list's own terms for the everyday phrases found in ``text``."""
     extra: list[str] = []
+    said = _ASKED_PLACE.sub("", text)
     for phrase, targets in _synonyms():
-        if phrase.search(text):
+        if phrase.search(said):
             extra.extend(t for t in targets if t not in text and t not in extra)
     return text if not extra else text + " " + " ".join(extra)
 

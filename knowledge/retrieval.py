@@ -282,7 +282,9 @@ class HybridRetriever:
         # otherwise: "城乡居民" in 城乡居民养老保险)
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
-                and not aspects_of(t) and t not in self.corpus]
+                and not aspects_of(t) and t not in self.corpus
+                # (nor a word of the list and one character more: "追回来" is 追回)
+                and t[:-1] not in self.idf]
 
     def foreign_matter(self, query: str) -> list[str]:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import STOPWORDS, clean
+from ..normalize import STOPWORDS, clean, fix_typos
 from ..retrieval import HybridRetriever
 
 # A message that goes back to a topic before the current one ("回到俺娘那个事", "回到头一个问的那个证"),
@@ -26,6 +26,11 @@ TOPIC_KEYS = ("intent", "office", "ids", "cited", "system", "question", "topic",
 class TopicHistory:
     def __init__(self, retriever: HybridRetriever):
         self.retriever = retriever
+
+    def _said(self, text: str) -> set[str]:
+        """The words of ``text`` as said (typos and words typed by sound read right)."""
+        retriever = self.retriever
+        return set(retriever.query_tokens(retriever.homophones.correct(fix_typos(clean(text)))))
 
     @staticmethod
     def earlier(before: dict, now: dict) -> list[dict]:
@@ -49,14 +54,13 @@ class TopicHistory:
             chosen = candidates[-1]
         else:
             retriever = self.retriever
-            # (every word the message says counts: "俺娘" names the topic though the list lacks it)
-            words = {t for t in retriever.query_tokens(retriever.normalize(RETURN.sub(" ", text)))
-                     if len(t) > 1 and t not in STOPWORDS}
+            # (every word the message says counts: "俺娘" names the topic though the list lacks it;
+            # the words said, not the list's terms the synonym table adds: "那个单位" is no 用人单位)
+            words = {t for t in self._said(RETURN.sub(" ", text)) if len(t) > 1 and t not in STOPWORDS}
 
             def overlap(ctx: dict) -> int:
                 ids = [*(ctx.get("ids") or []), *(ctx.get("cited") or [])]
-                said = set(retriever.query_tokens(retriever.normalize(ctx.get("topic", ""))))
-                return len(words & (retriever.words_of(ids) | said))
+                return len(words & (retriever.words_of(ids) | self._said(ctx.get("topic", ""))))
 
             chosen = max(candidates[1:], key=overlap)
             if overlap(context) > overlap(chosen):
