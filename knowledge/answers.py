@@ -209,7 +209,7 @@ class AnswerComposer:
             # about it ("一年几次？" after the clause on the yearly check)
             intent = "follow_up"
         elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))
-              and not self.retriever.unknown_matter_words(question, strict=True)):
+              and self._changes_a_detail(question)):
             # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
             # matters the list lacks
             intent = "follow_up"
@@ -353,6 +353,12 @@ class AnswerComposer:
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
 
+    def _changes_a_detail(self, question: str) -> bool:
+        """Whether a follow-up says no matter the list lacks, or says as many of the list's words
+        as of other words ("那要是查出毛病了，还让基金亏了钱呢": 基金 beside 毛病)."""
+        unknown = self.retriever.unknown_matter_words(question, strict=True)
+        return not unknown or len(self.retriever.list_words(question)) >= len(unknown)
+
     def _in_list_words(self, question: str) -> bool:
         """Whether the message says LIST_WORDED words of the list or more, and more of them than
         words of matters the list lacks."""
@@ -374,7 +380,11 @@ class AnswerComposer:
                 or self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id))
             # a story told in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理") is
             # the list's, whatever the NLU makes of its everyday words (小区, 洗衣液, 店员)
-            worded = bool(hits) and hits[0].found and self._in_list_words(question)
+            # (so is a question on the bureau's own competence, "…人社局能不能管？不归你们管该找谁",
+            # when the passage found holds its rare terms: 排污许可证 → the boundary row on 环保局)
+            worded = bool(hits) and hits[0].found and (self._in_list_words(question) or (
+                self.retriever.names_the_bureau(question)
+                and self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)))
             if strong or worded:
                 kind = kind_of(clean(question)) if doubted_out_of_scope or worded else None
                 if kind == "ask_phone":

@@ -293,7 +293,7 @@ class HybridRetriever:
         # led by a word the list lacks is another matter ("结婚登记", "贷款额度")
         unknown = [w for w in self.unknown_matter_words(query)
                    if not any(w[:n] in self.idf for n in range(2, len(w)))]
-        if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self._names_the_bureau(query):
+        if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self.names_the_bureau(query):
             return []
         # the matter is the rarer word: "家里老人想申请低保" is about 低保, not 老人
         import jieba
@@ -301,7 +301,7 @@ class HybridRetriever:
         frequency = jieba.dt.FREQ
         return [w for w in unknown if frequency.get(w, 0) < EVERYDAY_WORD_FREQ] or unknown
 
-    def _names_the_bureau(self, query: str) -> bool:
+    def names_the_bureau(self, query: str) -> bool:
         """Whether the query names the bureau or one of its offices ("就业局的办公室在几楼"): a
         question about the bureau itself, whatever matter it names, is the bureau's to answer.
         The bureau named as where to take a matter ("低保去人社局找哪个科") is not."""

@@ -1044,3 +1044,19 @@ def test_going_back_matches_the_words_said_not_the_terms_added(real_kb):
     back = real_kb.answer("回到俺娘那个事，那个单位电话多少？", intent="ask_phone", confidence=0.9,
                           context=second.context)
     assert "7591916" in back.text
+
+
+def test_an_out_of_scope_call_on_the_bureaus_competence_answers_on_the_boundary_row(real_kb):
+    answer = real_kb.answer("厂子往沟里排脏水，连排污许可证都没有，人社局能不能管？不归你们管找谁？",
+                            intent="out_of_scope", confidence=0.6)
+    assert answer.found and "环保局" in answer.text
+    # another department's matter named beside the bureau, without the list's rare terms: refused
+    assert not real_kb.answer("驾照换证人社局能办不？", intent="out_of_scope", confidence=0.9).found
+
+
+def test_a_follow_up_changing_a_detail_in_everyday_words_stays_on_the_topic(real_kb):
+    first = real_kb.answer("社保稽核完了没查出问题，多长时间告诉我们结果？", intent="ask_procedure", confidence=0.9)
+    then = real_kb.answer("那要是查出毛病了，还让基金亏了钱呢？", intent="out_of_scope", confidence=0.5,
+                          context=first.context)
+    assert then.found and "10 个工作日" in then.text
+    assert not real_kb.answer("那护照呢？", intent="out_of_scope", confidence=0.9, context=first.context).found
