@@ -1060,3 +1060,11 @@ def test_a_follow_up_changing_a_detail_in_everyday_words_stays_on_the_topic(real
                           context=first.context)
     assert then.found and "10 个工作日" in then.text
     assert not real_kb.answer("那护照呢？", intent="out_of_scope", confidence=0.9, context=first.context).found
+
+
+def test_a_report_that_does_not_meet_the_filing_conditions_is_explained_to_the_reporter(real_kb):
+    # "他们不理了吗" is the agency ignoring a report, not an offender ignoring a penalty
+    answer = real_kb.answer("我向社保稽核举报单位少报缴费基数，说是不够立案条件。那他们就不理了吗？", intent="ask_complaint",
+                            confidence=0.6)
+    assert "说明情况" in answer.text and "归档" in answer.text
+    assert "强制执行" not in answer.text
