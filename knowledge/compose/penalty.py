@@ -110,6 +110,12 @@ class PenaltyComposer:
         return max(hits, key=lambda h: h.score + TELLING_WEIGHT * telling[h.id]
                    - CONTRARY_WEIGHT * retriever.contrary_share(asked, h.id))
 
+    def _holds_more(self, question: str, one: SearchHit, other: SearchHit) -> bool:
+        """Whether ``one`` holds more of the words of the list the question says than ``other``."""
+        retriever = self.kit.retriever
+        said = set(retriever.list_words(question))
+        return len(said & retriever.words_of([one.id])) > len(said & retriever.words_of([other.id]))
+
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None) -> Answer | None:
         """The penalty answer, or None when the best clause carries no penalty rule."""
@@ -135,6 +141,10 @@ class PenaltyComposer:
         asked = asking_part(clean(question))
         hit = max(rules, key=lambda h: h.score - CONTRARY_WEIGHT * kit.retriever.contrary_share(asked, h.id)) \
             if rules else best
+        if hit is not best and best.id not in store.penalty_by_clause and self._holds_more(question, best, hit):
+            # the best passage, a measure rather than a rule, describes the situation told better
+            # ("单位拒不配合稽核调查，能采取什么措施": 紧急保全, not the warning for slight wrongs)
+            hit = best
         # a unit that quotes its numbered rules ("（一）根据…依照下列规定处罚：（1）…（10）…"), or
         # one of them: the rule whose act the question describes answers, not the whole unit
         parts = self.rules_of.get(self.unit_of.get(hit.id, hit.id))

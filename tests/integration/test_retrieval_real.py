@@ -1068,3 +1068,12 @@ def test_a_report_that_does_not_meet_the_filing_conditions_is_explained_to_the_r
                             confidence=0.6)
     assert "说明情况" in answer.text and "归档" in answer.text
     assert "强制执行" not in answer.text
+
+
+def test_a_measure_that_describes_the_situation_beats_a_close_penalty_rule(real_kb):
+    answer = real_kb.answer("有单位骗取工伤保险待遇，还拒绝稽核人员调查取证，稽核部门能采取什么措施？",
+                            intent="ask_penalty", confidence=0.85)
+    assert "紧急保全" in answer.text and "暂缓拨付" in answer.text
+    # a slight wrong, corrected, is still the warning rule's
+    slight = real_kb.answer("稽核发现单位有点小问题，情节轻微，没造成基金损失，会怎么处理？", intent="ask_penalty", confidence=0.9)
+    assert "口头警告" in slight.text
