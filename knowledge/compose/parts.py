@@ -86,8 +86,12 @@ class ClauseGroups:
         parts = [c for c in group if c.marker and not c.parent_id]
         if len(parts) < 2 or self.lead_in(parts[0]) is not clause:
             return []
-        # the parts numbered as the first is; "1、2、…" under "（一）" are its details
-        style = _MARKER_NUMBER.sub("N", parts[0].marker)
+        return self.top_level(parts)
+
+    @staticmethod
+    def top_level(parts: list[Clause]) -> list[Clause]:
+        """The parts numbered as the first is: "1、2、…" under "（一）" are its details."""
+        style = _MARKER_NUMBER.sub("N", parts[0].marker) if parts else ""
         return [c for c in parts if _MARKER_NUMBER.sub("N", c.marker) == style]
 
     @staticmethod

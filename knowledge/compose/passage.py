@@ -365,9 +365,16 @@ class PassageComposer:
         return retriever.rare_evidence(question, top_id) < unit_evidence + RARE_EVIDENCE
 
     def _unit(self, hits: list[SearchHit]) -> Clause | None:
-        """The unit with numbered parts that the found hits point to most (score-weighted)."""
+        """The unit with numbered parts that the found hits point to most (score-weighted), of the
+        best passage's supervision system when it has one there (the system the question names
+        was put first: "社保基金监督检查发现问题，后面怎么走" is not 稽核's procedure)."""
         votes: dict[tuple, float] = {}
         best: dict[tuple, Clause] = {}
+        store = self.kit.store
+        system = store.passage_by_id[hits[0].id].system_id if hits else ""
+        if system and any(h.found and store.passage_by_id[h.id].system_id == system
+                          and self._numbered(h.id) for h in hits):
+            hits = [h for h in hits if store.passage_by_id[h.id].system_id == system]
         for h in hits:
             if not h.found:
                 continue
@@ -379,13 +386,17 @@ class PassageComposer:
             best.setdefault(key, clause)
         return best[max(votes, key=votes.get)] if votes else None
 
+    def _numbered(self, passage_id: str) -> bool:
+        clause = self.kit.store.clause_by_id.get(self.kit.store.passage_by_id[passage_id].record_id)
+        return clause is not None and bool(self.groups.siblings(clause))
+
     def _parts(self, clause: Clause, p: Passage, place: int | None = None) -> tuple[list[str], str, list[dict]]:
         """Every part of ``clause``'s unit; only the one at ``place`` when the question asks one
         by its place ("头一步是啥", "第三步")."""
         kit = self.kit
         if place is not None and (nth := self.groups.nth(clause, place)) is not None:
             return self.ordinal.lines(nth)
-        group = self.groups.siblings(clause)[:MAX_PARTS]
+        group = self.groups.top_level(self.groups.siblings(clause))[:MAX_PARTS]
         lines = [f"{self.groups.title(clause)}共{len(group)}项："]
         whole = sum(len(c.text) for c in group) <= WHOLE_PARTS_CHARS
         lines.extend(c.text if whole else lead(c.text) for c in group)

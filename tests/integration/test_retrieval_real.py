@@ -1077,3 +1077,10 @@ def test_a_measure_that_describes_the_situation_beats_a_close_penalty_rule(real_
     # a slight wrong, corrected, is still the warning rule's
     slight = real_kb.answer("稽核发现单位有点小问题，情节轻微，没造成基金损失，会怎么处理？", intent="ask_penalty", confidence=0.9)
     assert "口头警告" in slight.text
+
+
+def test_the_parts_listed_are_of_the_system_named_and_at_one_level(real_kb):
+    answer = real_kb.answer("社保基金监督检查发现了问题，需要行政处理的，后面怎么走？", intent="ask_supervision", confidence=0.5)
+    assert "处理意见书" in answer.text
+    assert "稽核" not in answer.text  # 社会保险稽核's procedure is another system's
+    assert "共3项" in answer.text and "1、主送单位" not in answer.text
