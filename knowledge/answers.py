@@ -16,6 +16,7 @@ import re
 from .aspects import asked_aspects, asking_clauses, aspects_of, without_asking
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
+from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import THEM, PreviousPassageComposer
@@ -59,10 +60,6 @@ DUTY_MARGIN = 0.08
 VIOLATION_MARGIN = 0.05
 # A message this long may tell a story its question is lost in.
 LONG_MESSAGE = 60
-# An out-of-scope call is overruled by a found passage when the message says this many words of
-# the list (a story in the list's words); the other agencies' matters callers ask of the bureau
-# say five at most ("买的商品房想办不动产登记证，人社局哪个科室负责？电话多少？").
-LIST_WORDED = 6
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
 
@@ -79,7 +76,6 @@ FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_pe
 class AnswerComposer:
     def __init__(self, store: KnowledgeStore, retriever: HybridRetriever, out_of_scope_override: float = 0.6,
                  prior_confidence: float = 0.8, prior_margin: float = 0.05, weak_intent: float = 0.6):
-        self.out_of_scope_override = out_of_scope_override
         # below this NLU confidence the question's form (question_forms.tsv) may set its kind
         self.weak_intent = weak_intent
         self.prior_confidence, self.prior_margin = prior_confidence, prior_margin
@@ -92,6 +88,7 @@ class AnswerComposer:
         self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
         self.topics = TopicHistory(retriever)
+        self.out_of_scope = OutOfScopeGate(retriever, out_of_scope_override)
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:
         return self.kit.not_found(question, hits, reason)
@@ -209,7 +206,7 @@ class AnswerComposer:
             # about it ("一年几次？" after the clause on the yearly check)
             intent = "follow_up"
         elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))
-              and self._changes_a_detail(question)):
+              and self.out_of_scope.changes_a_detail(question)):
             # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
             # matters the list lacks
             intent = "follow_up"
@@ -353,44 +350,18 @@ class AnswerComposer:
     def _elliptical(self, question: str) -> bool:
         return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
 
-    def _changes_a_detail(self, question: str) -> bool:
-        """Whether a follow-up says no matter the list lacks, or says as many of the list's words
-        as of other words ("那要是查出毛病了，还让基金亏了钱呢": 基金 beside 毛病)."""
-        unknown = self.retriever.unknown_matter_words(question, strict=True)
-        return not unknown or len(self.retriever.list_words(question)) >= len(unknown)
-
-    def _in_list_words(self, question: str) -> bool:
-        """Whether the message says LIST_WORDED words of the list or more, and more of them than
-        words of matters the list lacks."""
-        said = len(self.retriever.list_words(question))
-        return said >= LIST_WORDED and said > len(self.retriever.unknown_matter_words(question))
-
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
                 threshold: float | None = None, doubted_out_of_scope: bool = False) -> Answer:
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
         if intent == "out_of_scope":
-            # The NLU thinks the list does not cover it; answer only on strong evidence that it does:
-            # a high score, and the question's rare terms of the list in the passage (or the NLU
-            # itself unsure, when the form of the question then says its kind).
-            hits = self.retriever.search(question, k=3)
-            strong = hits and hits[0].score >= self.out_of_scope_override and (
-                doubted_out_of_scope
-                # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
-                or self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id))
-            # a story told in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理") is
-            # the list's, whatever the NLU makes of its everyday words (小区, 洗衣液, 店员)
-            # (so is a question on the bureau's own competence, "…人社局能不能管？不归你们管该找谁",
-            # when the passage found holds its rare terms: 排污许可证 → the boundary row on 环保局)
-            worded = bool(hits) and hits[0].found and (self._in_list_words(question) or (
-                self.retriever.names_the_bureau(question)
-                and self.retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)))
-            if strong or worded:
-                kind = kind_of(clean(question)) if doubted_out_of_scope or worded else None
-                if kind == "ask_phone":
-                    return self.offices.phone(question, entities, context)
-                return self._general(question, kind)
-            return Answer("", [], [], False, {})
+            # the NLU thinks the list does not cover it; the gate asks for strong evidence that it does
+            covered, kind = self.out_of_scope.covered(question, doubted_out_of_scope)
+            if not covered:
+                return Answer("", [], [], False, {})
+            if kind == "ask_phone":
+                return self.offices.phone(question, entities, context)
+            return self._general(question, kind)
         if intent == "ask_phone":
             return self.offices.phone(question, entities, context)
         if intent == "ask_penalty":

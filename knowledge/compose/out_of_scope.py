@@ -1,0 +1,58 @@
+"""When the NLU calls a message out of scope: whether the list covers it anyway.
+
+The NLU's out-of-scope class is learnt from other agencies' matters asked in few words ("驾照
+到期去哪换"). A message it so calls may still be the list's: a strong passage holding its rare
+terms, a story told in the list's own words (many of them, beside the everyday words that made
+the NLU doubt), a question on the bureau's own competence whose rare terms a passage holds, or a
+follow-up that changes one detail of the conversation's topic. Anything else stays refused, with
+no office or phone of the bureau.
+"""
+
+from __future__ import annotations
+
+from ..aspects import without_asking
+from ..normalize import clean
+from ..question_forms import kind_of
+from ..retrieval import HybridRetriever
+
+# A message that says this many words of the list (and more of them than of matters the list
+# lacks) is the list's when a passage is found; the other agencies' matters callers ask of the
+# bureau say five at most ("买的商品房想办不动产登记证，人社局哪个科室负责？电话多少？").
+LIST_WORDED = 6
+
+
+class OutOfScopeGate:
+    def __init__(self, retriever: HybridRetriever, override: float = 0.6):
+        """``override``: the search score above which a passage holding the question's rare terms
+        (or any, when the NLU itself was unsure) answers."""
+        self.retriever = retriever
+        self.override = override
+
+    def covered(self, question: str, doubted: bool) -> tuple[bool, str | None]:
+        """Whether the list covers the message after all, and the kind its form says (None: any)."""
+        retriever = self.retriever
+        hits = retriever.search(question, k=3)
+        if not hits:
+            return False, None
+        # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
+        rare = retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)
+        strong = hits[0].score >= self.override and (doubted or rare)
+        # a story in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理"), or a
+        # question on the bureau's own competence whose rare terms the passage holds ("…人社局能
+        # 不能管？不归你们管该找谁": 排污许可证 → the boundary row on 环保局)
+        worded = hits[0].found and (self.in_list_words(question) or (retriever.names_the_bureau(question) and rare))
+        if not (strong or worded):
+            return False, None
+        return True, kind_of(clean(question)) if doubted or worded else None
+
+    def in_list_words(self, question: str) -> bool:
+        """Whether the message says LIST_WORDED words of the list or more, and more of them than
+        words of matters the list lacks."""
+        said = len(self.retriever.list_words(question))
+        return said >= LIST_WORDED and said > len(self.retriever.unknown_matter_words(question))
+
+    def changes_a_detail(self, question: str) -> bool:
+        """Whether a follow-up says no matter the list lacks, or as many of the list's words as of
+        other words ("那要是查出毛病了，还让基金亏了钱呢": 基金 beside 毛病; not "那护照呢")."""
+        unknown = self.retriever.unknown_matter_words(question, strict=True)
+        return not unknown or len(self.retriever.list_words(question)) >= len(unknown)
