@@ -19,27 +19,23 @@ from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
-from .compose.previous import THEM, PreviousPassageComposer
+from .compose.previous import PreviousPassageComposer
+from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, IntentReading
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
 from .normalize import clean, has_content
-from .question_forms import form_of, kind_of, says
+from .question_forms import form_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
 
 __all__ = ["Answer", "AnswerComposer"]
 
-# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
-# (a sentence of its own may end so: "情节严重的呢？谁来罚？")
-FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
 # What a question asks a figure of: a sum of money paid or a standard (aspects.tsv "sum"; a fine's
 # limits are the penalty rules', whose method may be the answer: "按照比例原则匡算").
 SUM_ASPECTS = frozenset({"sum"})
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
-# A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
-SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
@@ -49,8 +45,6 @@ QUESTION_TOKENS = 2
 REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
 # A follow-up answered better on its own (by this score) leaves the previous context.
 STANDALONE_MARGIN = 0.05
-# A question with at most this many content words cannot stand alone ("谁负责考").
-ELLIPTICAL_TOKENS = 2
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -64,9 +58,6 @@ LONG_MESSAGE = 60
 CONTEXT_BOOST = 0.01
 
 
-# Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
-# one keeps the search from the rest of the list.
-NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
 # Intents that say "this is a question about the list": a confident one lowers the found
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
@@ -89,6 +80,7 @@ class AnswerComposer:
         self.totals = TotalComposer()
         self.topics = TopicHistory(retriever)
         self.out_of_scope = OutOfScopeGate(retriever, out_of_scope_override)
+        self.reading = IntentReading(retriever, self.out_of_scope, weak_intent, prior_confidence)
 
     def not_found(self, question: str, hits, reason: str = "") -> Answer:
         return self.kit.not_found(question, hits, reason)
@@ -195,43 +187,10 @@ class AnswerComposer:
 
     def _answer_one(self, question: str, intent: str | None, entities: dict, context: dict,
                     confidence: float | None = None) -> Answer:
+        # (the NLU's own call: an unsure one lets a short question's foreign matter refuse it below)
         unsure = intent is None or (intent != "out_of_scope" and confidence is not None
                                     and confidence < self.weak_intent)
-        if context.get("topic") and SAID_BEFORE.search(clean(question)):
-            # "你刚说的那个邯郸市政府令，是第几号？": about the answer given, whatever the NLU says
-            intent = "follow_up"
-        elif unsure and context.get("topic") and (FOLLOW_UP_CUE.search(clean(question)) or (
-                self._elliptical(question) and asked_aspects(clean(question)))):
-            # the NLU was unsure, but the message leans on the previous answer, or asks a few words
-            # about it ("一年几次？" after the clause on the yearly check)
-            intent = "follow_up"
-        elif (intent == "out_of_scope" and context.get("topic") and FOLLOW_UP_CUE.search(clean(question))
-              and self.out_of_scope.changes_a_detail(question)):
-            # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
-            # matters the list lacks
-            intent = "follow_up"
-        elif (intent == "out_of_scope" and context.get("topic") and THEM.search(clean(question))
-              and confidence is not None and confidence < self.weak_intent):
-            # "另外他们有没有啥宣传材料能发给村民？": an unsure call on a message about the office or
-            # the people the conversation is at
-            intent = "follow_up"
-        if intent not in ("out_of_scope", "follow_up") and (
-                intent is None or (confidence is not None and confidence < self.weak_intent)):
-            # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
-            # does not, a guess that would keep the search to one kind of passage (a boundary row for
-            # "开了家职业中介，来检查都查些啥") is no guess to keep
-            intent = kind_of(clean(question)) or (None if intent in NARROW_INTENTS else intent)
-        elif (intent not in ("ask_penalty", "out_of_scope", "follow_up") and confidence is not None
-              and confidence < self.prior_confidence and kind_of(clean(question)) == "ask_penalty"):
-            # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks
-            # for the penalty in so many words
-            intent = "ask_penalty"
-        elif (intent == "ask_boundary" and confidence is not None and confidence < self.prior_confidence
-              and kind_of(clean(question)) == "ask_office"):
-            # "…这个认定是谁负责", read as a boundary question without much confidence: the office
-            # path keeps a row that gives the matter to another department, and prefers the duty
-            # row to one that gives it to the bureau as a whole
-            intent = "ask_office"
+        intent = self.reading.read(question, intent, confidence, context)
         # an out-of-scope call the NLU is unsure of ("…老人去世了还在领养老金，投诉举报电话是多少")
         # answers on a strong passage even without the question's rare terms
         doubted_out_of_scope = (intent == "out_of_scope" and confidence is not None
@@ -348,7 +307,7 @@ class AnswerComposer:
                 and not self.retriever.unknown_matter_words(rest))
 
     def _elliptical(self, question: str) -> bool:
-        return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+        return self.reading.elliptical(question)
 
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
                 threshold: float | None = None, doubted_out_of_scope: bool = False) -> Answer:

@@ -1,0 +1,83 @@
+"""What kind of question a message is, read from the NLU's call and the conversation.
+
+The NLU classifies a message alone. A message that leans on the conversation ("你刚说的那个…",
+"要是只考了58分呢", "他们有没有宣传材料") is a follow-up whatever it says; an unsure call gives way
+to the kind the question's form states ("…归哪个部门": ask_office; "…咋罚": ask_penalty).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..aspects import asked_aspects
+from ..normalize import clean
+from ..question_forms import kind_of
+from ..retrieval import HybridRetriever
+from .out_of_scope import OutOfScopeGate
+from .previous import THEM
+
+# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
+# (a sentence of its own may end so: "情节严重的呢？谁来罚？")
+FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
+# A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
+SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
+# A question with at most this many content words cannot stand alone ("谁负责考").
+ELLIPTICAL_TOKENS = 2
+# Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
+# one keeps the search from the rest of the list.
+NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
+
+
+class IntentReading:
+    def __init__(self, retriever: HybridRetriever, out_of_scope: OutOfScopeGate, weak_intent: float = 0.6,
+                 prior_confidence: float = 0.8):
+        """``weak_intent``: below this NLU confidence the question's form may set its kind;
+        ``prior_confidence``: below this, a form that asks for a penalty or an office does."""
+        self.retriever = retriever
+        self.out_of_scope = out_of_scope
+        self.weak_intent = weak_intent
+        self.prior_confidence = prior_confidence
+
+    def elliptical(self, question: str) -> bool:
+        return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+
+    def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
+        """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
+        text = clean(question)
+        topic = context.get("topic")
+        weak = confidence is not None and confidence < self.weak_intent
+        unsure = intent is None or (intent != "out_of_scope" and weak)
+        if topic and SAID_BEFORE.search(text):
+            # "你刚说的那个邯郸市政府令，是第几号？": about the answer given, whatever the NLU says
+            return "follow_up"
+        if unsure and topic and (FOLLOW_UP_CUE.search(text) or (self.elliptical(question) and asked_aspects(text))):
+            # the NLU was unsure, but the message leans on the previous answer, or asks a few words
+            # about it ("一年几次？" after the clause on the yearly check)
+            return "follow_up"
+        if intent == "out_of_scope" and topic and FOLLOW_UP_CUE.search(text) \
+                and self.out_of_scope.changes_a_detail(question):
+            # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
+            # matters the list lacks
+            return "follow_up"
+        if intent == "out_of_scope" and topic and THEM.search(text) and weak:
+            # "另外他们有没有啥宣传材料能发给村民？": an unsure call on a message about the office or
+            # the people the conversation is at
+            return "follow_up"
+        if intent in ("out_of_scope", "follow_up"):
+            return intent
+        if intent is None or weak:
+            # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
+            # does not, a guess that would keep the search to one kind of passage (a boundary row for
+            # "开了家职业中介，来检查都查些啥") is no guess to keep
+            return kind_of(text) or (None if intent in NARROW_INTENTS else intent)
+        doubted = confidence is not None and confidence < self.prior_confidence
+        if intent != "ask_penalty" and doubted and kind_of(text) == "ask_penalty":
+            # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks
+            # for the penalty in so many words
+            return "ask_penalty"
+        if intent == "ask_boundary" and doubted and kind_of(text) == "ask_office":
+            # "…这个认定是谁负责", read as a boundary question without much confidence: the office
+            # path keeps a row that gives the matter to another department, and prefers the duty
+            # row to one that gives it to the bureau as a whole
+            return "ask_office"
+        return intent
