@@ -78,6 +78,9 @@ def aspects_of(question: str, aspects: tuple[Aspect, ...] | None = None) -> tupl
 # question about a result)
 _ASKING = re.compile(r"[？?]|吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
 _STORY_SENTENCES = 3
+# What opens the question in a long run without stops, and how much must follow it.
+_ASK_OPENER = re.compile(r"(?:我?就?想|请|我要)问(?:一下|一句|问|下)?|想知道|想了解(?:一下)?|请教(?:一下)?")
+_ASKED_CHARS = 4
 
 
 def asking_part(question: str) -> str:
@@ -86,6 +89,12 @@ def asking_part(question: str) -> str:
     中介提供假招工信息会怎么罚？"), else, in a story of three sentences or more, those with a
     word that asks; else the whole message."""
     told = sentences(question)
+    if len(told) == 1 and len(question) >= _LONG_SENTENCE:
+        # one long run without stops ("…我们老板就有点不乐意了说你们凭啥录音录像啊我就想问一句他们
+        # 到底有没有权力录音录像"): what follows the last "I want to ask" asks
+        opened = list(_ASK_OPENER.finditer(question))
+        if opened and len(question) - opened[-1].end() >= _ASKED_CHARS:
+            return question[opened[-1].end():]
     if len(told) >= 2:
         marked = [s for s in told if s[-1:] in "？?"]
         if marked and len(marked) < len(told):

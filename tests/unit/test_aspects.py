@@ -185,3 +185,15 @@ def test_a_fine_is_stated_in_yuan_or_as_a_multiple():
     amount = next(a for a in default_aspects() if a.name == "amount")
     assert amount.answered_in("处以一万元以上三万元以下罚款")
     assert amount.answered_in("处骗取金额二倍以上五倍以下的罚款")
+
+
+def test_a_long_run_without_stops_asks_after_its_last_i_want_to_ask():
+    from knowledge.aspects import asked_aspects, asking_part
+
+    story = ("我们厂子不大也就三十来号人社保都是按规定交的吧结果上个礼拜来了俩人说是社保稽核的证也亮了"
+             "然后要跟我们老板约谈我就想问一句他们到底有没有权力录音录像复制资料")
+    assert asking_part(story) == "他们到底有没有权力录音录像复制资料"
+    # "结果" told in the story is no question about a result
+    assert "result" not in {a.name for a in asked_aspects(story)}
+    # a short question that opens with 请问 is the question
+    assert asking_part("请问农保中心电话多少") == "请问农保中心电话多少"
