@@ -86,9 +86,23 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1)
+def _latin_words() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The table's English words ("department" → 部门), matched whole and in any case."""
+    words = {a.lower(): b for a, b in _typos() if a.isascii() and a.replace(" ", "").isalpha()}
+    if not words:
+        return None, {}
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])({names})(?![A-Za-z])", re.IGNORECASE), words
+
+
 def fix_typos(text: str) -> str:
     for wrong, right in _typos():
-        text = text.replace(wrong, right)
+        if not wrong.isascii():
+            text = text.replace(wrong, right)
+    pattern, words = _latin_words()
+    if pattern is not None and pattern.search(text):
+        text = pattern.sub(lambda m: words[m.group().lower()], text)
     return text
 
 
