@@ -129,6 +129,12 @@ class AnswerComposer:
             self.previous.remember(checked)
         return checked
 
+    def _of_subject(self, passage_id: str, subject: str | None) -> bool:
+        """Whether the passage is of the system of the party the conversation is about (a question
+        answered there is answered for that party: "来查的时候是几个人" → "人数不得少于 2 人")."""
+        p = self.store.passage_by_id.get(passage_id)
+        return bool(subject) and p is not None and p.system_id == subject
+
     def _questions(self, message: str) -> list[str]:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
@@ -150,26 +156,37 @@ class AnswerComposer:
         whole_ids = whole.context.get("ids") if whole.found else None
         answered: list[tuple[str, Answer]] = []
         topic = ""
+        # (each is read apart from the conversation's topic, not from the party it is about)
+        about = {"subject": context["subject"]} if context.get("subject") else {}
 
         def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
             return a.found and bool(ids) and (ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
 
         for part in parts:
+            if about:
+                # in a conversation about a party, a question its system answers is answered there
+                a = self._answer_one(part, intent, entities, dict(about), confidence)
+                ids = a.context.get("ids") or []
+                if a.found and ids and self._of_subject(ids[0], about["subject"]) and ids[0] not in {
+                        earlier.context["ids"][0] for _, earlier in answered}:
+                    answered.append((part, a))
+                    topic = topic or part
+                    continue
             if topic:
                 # a later question may ask about the first one's matter ("…定期检查一年几次？
                 # 抽查比例多少？"): read with it, it counts when it is answered by another passage
                 # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
                 # (with the first one's office: "…哪个部门管？电话多少？" asks that office's number)
                 first = {k: answered[0][1].context[k] for k in ("office", "complaint_office") if answered[0][1].context.get(k)}
-                a = self._answer_one(part, intent, entities, {**first, "topic": topic}, confidence)
+                a = self._answer_one(part, intent, entities, {**about, **first, "topic": topic}, confidence)
                 before = {earlier.context["ids"][0] for _, earlier in answered}
                 theirs = (a.found and a.context.get("intent") == "ask_phone" and bool(first)
                           and a.context.get("office") == first.get("office"))
                 if (theirs or counts(a, a.context.get("question") or part)) and a.context["ids"][0] not in before:
                     answered.append((part, a))
                     continue
-            a = self._answer_one(part, intent, entities, {}, confidence)
+            a = self._answer_one(part, intent, entities, dict(about), confidence)
             if counts(a, part):
                 answered.append((part, a))
                 topic = topic or part
@@ -268,6 +285,12 @@ class AnswerComposer:
                 answer.context.get("question", "").startswith(topic) or elliptical))
             answer.context["topic"] = topic if keeps_topic else question
             answer.context["earlier"] = self.topics.earlier(context, answer.context)
+            # the party the conversation is about (a 定点诊所), while it stays at that party's system
+            subject = self.passages.subject_system(question) or context.get("subject")
+            if subject and answer.context.get("system") == subject:
+                answer.context["subject"] = subject
+            else:
+                answer.context.pop("subject", None)
         elif context:
             # a miss does not erase what the conversation is about
             answer.context = {**context}
@@ -331,7 +354,7 @@ class AnswerComposer:
             if office and (not hits or not hits[0].found or office not in hits[0].office):
                 return self.offices.profile(office, question)
             return self._office(question, threshold)
-        return self._general(question, intent, threshold=threshold)
+        return self._general(question, intent, threshold=threshold, subject=context.get("subject"))
 
     def _office(self, question: str, threshold: float | None) -> Answer:
         """"Which office handles X": the duty table (and the services' own units) assign duties;
@@ -370,8 +393,9 @@ class AnswerComposer:
     # ------------------------------------------------------------------ kinds of answers
 
     def _general(self, question: str, intent: str | None, boost: dict | None = None,
-                 threshold: float | None = None) -> Answer:
-        return self.passages.compose(question, intent, asked_aspects(clean(question)), boost, threshold)
+                 threshold: float | None = None, subject: str | None = None) -> Answer:
+        return self.passages.compose(question, intent, asked_aspects(clean(question)), boost, threshold,
+                                     subject=subject)
 
     def _penalty(self, question: str, entities: dict, boost: dict | None = None,
                  threshold: float | None = None) -> Answer:
@@ -404,7 +428,7 @@ class AnswerComposer:
         def ask(text: str) -> Answer:
             if previous == "ask_penalty":
                 return self._penalty(text, entities, boost)
-            return self._general(text, previous, boost)
+            return self._general(text, previous, boost, subject=context.get("subject"))
 
         topic = context.get("topic") or context.get("question")
         elliptical = self._elliptical(question)

@@ -59,6 +59,9 @@ MIN_SUBJECT_CHARS = 4
 # A clause of the system whose party the question names, this close to the best clause of
 # another system, answers instead.
 SUBJECT_MARGIN = 0.1
+# The same when the party is the conversation's, named in an earlier question: wider, as the
+# question's own words are few and the conversation says whose clauses answer.
+CONVERSATION_SUBJECT_MARGIN = 0.2
 # A clause this far below a table row answers a question for a part of its system by heading.
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
@@ -118,24 +121,36 @@ class PassageComposer:
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
                 boost: dict | None = None, threshold: float | None = None,
-                kinds: tuple[str, ...] | None = None) -> Answer:
+                kinds: tuple[str, ...] | None = None, subject: str | None = None) -> Answer:
+        """``subject``: the system whose party the conversation is about, when the question names
+        none of its own ("投诉以后是要等年度检查吗" after a complaint about a 定点诊所)."""
         kit = self.kit
         hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
-        named = self.subject_system(question) if hits else None
+        own = self.subject_system(question)
+        named = (own or subject) if hits else None
         if named and kit.store.passage_by_id[hits[0].id].system_id not in ("", named):
             # the party or fund the question names is supervised by one system: its clauses speak
             # of it, another system's of another party ("领了就业补贴，日常多久查一次": the fund's
             # quarterly check, not the training institutions' per class). A complaint goes there
             # whatever the words shared: a 职介所 that keeps ID cards is the 人力资源服务机构's
-            # matter, though an employer's doing so is the labour inspectors'.
-            bar = hits[0].score - (1.0 if intent == "ask_complaint" else SUBJECT_MARGIN)
+            # matter, though an employer's doing so is the labour inspectors'. So does a question
+            # that names no party in a conversation about one ("投诉以后要等年度检查吗" after a
+            # complaint about a 定点诊所: its system's clause on checks "随时进行").
+            margin = 1.0 if intent == "ask_complaint" else SUBJECT_MARGIN if own else CONVERSATION_SUBJECT_MARGIN
+            bar = hits[0].score - margin
+            candidates = [h for h in hits if kit.store.passage_by_id[h.id].system_id == named]
+            if not candidates and not own:
+                ids = frozenset(p.id for p in kit.store.passages if p.system_id == named)
+                candidates = kit.retriever.search(question, k=1, aspects=aspects, only=ids)
             # (the best passage found says the question is the list's: the named system's clause
             # close below it answers though it falls short of the bar on its own)
-            own = next((h for h in hits if (h.found or hits[0].found) and h.score >= bar
-                        and kit.store.passage_by_id[h.id].system_id == named), None)
-            if own is not None:
-                own.found = True
-                hits = [own, *(h for h in hits if h.id != own.id)]
+            # (or, the party being the conversation's, one that states what the few words ask:
+            # "来查的时候是几个人" → its "人数不得少于 2 人")
+            chosen = next((h for h in candidates if h.score >= bar and (h.found or hits[0].found or (
+                not own and any(a.answered_in(h.text) for a in aspects)))), None)
+            if chosen is not None:
+                chosen.found = True
+                hits = [chosen, *(h for h in hits if h.id != chosen.id)]
         decisive = self.decisive.find(question, intent, aspects, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
@@ -179,7 +194,7 @@ class PassageComposer:
             lines, citation, sources = self._opened_lines(clause, opened, p)
         else:
             lines, sources = self._passage(p, question, aspects)
-            lines.extend(self._neighbours(question, hits, aspects, sources))
+            lines.extend(self._neighbours(question, hits, aspects, sources, named))
         reported_to = p
         if intent == "ask_complaint":
             lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources, top.score)
@@ -225,7 +240,9 @@ class PassageComposer:
         return lines, [kit.source(p.id, quoted)]
 
     def _neighbours(self, question: str, hits: list[SearchHit], aspects: tuple[Aspect, ...],
-                    sources: list[dict]) -> list[str]:
+                    sources: list[dict], named: str | None = None) -> list[str]:
+        """Passages close to the best that also state what is asked ("另见"); ``named``: the system
+        of the party the question or its conversation names (another party's system adds none)."""
         top, lines = hits[0], []
         top_p = self.kit.store.passage_by_id[top.id]
         sanction = next((a for a in aspects if a.name == "sanction"), None)
@@ -242,7 +259,6 @@ class PassageComposer:
             # question's words are the wrong's, the clause's are the procedure's
             sanction_bar = retriever.found_threshold - retriever.aspect_weight * retriever.specificity(sanction)
         most = MAX_SANCTIONS if sanction is not None else MAX_NEIGHBOURS
-        named = self.subject_system(question) if top_p.system_id else None
         for h in hits[1:]:
             if len(lines) == most:
                 break

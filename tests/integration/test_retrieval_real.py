@@ -1084,3 +1084,15 @@ def test_the_parts_listed_are_of_the_system_named_and_at_one_level(real_kb):
     assert "处理意见书" in answer.text
     assert "稽核" not in answer.text  # 社会保险稽核's procedure is another system's
     assert "共3项" in answer.text and "1、主送单位" not in answer.text
+
+
+def test_a_conversation_about_a_party_answers_its_next_questions_from_that_partys_system(real_kb):
+    first = real_kb.answer("我要投诉一家医保定点诊所，给没病的人开药刷卡再回收药品返现。", intent="ask_complaint",
+                           confidence=0.6)
+    assert first.context.get("subject") == "sup-3"
+    then = real_kb.answer("投诉了是不是得等年度检查？来查的时候几个人？", intent=None, context=first.context)
+    assert "随时进行" in then.text and "不得少于 2 人" in then.text
+    # a question on another party leaves it
+    other = real_kb.answer("那职业中介扣押身份证呢？归谁查？", intent="ask_complaint", confidence=0.8,
+                           context=then.context)
+    assert other.context.get("subject") != "sup-3"
