@@ -13,12 +13,14 @@ from __future__ import annotations
 from ..aspects import without_asking
 from ..normalize import clean
 from ..question_forms import kind_of
-from ..retrieval import HybridRetriever
+from ..retrieval import RARE_IDF, HybridRetriever
 
 # A message that says this many words of the list (and more of them than of matters the list
 # lacks) is the list's when a passage is found; the other agencies' matters callers ask of the
 # bureau say five at most ("买的商品房想办不动产登记证，人社局哪个科室负责？电话多少？").
 LIST_WORDED = 6
+# How far above ``override`` a passage holding one rare term of the question overrules the call.
+VERY_STRONG = 0.15
 
 
 class OutOfScopeGate:
@@ -35,8 +37,14 @@ class OutOfScopeGate:
         if not hits:
             return False, None
         # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
-        rare = retriever.holds_rare_terms(without_asking(clean(question)), hits[0].id)
+        asked = without_asking(clean(question))
+        rare = retriever.holds_rare_terms(asked, hits[0].id)
         strong = hits[0].score >= self.override and (doubted or rare)
+        # a passage far above the bar that holds a rare term of the question ("城乡居民养老保险归
+        # 哪个单位管？电话多少？": one compound word of the list, the NLU misled by the form it
+        # shares with other agencies' matters)
+        strong = strong or (hits[0].score >= self.override + VERY_STRONG
+                            and retriever.rare_evidence(asked, hits[0].id) >= RARE_IDF)
         # a story in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理"), or a
         # question on the bureau's own competence whose rare terms the passage holds ("…人社局能
         # 不能管？不归你们管该找谁": 排污许可证 → the boundary row on 环保局)

@@ -1096,3 +1096,9 @@ def test_a_conversation_about_a_party_answers_its_next_questions_from_that_party
     other = real_kb.answer("那职业中介扣押身份证呢？归谁查？", intent="ask_complaint", confidence=0.8,
                            context=then.context)
     assert other.context.get("subject") != "sup-3"
+
+
+def test_an_out_of_scope_call_on_a_duty_named_in_one_word_of_the_list_is_overruled(real_kb):
+    answer = real_kb.answer("城乡居民养老保险归哪个单位管？电话多少？", intent="out_of_scope", confidence=0.75)
+    assert answer.found and "农保中心" in answer.text and "7591916" in answer.text
+    assert not real_kb.answer("县里天然气公司电话多少？", intent="out_of_scope", confidence=0.9).found
