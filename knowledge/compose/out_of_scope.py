@@ -39,16 +39,16 @@ class OutOfScopeGate:
         # (its rare terms, not the words that ask: "报销比例是多少" holds 比例 of the shares checked)
         asked = without_asking(clean(question))
         rare = retriever.holds_rare_terms(asked, hits[0].id)
+        # (one rare term of the question: "城乡居民养老保险" is one compound word of the list)
+        one_rare = retriever.rare_evidence(asked, hits[0].id) >= RARE_IDF
         strong = hits[0].score >= self.override and (doubted or rare)
         # a passage far above the bar that holds a rare term of the question ("城乡居民养老保险归
-        # 哪个单位管？电话多少？": one compound word of the list, the NLU misled by the form it
-        # shares with other agencies' matters)
-        strong = strong or (hits[0].score >= self.override + VERY_STRONG
-                            and retriever.rare_evidence(asked, hits[0].id) >= RARE_IDF)
+        # 哪个单位管？电话多少？": the NLU misled by the form it shares with other agencies' matters)
+        strong = strong or (hits[0].score >= self.override + VERY_STRONG and one_rare)
         # a story in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理"), or a
         # question on the bureau's own competence whose rare terms the passage holds ("…人社局能
         # 不能管？不归你们管该找谁": 排污许可证 → the boundary row on 环保局)
-        worded = hits[0].found and (self.in_list_words(question) or (retriever.names_the_bureau(question) and rare))
+        worded = hits[0].found and (self.in_list_words(question) or (retriever.names_the_bureau(question) and one_rare))
         if not (strong or worded):
             return False, None
         return True, kind_of(clean(question)) if doubted or worded else None

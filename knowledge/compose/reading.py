@@ -19,6 +19,8 @@ from .previous import THEM
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
+# A message that opens by pointing at what was just said ("这些活动是哪个单位在张罗").
+POINTS_BACK = re.compile(r"^(这|那)(些|个|种|家|事|件)")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A question with at most this many content words cannot stand alone ("谁负责考").
@@ -54,10 +56,11 @@ class IntentReading:
             # the NLU was unsure, but the message leans on the previous answer, or asks a few words
             # about it ("一年几次？" after the clause on the yearly check)
             return "follow_up"
-        if intent == "out_of_scope" and topic and FOLLOW_UP_CUE.search(text) \
-                and self.out_of_scope.changes_a_detail(question):
-            # "要是只考了58分呢" changes one detail of the topic; "那护照呢", "那网购被骗呢" name
-            # matters the list lacks
+        if intent == "out_of_scope" and topic and (FOLLOW_UP_CUE.search(text) or POINTS_BACK.search(text)) \
+                and (weak or self.out_of_scope.changes_a_detail(question)):
+            # "要是只考了58分呢" changes one detail of the topic, "这些活动是哪个单位在张罗" points at
+            # it; "那护照呢", "那网购被骗呢" name matters the list lacks (unless the NLU was unsure
+            # of its call: "那要是钱已经打到我们账上了呢")
             return "follow_up"
         if intent == "out_of_scope" and topic and THEM.search(text) and weak:
             # "另外他们有没有啥宣传材料能发给村民？": an unsure call on a message about the office or
