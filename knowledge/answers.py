@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aspects import asked_aspects, asking_clauses, aspects_of, without_asking
+from .aspects import asked_aspects, asking_clause, asking_clauses, aspects_of, without_asking
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
@@ -25,7 +25,7 @@ from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
 from .normalize import clean, has_content
-from .question_forms import form_of, says
+from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
 
@@ -365,6 +365,19 @@ class AnswerComposer:
         cleaned = clean(question)
         acts = self.passages.reported_acts()
         violation = says(cleaned, "violation")
+        asking = asking_clause(cleaned)
+        # (the bureau named as where to ask is no duty: "是人社局哪个科管仲裁的")
+        named = ([w for w in self.retriever.list_words(without_asking(asking), said_only=True)
+                  if not self.retriever.names_the_bureau(w)]
+                 if asking != cleaned and kind_of(asking) == "ask_office" else [])
+        if violation and acts and named:
+            # the wrong is told, but the question names the duty it asks about ("…一分补偿没给，
+            # 我想申请劳动仲裁，是人社局哪个科管仲裁的？"): the office of the duty row that holds
+            # every word of the list its asking clause says
+            duty = self.passages.compose(asking, "ask_office", asked_aspects(asking), threshold=threshold,
+                                         kinds=DUTY_KINDS)
+            if duty.found and set(named) <= self.retriever.words_of(duty.context["ids"][:1]):
+                return duty
         if violation and acts:
             # (the wrong is told in so many words: its act passes a lower bar)
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN

@@ -125,6 +125,15 @@ def asking_clauses(question: str) -> str:
     return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
+def asking_clause(question: str) -> str:
+    """Of a (cleaned) message whose clauses tell a story before its question ("公司把我辞退了，…，
+    是人社局哪个科管仲裁的？"), its last clause with a word that asks; the message when it has
+    one clause or none asks."""
+    clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(question)) if c]
+    asking = [c for c in clauses if _ASKING.search(c)]
+    return asking[-1] if len(clauses) > 1 and asking else question
+
+
 # Aspects that are situations a story tells ("老板已经把工资补上了，问题也不大，这案子咋了结"), not
 # things a sentence asks: found anywhere in the message.
 SITUATIONS = frozenset({"refuse", "enforce", "corrected"})

@@ -27,6 +27,7 @@ from .normalize import (
     clean,
     everyday_phrases,
     expand,
+    fix_typos,
     has_content,
     normalize_query,
     tokenizer,
@@ -315,9 +316,11 @@ class HybridRetriever:
         text = re.sub(f"(?:{named}){DESTINATION}", "", text)
         return any(w in text for w in words)
 
-    def list_words(self, query: str) -> list[str]:
-        """The query's content words that the list uses (not framing words, not fragments)."""
-        known = {t for t in self.query_tokens(self.normalize(query)) if t in self.idf and self._content_word(t)}
+    def list_words(self, query: str, said_only: bool = False) -> list[str]:
+        """The query's content words that the list uses (not framing words, not fragments);
+        ``said_only``: not the list's terms the synonym table adds for its everyday words."""
+        text = self.homophones.correct(fix_typos(clean(query))) if said_only else self.normalize(query)
+        known = {t for t in self.query_tokens(text) if t in self.idf and self._content_word(t)}
         return [t for t in known if not any(t != u and t in u for u in known)]
 
     def _content_word(self, word: str) -> bool:

@@ -1102,3 +1102,12 @@ def test_an_out_of_scope_call_on_a_duty_named_in_one_word_of_the_list_is_overrul
     answer = real_kb.answer("城乡居民养老保险归哪个单位管？电话多少？", intent="out_of_scope", confidence=0.75)
     assert answer.found and "农保中心" in answer.text and "7591916" in answer.text
     assert not real_kb.answer("县里天然气公司电话多少？", intent="out_of_scope", confidence=0.9).found
+
+
+def test_a_story_of_a_wrong_that_asks_which_office_has_a_named_duty_gets_that_duty(real_kb):
+    answer = real_kb.answer("厂里把我开了，补偿一分没给，我要走仲裁，是人社局哪个科管仲裁的？", intent="ask_office",
+                            confidence=0.95)
+    assert answer.text.startswith("负责科室：劳动仲裁科")
+    # the wrong alone, asked where to take it: the labour inspectors who take complaints
+    wrong = real_kb.answer("厂里把我开了，补偿一分没给，这事找哪个部门？", intent="ask_office", confidence=0.95)
+    assert "劳动监察保障大队" in wrong.text
