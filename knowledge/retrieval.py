@@ -342,11 +342,13 @@ class HybridRetriever:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
         return self.rare_evidence(query, passage_id) >= RARE_EVIDENCE
 
-    def rare_evidence(self, query: str, passage_id: str, things_only: bool = False) -> float:
+    def rare_evidence(self, query: str, passage_id: str, things_only: bool = False, said_only: bool = False) -> float:
         """IDF mass of the query's rare terms of the list that the passage holds (see RARE_IDF);
         ``things_only``: of the words that name a thing ("联系人制度"), not of the words that
-        change a detail ("超过", "减半")."""
-        q_tokens = self.query_tokens(self.normalize(query))
+        change a detail ("超过", "减半"); ``said_only``: of the words said, not of the list's terms
+        the synonym table adds ("孩子" adds 未成年人)."""
+        text = self.homophones.correct(fix_typos(clean(query))) if said_only else self.normalize(query)
+        q_tokens = self.query_tokens(text)
         if things_only:
             q_tokens = [t for t in q_tokens if self._names_a_thing(t)]
         return self._rare_evidence(self._query_words(q_tokens), passage_id)

@@ -42,9 +42,13 @@ class OutOfScopeGate:
         # (one rare term of the question: "城乡居民养老保险" is one compound word of the list)
         one_rare = retriever.rare_evidence(asked, hits[0].id) >= RARE_IDF
         strong = hits[0].score >= self.override and (doubted or rare)
-        # a passage far above the bar that holds a rare term of the question ("城乡居民养老保险归
-        # 哪个单位管？电话多少？": the NLU misled by the form it shares with other agencies' matters)
-        strong = strong or (hits[0].score >= self.override + VERY_STRONG and one_rare)
+        # a passage above the bar that holds a rare term the question says itself (not one the
+        # synonym table adds: "孩子上小学报名" adds 未成年人), or far above it one it adds
+        # ("城乡居民养老保险归哪个单位管？电话多少？": the NLU misled by the form it shares with
+        # other agencies' matters)
+        said_rare = retriever.rare_evidence(asked, hits[0].id, said_only=True) >= RARE_IDF
+        strong = strong or (hits[0].score >= self.override and said_rare) or (
+            hits[0].score >= self.override + VERY_STRONG and one_rare)
         # a story in the list's own words ("…医保定点药店…刷卡…举报…核实了会受什么处理"), or a
         # question on the bureau's own competence whose rare terms the passage holds ("…人社局能
         # 不能管？不归你们管该找谁": 排污许可证 → the boundary row on 环保局)

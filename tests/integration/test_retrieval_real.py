@@ -1111,3 +1111,11 @@ def test_a_story_of_a_wrong_that_asks_which_office_has_a_named_duty_gets_that_du
     # the wrong alone, asked where to take it: the labour inspectors who take complaints
     wrong = real_kb.answer("厂里把我开了，补偿一分没给，这事找哪个部门？", intent="ask_office", confidence=0.95)
     assert "劳动监察保障大队" in wrong.text
+
+
+def test_an_out_of_scope_call_on_a_rare_word_said_is_overruled_not_on_one_the_synonyms_add(real_kb):
+    answer = real_kb.answer("請問雞澤縣城鄉居民養老保險歸人社局哪個單位管？電話是多少？", intent="out_of_scope",
+                            confidence=0.77)
+    assert "7591916" in answer.text
+    # 孩子 adds 未成年人 to the search, which the caller did not say
+    assert not real_kb.answer("孩子上小学报名找县里哪个单位？", intent="out_of_scope", confidence=0.7).found
