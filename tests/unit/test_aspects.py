@@ -197,3 +197,12 @@ def test_a_long_run_without_stops_asks_after_its_last_i_want_to_ask():
     assert "result" not in {a.name for a in asked_aspects(story)}
     # a short question that opens with 请问 is the question
     assert asking_part("请问农保中心电话多少") == "请问农保中心电话多少"
+
+
+def test_past_the_time_limit_is_answered_by_what_the_list_says_of_overdue():
+    from knowledge.aspects import asked_aspects
+
+    asked = {a.name: a for a in asked_aspects("要是过了那个时间我们没提呢？")}
+    assert "overdue" in asked
+    assert asked["overdue"].answered_in("被检查单位在收到报告 10 日内提出书面意见，逾期未提书面意见的视同无异议。")
+    assert not asked["overdue"].answered_in("在当事人自觉履行后或者行政处理期限、缴纳罚款期满后")
