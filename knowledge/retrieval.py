@@ -29,7 +29,6 @@ from .normalize import (
     expand,
     fix_typos,
     has_content,
-    normalize_query,
     tokenizer,
     tokens,
 )
@@ -147,6 +146,7 @@ class HybridRetriever:
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
         self.keywords = KeywordIndex(store.db)
+        self.said = lru_cache(maxsize=TEXT_CACHE)(self._said)
         self.normalize = lru_cache(maxsize=TEXT_CACHE)(self._normalize)
         self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
         self.quoted_holders = lru_cache(maxsize=TEXT_CACHE)(self._quoted_holders)
@@ -203,8 +203,14 @@ class HybridRetriever:
         hub = vectors @ vectors.mean(axis=0) if len(index.ids) else np.zeros(0)
         self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
 
+    def _said(self, query: str) -> str:
+        """The query as said: cleaned, its known misspellings fixed, its words typed by sound read
+        as the list's; without the list's terms the synonym table adds ("孩子" adds 未成年人)."""
+        return self.homophones.correct(fix_typos(clean(query)))
+
     def _normalize(self, query: str) -> str:
-        return normalize_query(query, self.homophones.correct)
+        """The text searched for a query: as said, with the synonym table's terms appended."""
+        return expand(self.said(query))
 
     def answering(self, aspect: Aspect) -> list[str]:
         """Ids of the clauses that state what ``aspect`` asks."""
@@ -319,7 +325,7 @@ class HybridRetriever:
     def list_words(self, query: str, said_only: bool = False) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments);
         ``said_only``: not the list's terms the synonym table adds for its everyday words."""
-        text = self.homophones.correct(fix_typos(clean(query))) if said_only else self.normalize(query)
+        text = self.said(query) if said_only else self.normalize(query)
         known = {t for t in self.query_tokens(text) if t in self.idf and self._content_word(t)}
         return [t for t in known if not any(t != u and t in u for u in known)]
 
@@ -347,7 +353,7 @@ class HybridRetriever:
         ``things_only``: of the words that name a thing ("联系人制度"), not of the words that
         change a detail ("超过", "减半"); ``said_only``: of the words said, not of the list's terms
         the synonym table adds ("孩子" adds 未成年人)."""
-        text = self.homophones.correct(fix_typos(clean(query))) if said_only else self.normalize(query)
+        text = self.said(query) if said_only else self.normalize(query)
         q_tokens = self.query_tokens(text)
         if things_only:
             q_tokens = [t for t in q_tokens if self._names_a_thing(t)]
@@ -558,6 +564,7 @@ class HybridRetriever:
     def clear_caches(self) -> None:
         """Forget the per-text caches (normalisation, words, BM25 rows, scores): the benchmark
         times a new question's parts with them empty."""
+        self.said.cache_clear()
         self.normalize.cache_clear()
         self._query_tokens.cache_clear()
         self.quoted_holders.cache_clear()

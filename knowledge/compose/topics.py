@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import STOPWORDS, clean, fix_typos
+from ..normalize import STOPWORDS, clean
 from ..retrieval import HybridRetriever
 
 # A message that goes back to a topic before the current one ("回到俺娘那个事", "回到头一个问的那个证"),
@@ -28,9 +28,8 @@ class TopicHistory:
         self.retriever = retriever
 
     def _said(self, text: str) -> set[str]:
-        """The words of ``text`` as said (typos and words typed by sound read right)."""
-        retriever = self.retriever
-        return set(retriever.query_tokens(retriever.homophones.correct(fix_typos(clean(text)))))
+        """The words of ``text`` as said (HybridRetriever.said)."""
+        return set(self.retriever.query_tokens(self.retriever.said(text)))
 
     @staticmethod
     def earlier(before: dict, now: dict) -> list[dict]:
