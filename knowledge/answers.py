@@ -20,7 +20,7 @@ from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
-from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, IntentReading
+from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, REFERS_BACK, IntentReading
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
@@ -41,8 +41,6 @@ QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
 # A question of its own has this many words of the list at least (not "对吗？", "是吧？").
 QUESTION_TOKENS = 2
-# A message that points back at what came before: a pronoun or "altogether".
-REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
 # A follow-up answered better on its own (by this score) leaves the previous context.
 STANDALONE_MARGIN = 0.05
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
@@ -365,19 +363,8 @@ class AnswerComposer:
         cleaned = clean(question)
         acts = self.passages.reported_acts()
         violation = says(cleaned, "violation")
-        asking = asking_clause(cleaned)
-        # (the bureau named as where to ask is no duty: "是人社局哪个科管仲裁的")
-        named = ([w for w in self.retriever.list_words(without_asking(asking), said_only=True)
-                  if not self.retriever.names_the_bureau(w)]
-                 if asking != cleaned and kind_of(asking) == "ask_office" else [])
-        if violation and acts and named:
-            # the wrong is told, but the question names the duty it asks about ("…一分补偿没给，
-            # 我想申请劳动仲裁，是人社局哪个科管仲裁的？"): the office of the duty row that holds
-            # every word of the list its asking clause says
-            duty = self.passages.compose(asking, "ask_office", asked_aspects(asking), threshold=threshold,
-                                         kinds=DUTY_KINDS)
-            if duty.found and set(named) <= self.retriever.words_of(duty.context["ids"][:1]):
-                return duty
+        if violation and acts and (duty := self._duty_asked(cleaned, threshold)) is not None:
+            return duty
         if violation and acts:
             # (the wrong is told in so many words: its act passes a lower bar)
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
@@ -404,6 +391,21 @@ class AnswerComposer:
         return general
 
     # ------------------------------------------------------------------ kinds of answers
+
+    def _duty_asked(self, cleaned: str, threshold: float | None) -> Answer | None:
+        """A story of a wrong whose last asking clause asks which office has a duty it names ("…一分
+        补偿没给，我想申请劳动仲裁，是人社局哪个科管仲裁的？"): the duty row that holds every word of
+        the list that clause says (the bureau named as where to ask is no duty); else None."""
+        asking = asking_clause(cleaned)
+        if asking == cleaned or kind_of(asking) != "ask_office":
+            return None
+        named = [w for w in self.retriever.list_words(without_asking(asking), said_only=True)
+                 if not self.retriever.names_the_bureau(w)]
+        if not named:
+            return None
+        duty = self.passages.compose(asking, "ask_office", asked_aspects(asking), threshold=threshold,
+                                     kinds=DUTY_KINDS)
+        return duty if duty.found and set(named) <= self.retriever.words_of(duty.context["ids"][:1]) else None
 
     def _general(self, question: str, intent: str | None, boost: dict | None = None,
                  threshold: float | None = None, subject: str | None = None) -> Answer:

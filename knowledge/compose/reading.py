@@ -19,7 +19,9 @@ from .previous import THEM
 # A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
 FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)")
-# A message that opens by pointing at what was just said ("这些活动是哪个单位在张罗").
+# A message that points back at what came before: a pronoun or "altogether".
+REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")
+# Of those, one that opens with a demonstrative and its classifier ("这些活动是哪个单位在张罗").
 POINTS_BACK = re.compile(r"^(这|那)(些|个|种|家|事|件)")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
