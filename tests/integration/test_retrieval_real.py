@@ -1037,15 +1037,6 @@ def test_the_fund_or_party_named_chooses_the_supervision_system(real_kb):
     assert pc.subject_system("不是中介，是厂子自己招工时扣了身份证") is None
 
 
-def test_going_back_matches_the_words_said_not_the_terms_added(real_kb):
-    first = real_kb.answer("俺娘想交城乡居民养老保险，县里归哪个单位管？", intent="ask_office", confidence=0.9)
-    second = real_kb.answer("那俺爹在厂里干到岁数了，退休审批找谁？", intent="ask_office", confidence=0.9,
-                            context=first.context)
-    back = real_kb.answer("回到俺娘那个事，那个单位电话多少？", intent="ask_phone", confidence=0.9,
-                          context=second.context)
-    assert "7591916" in back.text
-
-
 def test_an_out_of_scope_call_on_the_bureaus_competence_answers_on_the_boundary_row(real_kb):
     answer = real_kb.answer("厂子往沟里排脏水，连排污许可证都没有，人社局能不能管？不归你们管找谁？",
                             intent="out_of_scope", confidence=0.6)

@@ -17,25 +17,24 @@ def reading(fake_kb):
 TOPIC = {"topic": "定点培训机构考核多少分合格", "ids": ["sup-1.1"]}
 
 
-def test_what_the_answer_said_is_a_follow_up_whatever_the_nlu_says(reading):
-    assert reading.read("你刚说的那个考核办法是哪年的？", "ask_procedure", 0.95, TOPIC) == "follow_up"
-    assert reading.read("你刚说的那个考核办法是哪年的？", "ask_procedure", 0.95, {}) == "ask_procedure"
-
-
-def test_an_unsure_call_on_a_message_that_leans_on_the_topic_is_a_follow_up(reading):
-    assert reading.read("那要是只考了58分呢？", "ask_office", 0.4, TOPIC) == "follow_up"
-    # a sure call stands
-    assert reading.read("那要是只考了58分呢？", "ask_office", 0.9, TOPIC) == "ask_office"
-
-
-def test_an_nlu_follow_up_is_kept_and_an_unsure_call_takes_the_question_form(reading):
-    assert reading.read("电话呢", "follow_up", 0.3, TOPIC) == "follow_up"
-    assert reading.read("这事归哪个部门管？", "ask_service", 0.3, {}) == "ask_office"
-
-
-def test_an_out_of_scope_call_on_a_message_pointing_at_the_topic_is_a_follow_up(reading):
-    assert reading.read("这些活动是哪个单位在张罗，打哪个电话问？", "out_of_scope", 0.7, TOPIC) == "follow_up"
-    # unsure of its call, a message leaning on the topic is read with it
-    assert reading.read("那要是钱已经打到我们账上了呢？", "out_of_scope", 0.45, TOPIC) == "follow_up"
-    # sure of it, a matter the list lacks stays out of scope
-    assert reading.read("那护照呢？", "out_of_scope", 0.9, TOPIC) == "out_of_scope"
+@pytest.mark.parametrize(
+    "message,intent,confidence,context,read",
+    [
+        # what the answer said is asked of it whatever the NLU says; without an answer, the call stands
+        ("你刚说的那个考核办法是哪年的？", "ask_procedure", 0.95, TOPIC, "follow_up"),
+        ("你刚说的那个考核办法是哪年的？", "ask_procedure", 0.95, {}, "ask_procedure"),
+        # an unsure call on a message that leans on the topic; a sure call stands
+        ("那要是只考了58分呢？", "ask_office", 0.4, TOPIC, "follow_up"),
+        ("那要是只考了58分呢？", "ask_office", 0.9, TOPIC, "ask_office"),
+        # the NLU's follow-up is kept; an unsure call takes the question's form
+        ("电话呢", "follow_up", 0.3, TOPIC, "follow_up"),
+        ("这事归哪个部门管？", "ask_service", 0.3, {}, "ask_office"),
+        # an out-of-scope call on a message pointing at the topic, or leaning on it while unsure
+        ("这些活动是哪个单位在张罗，打哪个电话问？", "out_of_scope", 0.7, TOPIC, "follow_up"),
+        ("那要是钱已经打到我们账上了呢？", "out_of_scope", 0.45, TOPIC, "follow_up"),
+        # sure of it, a matter the list lacks stays out of scope
+        ("那护照呢？", "out_of_scope", 0.9, TOPIC, "out_of_scope"),
+    ],
+)
+def test_the_nlus_call_is_read_in_the_conversation(reading, message, intent, confidence, context, read):
+    assert reading.read(message, intent, confidence, context) == read
