@@ -14,6 +14,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.numerals import CN_NUMERAL_CHARS, cn_to_int
+
 RESOURCES = Path(__file__).resolve().parent / "resources"
 USER_DICT = RESOURCES / "jieba" / "userdict.txt"
 SYNONYMS = RESOURCES / "synonyms.tsv"
@@ -63,10 +65,38 @@ def _typos() -> tuple[tuple[str, str], ...]:
     return tuple((a, b[0]) for a, b in load_pairs(TYPOS) if b)
 
 
+# A synonym row for an age said below a limit: "岁<16" (十五岁, 才十四, 不到十六, 15周岁).
+_AGE_ROW = re.compile(r"岁<(\d+)")
+_AGE_FOLLOWS = r"(?![\d" + CN_NUMERAL_CHARS + r"元块天个号点分钟小时年月斤米钱倍次])"
+_SAID_AGE = re.compile(
+    rf"(?P<below>不到|还不到|没满|未满|不满)?(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})(?:周)?岁"
+    rf"|(?:才|刚|只有|刚满)(?P<n2>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}){_AGE_FOLLOWS}"
+    rf"|(?P<below2>不到|还不到|没满|未满|不满)(?P<n3>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}){_AGE_FOLLOWS}"
+)
+
+
+def said_ages(text: str) -> list[int]:
+    """The ages a question states, as the oldest the person can be ("不到十六" → 15)."""
+    ages = []
+    for m in _SAID_AGE.finditer(text):
+        number = m.group("n") or m.group("n2") or m.group("n3")
+        try:
+            age = cn_to_int(number)
+        except ValueError:
+            continue
+        ages.append(age - 1 if m.group("below") or m.group("below2") else age)
+    return ages
+
+
+@lru_cache(maxsize=1)
+def _age_rows() -> tuple[tuple[int, tuple[str, ...]], ...]:
+    return tuple((int(m.group(1)), tuple(b)) for a, b in load_pairs(SYNONYMS) if (m := _AGE_ROW.fullmatch(a)))
+
+
 @lru_cache(maxsize=1)
 def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     # longest phrases first, so "不签劳动合同" wins over "合同"
-    pairs = sorted(load_pairs(SYNONYMS), key=lambda p: -len(p[0]))
+    pairs = sorted((p for p in load_pairs(SYNONYMS) if not _AGE_ROW.fullmatch(p[0])), key=lambda p: -len(p[0]))
     return tuple(
         (re.compile(SYNONYM_GAP.join(re.escape(part) for part in a.split("*"))), tuple(b)) for a, b in pairs
     )
@@ -75,7 +105,7 @@ def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
 def everyday_phrases() -> tuple[str, ...]:
     """The everyday phrases the synonym table maps to the list's words ("加班费", "欠薪"), without
     the ones that stand for words said in between."""
-    return tuple(phrase for phrase, _ in load_pairs(SYNONYMS) if "*" not in phrase)
+    return tuple(phrase for phrase, _ in load_pairs(SYNONYMS) if "*" not in phrase and not _AGE_ROW.fullmatch(phrase))
 
 
 def clean(text: str) -> str:
@@ -113,12 +143,21 @@ _ASKED_PLACE = re.compile(r"(哪个|哪家|哪一个|哪些|什么|啥)(单位|�
 
 def expand(text: str) -> str:
     """Append the list's own terms for the everyday phrases found in ``text``."""
+    text = read_ages(text)
     extra: list[str] = []
     said = _ASKED_PLACE.sub("", text)
     for phrase, targets in _synonyms():
         if phrase.search(said):
             extra.extend(t for t in targets if t not in text and t not in extra)
     return text if not extra else text + " " + " ".join(extra)
+
+
+def read_ages(text: str) -> str:
+    """Append the list's terms for the ages a question states ("才十五" → 未满十六周岁)."""
+    ages = said_ages(text)
+    extra = [t for limit, targets in _age_rows() if any(age < limit for age in ages) for t in targets
+             if t not in text]
+    return text if not extra else text + " " + " ".join(dict.fromkeys(extra))
 
 
 def normalize_query(text: str, correct: Callable[[str], str] | None = None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..aspects import without_asking
 from ..normalize import clean
-from ..question_forms import kind_of
+from ..question_forms import kind_of, says
 from ..retrieval import RARE_IDF, HybridRetriever
 
 # A message that says this many words of the list (and more of them than of matters the list
@@ -53,9 +53,14 @@ class OutOfScopeGate:
         # question on the bureau's own competence whose rare terms the passage holds ("…人社局能
         # 不能管？不归你们管该找谁": 排污许可证 → the boundary row on 环保局)
         worded = hits[0].found and (self.in_list_words(question) or (retriever.names_the_bureau(question) and one_rare))
-        if not (strong or worded):
+        # a wrong told in everyday words whose act the list names, in more of the list's words
+        # than of others (the NLU's class knows other agencies' matters, not the list's wrongs said
+        # as people say them: "…头一天就让交五百块钱押金，还把俺身份证收走了…找哪个部门")
+        told = hits[0].found and one_rare and says(retriever.normalize(question), "violation") and (
+            len(retriever.list_words(question)) > len(retriever.unknown_matter_words(question)))
+        if not (strong or worded or told):
             return False, None
-        return True, kind_of(clean(question)) if doubted or worded else None
+        return True, kind_of(clean(question)) if doubted or worded or told else None
 
     def in_list_words(self, question: str) -> bool:
         """Whether the message says LIST_WORDED words of the list or more, and more of them than

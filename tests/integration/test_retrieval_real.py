@@ -1110,3 +1110,33 @@ def test_an_out_of_scope_call_on_a_rare_word_said_is_overruled_not_on_one_the_sy
     assert "7591916" in answer.text
     # 孩子 adds 未成年人 to the search, which the caller did not say
     assert not real_kb.answer("孩子上小学报名找县里哪个单位？", intent="out_of_scope", confidence=0.7).found
+
+
+def test_a_wrong_told_in_everyday_words_overrules_a_confident_out_of_scope_call(real_kb):
+    # the list's wrong (a deposit and an identity card kept), told as people tell it
+    told = real_kb.answer("进厂第一天他们就收了我三百押金，身份证也扣在他们那儿不给。这归谁管？",
+                          intent="out_of_scope", confidence=0.9)
+    assert told.found and "劳动监察保障大队" in told.text and "押金" in told.text
+    # another agency's matter told as a wrong stays refused
+    other = real_kb.answer("楼上邻居私搭乱建把楼道堵了，我要举报他，找哪个部门？", intent="out_of_scope", confidence=0.9)
+    assert not other.found
+
+
+def test_wages_held_back_and_a_contract_never_signed_are_the_complaint_channels(real_kb):
+    wages = real_kb.answer("在饭店干了半年，老板拖着工资不给，该去人社局找哪个部门？", intent="ask_office", confidence=0.95)
+    assert "劳动监察保障大队" in wages.text and "机关事业科" not in wages.text.split("。")[0]
+    contract = real_kb.answer("干了两年了厂里一直没跟我们签过合同，能告吗？", intent="ask_complaint", confidence=0.6)
+    assert "不依法签订劳动合同" in contract.text
+
+
+def test_an_age_below_the_limit_finds_the_child_labour_clause(real_kb):
+    hits = real_kb.search("邻村的娃才十四岁就被招进厂里干活", k=3)
+    assert "未满十六周岁" in hits[0].text
+
+
+def test_besides_that_what_else_asks_for_the_rest_of_the_conversations_item(real_kb):
+    first = real_kb.answer("县里会不会派人到村里讲社保政策？", intent="ask_service", confidence=0.7)
+    assert first.found
+    more = real_kb.answer("除了到村里讲，还有什么其他宣传办法？", intent=None, context=first.context)
+    # the same item of the list, whole
+    assert "小册子" in more.text and "出处：公共服务事项 第3项" in more.text

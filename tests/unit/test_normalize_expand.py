@@ -16,3 +16,16 @@ def test_english_words_mixed_in_are_the_lists_whole_words_in_any_case():
     assert fix_typos("minimum wage 是多少") == "最低工资 是多少"
     # not inside another word
     assert fix_typos("officers") == "officers"
+
+
+def test_an_age_said_below_the_tables_limit_is_the_lists_term_for_it():
+    from knowledge.normalize import said_ages
+
+    # a number with 岁, after 才/刚, or below a limit ("不到十六" is fifteen at most)
+    assert said_ages("俺家妞儿才十五 厂子里叫她上流水线") == [15]
+    assert said_ages("孩子刚满14周岁") == [14]
+    assert said_ages("还不到十六") == [15]
+    # a sum, a count of days or a retirement age is no child's age
+    assert said_ages("才十五块钱") == [] and said_ages("才上了两天") == []
+    assert "未满十六周岁" in expand("俺家妞儿才十五 厂子里叫她上流水线")
+    assert "未满十六周岁" not in expand("她今年十七岁，在厂里上班") and "未满十六周岁" not in expand("年满60岁退休")
