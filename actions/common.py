@@ -132,7 +132,11 @@ def utter_answer(dispatcher: CollectingDispatcher, answer: Any, prefix: str = ""
     }
     if curated:
         payload["curated"] = curated
-    dispatcher.utter_message(text=text, buttons=list(answer.buttons or []), json_message=payload)
+    buttons = list(answer.buttons or [])
+    if payload["route"] == "not_found":
+        text = f"{text}\n{messages.HANDOFF_HINT}" if text else text
+        buttons.append(dict(messages.HANDOFF_BUTTON))
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=payload)
 
 
 def context_slot(answer: Any) -> list[EventType]:

@@ -21,6 +21,10 @@ NOT_FOUND = (
     "抱歉，我没有在{short_name}责任清单中找到与您的问题相关的内容。"
     "您可以换个说法再问一次，或者说“转人工”请工作人员帮忙。"
 )
+# After an answer from the list that found nothing: a human, not a number that may be the wrong
+# department's.
+HANDOFF_HINT = "需要工作人员帮忙，请说“转人工”。"
+HANDOFF_BUTTON = {"title": "转人工", "payload": "转人工"}
 NOT_FOUND_BUTTONS = [
     {"title": "我能问什么？", "payload": "你能帮我做什么"},
     {"title": "转人工", "payload": "转人工"},

@@ -73,8 +73,8 @@ EVERYDAY_WORD_FREQ = 2000
 NEGATION = re.compile(r"没|未|无(?!故)|不|非")
 NEGATION_SPAN = 3
 # What follows the bureau's name when it is where a matter is taken: "(去人社局)找哪个科",
-# "(人社局)哪个部门管", "(人社局)能办吗".
-DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办))"
+# "(人社局)哪个部门管", "(人社局)能办吗", "(人社局)管这个不".
+DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办|管(?:这个|这事|这些)?(?:不|吗|没)))"
 RARE_MARGIN = 0.06
 # A name the question puts in quotation marks or title marks (“三支一扶”, 《就业失业登记证》) that
 # at most QUOTED_PASSAGES passages hold word for word is the thing asked about: those passages

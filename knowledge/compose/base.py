@@ -169,10 +169,12 @@ class Kit:
 
     def not_found(self, question: str, hits: list[SearchHit], reason: str = "",
                   foreign: list[str] | None = None, phone: bool = True) -> Answer:
-        """"Not in the list", with the closest matters as buttons and the bureau's number; for a
-        short question naming a matter the list lacks (``foreign``; by default when nothing of
-        the list was found at all), that matter is named and no number given; ``phone``: False
-        gives no number either (a sum the list does not state may be another department's)."""
+        """"Not in the list", with the closest matters as buttons; for a short question naming a
+        matter the list lacks (``foreign``; by default when nothing of the list was found at all),
+        that matter is named and no matters suggested. The bureau's number only for a question
+        about the bureau itself ("人社局食堂…"): another question the list does not answer may be
+        another department's, where the bureau's number sends the caller to the wrong office (the
+        dialogue offers a human instead); ``phone``: False gives none even then."""
         if foreign is None:
             foreign = [] if reason or any(h.found for h in hits) else self.retriever.foreign_matter(question)
         if foreign:
@@ -190,7 +192,7 @@ class Kit:
         text = reason or f"抱歉，{self.bureau}责任清单中没有找到与您的问题直接对应的内容，我不能凭猜测回答。"
         if buttons:
             text += "\n您是不是想问下面这些事项？"
-        if self.general_phone and phone:
+        if self.general_phone and phone and self.retriever.names_the_bureau(question):
             text += f"\n如需人工咨询，可拨打{self.bureau}电话 {self.general_phone}。"
         return Answer(text, [], buttons, False, {"intent": None, "question": question})
 

@@ -60,7 +60,7 @@ class OutOfScopeGate:
             len(retriever.list_words(question)) > len(retriever.unknown_matter_words(question)))
         if not (strong or worded or told):
             return False, None
-        return True, kind_of(clean(question)) if doubted or worded or told else None
+        return True, kind_of(retriever.said(question)) if doubted or worded or told else None
 
     def in_list_words(self, question: str) -> bool:
         """Whether the message says LIST_WORDED words of the list or more, and more of them than

@@ -109,6 +109,17 @@ def test_answer_sends_sources_even_when_empty(kb, dispatcher):
     assert dispatcher.messages[0]["custom"]["sources"] == []
 
 
+def test_an_answer_that_found_nothing_offers_a_human_not_a_number(kb, dispatcher):
+    kb.next_answer.found = False
+    kb.next_answer.sources = []
+    kb.next_answer.text = "抱歉，清单中没有找到与您的问题直接对应的内容。"
+    kb.next_answer.buttons = [{"title": "职称申报推荐", "payload": "职称申报推荐"}]
+    answering.ActionAnswerOffice().run(dispatcher, make_tracker("教师资格证找哪个科", "ask_office"), DOMAIN)
+    [msg] = dispatcher.messages
+    assert msg["text"].endswith(messages.HANDOFF_HINT) and msg["custom"]["route"] == "not_found"
+    assert msg["buttons"] == [{"title": "职称申报推荐", "payload": "职称申报推荐"}, messages.HANDOFF_BUTTON]
+
+
 def test_answer_when_knowledge_fails_apologises_and_keeps_context(kb, dispatcher):
     kb.fail = True
     events = answering.ActionAnswerOffice().run(dispatcher, make_tracker("谁管", "ask_office"), DOMAIN)

@@ -86,6 +86,9 @@ def test_not_in_the_list_says_so_with_suggestions(real_kb):
     other = real_kb.answer("我想咨询一下公积金贷款额度", intent=None)
     assert not other.found and "公积金" in other.text and "不在" in other.text
     assert not any(phone in other.text for phone in ("7523309", "7591916", "8565682"))
+    # not found, and not about the bureau: no number, which may be the wrong office's
+    vague = real_kb.answer("退休以后每个月到手能涨多少钱？", intent="ask_office", confidence=0.55)
+    assert not vague.found and not any(phone in vague.text for phone in ("7523309", "7591916", "8565682"))
 
 
 def test_complaint_context_names_the_receiving_office(real_kb):
