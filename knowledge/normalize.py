@@ -102,6 +102,12 @@ def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def synonym_targets() -> frozenset[str]:
+    """The list's terms the synonym table maps everyday phrases to ("拖欠工资")."""
+    return frozenset(t for _, targets in load_pairs(SYNONYMS) for t in targets)
+
+
 def everyday_phrases() -> tuple[str, ...]:
     """The everyday phrases the synonym table maps to the list's words ("加班费", "欠薪"), without
     the ones that stand for words said in between."""

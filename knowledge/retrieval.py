@@ -29,9 +29,11 @@ from .normalize import (
     expand,
     fix_typos,
     has_content,
+    synonym_targets,
     tokenizer,
     tokens,
 )
+from .question_forms import says
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -290,6 +292,8 @@ class HybridRetriever:
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
                 and not aspects_of(t) and t not in self.corpus
+                # (nor a term the synonym table gives for the list's: "拖欠工资")
+                and t not in synonym_targets()
                 # (nor a word of the list and one character more: "追回来" is 追回)
                 and t[:-1] not in self.idf]
 
@@ -301,6 +305,9 @@ class HybridRetriever:
         unknown = [w for w in self.unknown_matter_words(query)
                    if not any(w[:n] in self.idf for n in range(2, len(w)))]
         if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self.names_the_bureau(query):
+            return []
+        if says(clean(query), "violation"):
+            # a wrong told ("包工头一分钱没给") is the complaint channel's, whatever words tell it
             return []
         # the matter is the rarer word: "家里老人想申请低保" is about 低保, not 老人
         import jieba

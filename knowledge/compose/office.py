@@ -9,9 +9,15 @@ from ..normalize import STOPWORDS, clean
 from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
+from .reading import ELLIPTICAL_TOKENS
 
 # A phone printed in a clause answers a phone question only within this score of the best match.
 PRINTED_PHONE_MARGIN = 0.05
+# A hotline to report to, printed in a clause of the matter, answers "举报…打哪个电话" within this
+# score of the best match (the matter's other clauses share more of a story's words).
+HOTLINE_MARGIN = 0.15
+# A message that reports something: its phone is the hotline the list prints for reports.
+REPORTING = re.compile(r"举报|投诉")
 # A confirmation ("跟社保中心是一个地方不？") says at most this many words beside the office it names.
 CONFIRM_WORDS = 1
 # A question word: the message asks something, not whether something is so.
@@ -117,6 +123,21 @@ class OfficeComposer:
         matter_first = self.kit.retriever.rare_evidence(text[:at], hits[0].id) >= RARE_IDF
         return [other, named[0]] if matter_first else [named[0], other]
 
+    def _printed_among(self, hits: list, question: str) -> Answer | None:
+        """The phone printed in one of the found matches within PRINTED_PHONE_MARGIN of the best
+        (a hotline printed in a clause far below the matter found is another matter's), or within
+        HOTLINE_MARGIN for a hotline to report to when the question reports something."""
+        reporting = bool(REPORTING.search(clean(question)))
+        for h in hits:
+            if not h.found:
+                break
+            if (printed := self._printed_phone(h.id, question)) is None:
+                continue
+            margin = HOTLINE_MARGIN if reporting and REPORTING.search(printed.text) else PRINTED_PHONE_MARGIN
+            if h.score >= hits[0].score - margin:
+                return printed
+        return None
+
     def _printed_phone(self, pid: str, question: str) -> Answer | None:
         """The phone the passage prints itself (a complaints hotline), as the answer; None if it
         prints none."""
@@ -153,16 +174,19 @@ class OfficeComposer:
             for pid in dict.fromkeys(at):
                 if (printed := self._printed_phone(pid, question)) is not None:
                     return printed
+        if office is None and REPORTING.search(clean(question)) and len(kit.retriever.query_tokens(clean(question))) > ELLIPTICAL_TOKENS:
+            # "俺要是发现有人挪用社保的钱，想举报，打哪个电话": a matter of its own to report, whose
+            # hotline the list prints, rather than the office the conversation was at
+            hits = kit.retriever.search(question, k=5)
+            if (printed := self._printed_among(hits, question)) is not None:
+                return printed
         if office is None and context.get("office"):
             office = context["office"].split("、")[0]  # (a context kept from before may name two)
         if office is None:
             # "举报社保基金问题打什么电话": a phone printed in a clause, or the office of the best match
             hits = kit.retriever.search(question, k=5)
-            for h in hits:
-                if not h.found or h.score < hits[0].score - PRINTED_PHONE_MARGIN:
-                    break  # a hotline printed in a clause far below the matter found is another matter's
-                if (printed := self._printed_phone(h.id, question)) is not None:
-                    return printed
+            if (printed := self._printed_among(hits, question)) is not None:
+                return printed
             if hits and hits[0].found and hits[0].office:
                 office = hits[0].office.split("、")[0]
             else:

@@ -1143,3 +1143,20 @@ def test_besides_that_what_else_asks_for_the_rest_of_the_conversations_item(real
     more = real_kb.answer("除了到村里讲，还有什么其他宣传办法？", intent=None, context=first.context)
     # the same item of the list, whole
     assert "小册子" in more.text and "出处：公共服务事项 第3项" in more.text
+
+
+def test_a_report_asks_for_the_hotline_the_list_prints_for_its_matter(real_kb):
+    # the fund's other clauses share more of the words; the hotline for reports is its number
+    alone = real_kb.answer("有人骗领社保基金，举报的话打啥电话？", intent="ask_phone", confidence=0.95)
+    assert "8565682" in alone.text
+    # after a question on another office's duty, a report of a matter of its own asks its hotline
+    first = real_kb.answer("外国人来县里就业的政策归哪个科？", intent="ask_office", confidence=0.95)
+    assert "就业局" in first.text
+    report = real_kb.answer("另外我发现有人挪用社保基金，想举报，打哪个电话？", intent="ask_phone", confidence=0.95,
+                            context=first.context)
+    assert "8565682" in report.text
+
+
+def test_a_wage_story_in_words_the_list_lacks_is_no_other_agencys_matter(real_kb):
+    answer = real_kb.answer("在工地上跟着包工头干了俩月，一分钱没给，上哪儿告他？", intent=None)
+    assert answer.found and "劳动监察保障大队" in answer.text
