@@ -7,7 +7,11 @@ sound is compared without tones and loosely where speakers of the north and the 
 (zh/z, ch/c, sh/s).
 
 A word spelt in pinyin ("zhicheng申报", when the input method was not switched on) is read
-as the one word of the list spelt so: letters only, two syllables or more, exact spelling.
+as the one word of the list spelt so: letters only, two syllables or more, exact spelling. A
+message typed in pinyin altogether ("laodong jiancha li an yihou duojiu") is read word by word:
+the longest spelling of a word of the list or of the words questions are asked with, across the
+spaces the caller typed; a spelling two words share is the one the list writes after the word
+before ("laodong jiancha": 劳动监察, not 劳动检查), else the one it writes most.
 """
 
 from __future__ import annotations
@@ -19,9 +23,49 @@ from functools import lru_cache
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # A run of letters that may be a word spelt in pinyin: at least two syllables' worth.
 _LATIN_RUN = re.compile(r"[A-Za-z]{4,}")
+# Words in letters, with the spaces between them.
+_LATIN_WORDS = re.compile(r"[A-Za-z]+(?:[ '-]+[A-Za-z]+)*")
+# A message with this many words in letters, and more letters than characters, is typed in pinyin.
+PINYIN_WORDS = 3
+# ...and at least this share of them are pinyin syllables.
+PINYIN_SHARE = 0.8
+# The longest spelling looked for, in letters (four syllables of six).
+MAX_SPELT = 24
 # Loose sound: the initials and finals speakers and input methods confuse.
 _LOOSE = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"))
 MIN_CHARS, MAX_CHARS = 3, 5
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (of the common CJK block's readings)."""
+    from pypinyin import Style, lazy_pinyin
+
+    block = "".join(chr(code) for code in range(0x4E00, 0xA000))
+    return frozenset(lazy_pinyin(block, style=Style.NORMAL, errors="ignore"))
+
+
+def _is_pinyin(word: str) -> bool:
+    """Whether a word in letters is pinyin syllables run together ("jiancha"; not "salary")."""
+    syllables, word = _syllables(), word.lower()
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(start in ends and word[start:end] in syllables for start in range(max(0, end - 6), end)):
+            ends.add(end)
+    return len(word) in ends
+
+
+def typed_in_pinyin(text: str) -> bool:
+    """Whether a message is typed in pinyin: PINYIN_WORDS words in letters or more, most of them
+    pinyin (English words mixed in are not: "my boss 拖欠 salary"), and more letters than
+    characters."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) < PINYIN_WORDS:
+        return False
+    letters = sum(len(w) for w in words)
+    if letters <= sum(bool(_CJK.match(ch)) for ch in text):
+        return False
+    return sum(_is_pinyin(w) for w in words) >= PINYIN_SHARE * len(words)
 
 
 def _loose(syllable: str) -> str:
@@ -60,9 +104,10 @@ class HomophoneCorrector:
     a word of its own)."""
 
     def __init__(self, vocabulary: Iterable[str], is_word: Callable[[str], bool],
-                 targets: Iterable[str] | None = None, corpus: str = ""):
+                 targets: Iterable[str] | None = None, corpus: str = "", asking: Iterable[str] = ()):
         """``targets``: the words of the vocabulary a stretch may be read as (default: all);
-        ``corpus``: the list's text (a stretch it holds is the list's own wording)."""
+        ``corpus``: the list's text (a stretch it holds is the list's own wording); ``asking``:
+        the words questions are asked with ("多久", "哪个"), read in a message typed in pinyin."""
         self.corpus = corpus
         vocabulary = set(vocabulary)
         self.known = {w for w in vocabulary if len(w) >= 2 and _CJK.match(w)}
@@ -80,6 +125,51 @@ class HomophoneCorrector:
             if len(word) <= MAX_CHARS:
                 by_spelling.setdefault(spelling_of(word), set()).add(word)
         self._spelt = {spelt: next(iter(words)) for spelt, words in by_spelling.items() if len(words) == 1}
+        # a message typed in pinyin: every word of the list or of asking, by its spelling
+        self._spellings: dict[str, list[str]] = {}
+        for word in {*self.known, *(w for w in asking if len(w) >= 2 and _CJK.match(w))}:
+            self._spellings.setdefault(spelling_of(word), []).append(word)
+        for words in self._spellings.values():
+            words.sort(key=lambda w: (-corpus.count(w), w))
+
+    def _spell_out(self, letters: str) -> str:
+        """Words typed in pinyin read as characters, the longest spelling first across the spaces."""
+        words = letters.lower().split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            joined = "".join(words[i:])
+            # the longest known spelling that ends where a typed word ends or inside one
+            best, used = None, 0
+            for end in range(min(len(joined), MAX_SPELT), 1, -1):
+                if joined[:end] in self._spellings:
+                    best, used = joined[:end], end
+                    break
+            if best is None:
+                out.append(words[i])
+                i += 1
+                continue
+            candidates = self._spellings[best]
+            before = out[-1] if out else ""
+            word = next((w for w in candidates if before and before + w in self.corpus), candidates[0])
+            out.append(word)
+            # consume the letters used; a typed word cut inside keeps its rest
+            while used > 0:
+                if used >= len(words[i]):
+                    used -= len(words[i])
+                    i += 1
+                else:
+                    words[i] = words[i][used:]
+                    used = 0
+        # (a word with no spelling known, mostly a particle or a verb of one syllable, is left out:
+        # its letters would only blur the sense of the words read)
+        return "".join(w for w in out if _CJK.match(w))
+
+    def spell_out(self, text: str) -> str:
+        """``text`` read as characters when it is typed in pinyin (see typed_in_pinyin)."""
+        if not typed_in_pinyin(text):
+            return text
+        return _LATIN_WORDS.sub(lambda m: self._spell_out(m.group()), text)
 
     def _compound(self, stretch: str) -> bool:
         """Whether the stretch is words said together ("等级证书": 等级 + 证书), not a typo."""
@@ -94,6 +184,7 @@ class HomophoneCorrector:
     def correct(self, text: str) -> str:
         """``text`` with each stretch that is no word but sounds like one word of the list replaced
         by that word; longest stretches first, none overlapping a word of the list."""
+        text = self.spell_out(text)
         if self._spelt and _LATIN_RUN.search(text):
             text = _LATIN_RUN.sub(lambda m: self._spelt.get(m.group().lower(), m.group()), text)
         if not self._word_of:

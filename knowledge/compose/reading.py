@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..aspects import asked_aspects
+from ..homophones import typed_in_pinyin
 from ..normalize import clean
 from ..question_forms import kind_of
 from ..retrieval import HybridRetriever
@@ -49,6 +50,10 @@ class IntentReading:
     def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
         """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
         text = clean(question)
+        if typed_in_pinyin(text):
+            # the NLU read letters it was not trained on: its call says nothing; the question's
+            # form, read in characters, may
+            return kind_of(self.retriever.said(question))
         topic = context.get("topic")
         weak = confidence is not None and confidence < self.weak_intent
         unsure = intent is None or (intent != "out_of_scope" and weak)

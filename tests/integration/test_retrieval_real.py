@@ -1160,3 +1160,12 @@ def test_a_report_asks_for_the_hotline_the_list_prints_for_its_matter(real_kb):
 def test_a_wage_story_in_words_the_list_lacks_is_no_other_agencys_matter(real_kb):
     answer = real_kb.answer("在工地上跟着包工头干了俩月，一分钱没给，上哪儿告他？", intent=None)
     assert answer.found and "劳动监察保障大队" in answer.text
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("chengxiang jumin yanglao baoxian gui na ge danwei guan", "7591916"),
+    ("shebao jijin tousu jubao dianhua shi duoshao", "8565682"),
+])
+def test_a_question_typed_in_pinyin_is_answered_whatever_the_nlu_made_of_its_letters(real_kb, question, expected):
+    answer = real_kb.answer(question, intent="out_of_scope", confidence=0.9)
+    assert answer.found and expected in answer.text

@@ -52,3 +52,21 @@ def test_a_word_spelt_in_pinyin_is_read_as_the_word_of_the_list():
 def test_a_spelling_two_words_of_the_list_share_says_neither():
     fix = HomophoneCorrector(["监察", "检查"], is_word=lambda w: False)
     assert fix.correct("jiancha几次") == "jiancha几次"
+
+
+def test_a_message_typed_in_pinyin_is_read_word_by_word():
+    fix = HomophoneCorrector(["劳动", "监察", "检查", "大队", "立案", "调查", "工资"], is_word=lambda w: False,
+                             corpus="劳动监察大队……检查……检查", asking=["多久", "哪个"])
+    # across the spaces typed ("li an"), the words questions ask with too; a syllable no word
+    # spells ("neng", "wan") is left out
+    assert fix.correct("laodong jiancha li an yihou duojiu neng diaocha wan") == "劳动监察立案多久调查"
+    # a spelling two words share: the one the list writes after the word before, else the commoner
+    assert fix.correct("jiancha dadui duojiu diaocha") == "检查大队多久调查"
+
+
+def test_english_mixed_in_is_no_message_typed_in_pinyin():
+    from knowledge.homophones import typed_in_pinyin
+
+    assert typed_in_pinyin("wo de laoban qian wo gongzi, gai zhao na ge bumen?")
+    assert not typed_in_pinyin("my boss 拖欠 salary 三个月了，where can I complain? 有没有 phone number?")
+    assert not typed_in_pinyin("zhicheng申报找哪个科")  # one word spelt: read by the word's own spelling
