@@ -36,6 +36,9 @@ __all__ = ["Answer", "AnswerComposer"]
 SUM_ASPECTS = frozenset({"sum"})
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
+# A follow-up about the person the conversation is about ("那他…", "她的…"; not "他们", mostly the
+# office the answer named).
+PERSON_BACK = re.compile(r"^(那|那么|要是|如果)?(他|她)(?!们)")
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
@@ -246,6 +249,16 @@ class AnswerComposer:
             # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found:
+                answer = with_topic
+        if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS
+                and PERSON_BACK.search(clean(question)) and answer.context.get("ids")):
+            # "那他要想学点手艺、搞创业培训，该找谁？" after the disabled son's job fair: the person
+            # the topic is about; the passage that speaks of them (the 残联's training of disabled
+            # people) answers rather than the one on the matter alone
+            with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+            ids = with_topic.context.get("ids") or []
+            if with_topic.found and ids and ids[0] != answer.context["ids"][0] and (
+                    self.retriever.rare_evidence(topic, ids[0]) > self.retriever.rare_evidence(topic, answer.context["ids"][0])):
                 answer = with_topic
         if not answer.found and len(clean(question)) >= LONG_MESSAGE:
             # a long story the question is lost in: what its asking clauses ask, on their own

@@ -1169,3 +1169,19 @@ def test_a_wage_story_in_words_the_list_lacks_is_no_other_agencys_matter(real_kb
 def test_a_question_typed_in_pinyin_is_answered_whatever_the_nlu_made_of_its_letters(real_kb, question, expected):
     answer = real_kb.answer(question, intent="out_of_scope", confidence=0.9)
     assert answer.found and expected in answer.text
+
+
+def test_a_follow_up_about_him_keeps_the_person_the_conversation_is_about(real_kb):
+    first = real_kb.answer("我弟弟是持证的残疾人，县里有没有给残疾人办的招聘会？", intent="ask_service", confidence=0.7)
+    assert first.found
+    # 创业培训 alone is 就业局's duty; for a disabled person the list gives it to 残联
+    him = real_kb.answer("那他想参加创业培训，找哪个部门？", intent="ask_office", confidence=0.95, context=first.context)
+    assert "残联" in him.text.split("\n")[0]
+
+
+def test_an_agency_without_a_licence_said_after_it_and_jobs_that_never_were(real_kb):
+    unlicensed = real_kb.answer("这个中介许可证都没有就开张了，怎么罚？", intent="ask_penalty", confidence=0.9)
+    assert "一万元以上三万元以下" in unlicensed.text
+    fake = real_kb.answer("中介说给介绍到超市上班，交了钱去了才知道超市根本不招人，这中介咋罚？",
+                          intent="ask_penalty", confidence=0.9)
+    assert "二千元以上一万元以下" in fake.text
