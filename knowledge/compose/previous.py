@@ -30,7 +30,7 @@ FOLLOW_UP_MARGIN = 0.1
 # worked out for a count): the rule's other statements (who, how long) the rule itself answers.
 PENALTY_ASPECTS = frozenset({"sanction", "amount"})
 # The office or the people the conversation is at, as a caller points at them.
-THEM = re.compile(r"他们|她们|人家|这个科|那个科|这个单位|那个单位")
+THEM = re.compile(r"他们|她们|它们|人家|他家|它家|这个科|那个科|这个单位|那个单位|这个部门|那个部门")
 # What a service item's row states in its columns (its time, its offices and their phone).
 ROW_ASPECTS = frozenset({"time_limit", "frequency", "who", "phone"})
 # Of them, this many are tried (one composition each) for a follow-up.

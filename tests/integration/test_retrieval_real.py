@@ -1185,3 +1185,13 @@ def test_an_agency_without_a_licence_said_after_it_and_jobs_that_never_were(real
     fake = real_kb.answer("中介说给介绍到超市上班，交了钱去了才知道超市根本不招人，这中介咋罚？",
                           intent="ask_penalty", confidence=0.9)
     assert "二千元以上一万元以下" in fake.text
+
+
+def test_its_phone_and_a_yearly_review_failed(real_kb):
+    first = real_kb.answer("农村老人交城乡居民养老保险找哪个单位？", intent="ask_office", confidence=0.95)
+    assert "农保中心" in first.text
+    # "它家" points at the office the answer named, whatever the NLU makes of two words
+    phone = real_kb.answer("它家电话多少？", intent="out_of_scope", confidence=0.55, context=first.context)
+    assert "7591916" in phone.text
+    failed = real_kb.answer("职业中介一年一审没审过去还接着干，会怎么处理？", intent="ask_penalty", confidence=0.8)
+    assert "一千元以上三千元以下" in failed.text
