@@ -21,6 +21,7 @@ USER_DICT = RESOURCES / "jieba" / "userdict.txt"
 SYNONYMS = RESOURCES / "synonyms.tsv"
 TYPOS = RESOURCES / "typos.tsv"
 QUESTION_WORDS = RESOURCES / "question_words.txt"
+PARTIES = RESOURCES / "parties.tsv"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202f\ufeff]")
 _SPACE = re.compile(r"\s+")
@@ -100,6 +101,12 @@ def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple(
         (re.compile(SYNONYM_GAP.join(re.escape(part) for part in a.split("*"))), tuple(b)) for a, b in pairs
     )
+
+
+@lru_cache(maxsize=1)
+def parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Everyday names of supervised parties → words of their system's title (parties.tsv)."""
+    return tuple((phrase, tuple(names)) for phrase, names in load_pairs(PARTIES))
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ from .normalize import (
     expand,
     fix_typos,
     has_content,
+    parties,
     synonym_targets,
     tokenizer,
     tokens,
@@ -292,8 +293,9 @@ class HybridRetriever:
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
                 and not aspects_of(t) and t not in self.corpus
-                # (nor a term the synonym table gives for the list's: "拖欠工资")
-                and t not in synonym_targets()
+                # (nor a term the synonym table gives for the list's, "拖欠工资", nor a party's
+                # everyday name, "医院")
+                and t not in synonym_targets() and t not in {phrase for phrase, _ in parties()}
                 # (nor a word of the list and one character more: "追回来" is 追回)
                 and t[:-1] not in self.idf]
 

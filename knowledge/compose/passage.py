@@ -8,11 +8,10 @@ and its citation. A question for the parts of a unit ("哪些审批", "哪三个
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..aspects import Aspect, answering_sentences
 from ..headings import heading_asked
-from ..normalize import RESOURCES, clean, load_pairs
+from ..normalize import clean, parties
 from ..passages import Passage
 from ..question_forms import says
 from ..records import Clause
@@ -51,7 +50,6 @@ ACT_MARGIN = 0.05
 # What a supervision system's title names it supervises: the title without the word for the
 # supervising ("人力资源服务机构监管" → 人力资源服务机构; "…定点零售药店医疗服务监管" → …定点零售药店).
 SUPERVISING = re.compile(r"(医疗服务|使用|事项)?监管$")
-PARTIES = RESOURCES / "parties.tsv"
 # A party said not to be the one meant ("不是中介，是厂子自己").
 NEGATED = re.compile(r"(不是|并非|而非)[^，,。；;？?！!]{1,8}")
 # The shortest tail of such a name that still names it ("职业技能定点培训机构" → 培训机构).
@@ -66,12 +64,6 @@ CONVERSATION_SUBJECT_MARGIN = 0.2
 HEADING_MARGIN = 0.1
 # An answering sentence is said first unless it is most of the quoted clause anyway.
 ANSWER_SHARE = 0.7
-
-
-@lru_cache(maxsize=1)
-def _parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Everyday names of supervised parties → words of their system's title (parties.tsv)."""
-    return tuple((phrase, tuple(names)) for phrase, names in load_pairs(PARTIES))
 
 
 def _squashed(text: str) -> str:
@@ -115,7 +107,7 @@ class PassageComposer:
         synonym table), when it names one system's only."""
         said = NEGATED.sub("", clean(question))
         text = self.kit.retriever.normalize(said) + " " + " ".join(
-            name for phrase, names in _parties() if phrase in said for name in names)
+            name for phrase, names in parties() if phrase in said for name in names)
         named = {system for name, system in self._subjects.items() if name in text}
         return named.pop() if len(named) == 1 else None
 

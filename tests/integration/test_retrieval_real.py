@@ -1195,3 +1195,13 @@ def test_its_phone_and_a_yearly_review_failed(real_kb):
     assert "7591916" in phone.text
     failed = real_kb.answer("职业中介一年一审没审过去还接着干，会怎么处理？", intent="ask_penalty", confidence=0.8)
     assert "一千元以上三千元以下" in failed.text
+
+
+def test_a_partys_everyday_name_is_no_matter_the_list_lacks_and_a_subsidy_paid_out(real_kb):
+    first = real_kb.answer("医保定点药店多久查一次？", intent="ask_supervision", confidence=0.9)
+    assert "每年一次" in first.text
+    # 医院 is how people name the 定点医疗机构 the list supervises
+    again = real_kb.answer("就是说县里的医院也每年查一遍？", intent="ask_supervision", confidence=0.6, context=first.context)
+    assert again.found and "不在" not in again.text
+    paid = real_kb.answer("骗补贴的那家公司钱都已经打到账上了，还能要回来吗？", intent="ask_penalty", confidence=0.7)
+    assert "退回" in paid.text or "追回" in paid.text
