@@ -1205,3 +1205,8 @@ def test_a_partys_everyday_name_is_no_matter_the_list_lacks_and_a_subsidy_paid_o
     assert again.found and "不在" not in again.text
     paid = real_kb.answer("骗补贴的那家公司钱都已经打到账上了，还能要回来吗？", intent="ask_penalty", confidence=0.7)
     assert "退回" in paid.text or "追回" in paid.text
+
+
+def test_a_training_class_not_held_is_the_training_schools_matter(real_kb):
+    story = real_kb.answer("报的电工培训班老师三天两头不来，动不动就停课，你们管不管？", intent=None)
+    assert story.found and "未按计划办班" in story.text
