@@ -39,6 +39,8 @@ UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额�
 # A follow-up about the person the conversation is about ("那他…", "她的…"; not "他们", mostly the
 # office the answer named).
 PERSON_BACK = re.compile(r"^(那|那么|要是|如果)?(他|她)(?!们)")
+# The reply to a message that asks nothing in a conversation (thanks, "稍等我记一下").
+HOLDING = "好的，不着急，您接着问。"
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
 MAX_QUESTIONS = 3
@@ -96,6 +98,9 @@ class AnswerComposer:
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         # "知道了谢谢。再问下，…": the thanks answer nothing, the question after them does
         question = after_courtesy(question[:500])
+        if context.get("topic") and only_courtesy(question):
+            # "稍等我记一下": nothing asked; the conversation waits where it is ("再说一遍罚款是多少")
+            return Answer(HOLDING, [], [], True, dict(context))
         if (earlier := self.topics.returned_to(question, context)) is not None:
             # "回到俺娘那个事，那个单位电话多少？": the conversation goes back to a topic before
             context = earlier
@@ -119,9 +124,9 @@ class AnswerComposer:
         """What a caller heard or remembers, checked against the answer given ("俺听说是劳动监察大队管
         的，不是吗？": yes or no with the office; "不是说得15天吗？": the passage again); None when the
         message tells nothing heard, or names a matter the passage lacks."""
-        if not says(clean(question), "hearsay"):
+        if not (says(clean(question), "hearsay") or says(clean(question), "repeat")):
             return None
-        heard = form_of("hearsay").sub(" ", clean(question))
+        heard = form_of("repeat").sub(" ", form_of("hearsay").sub(" ", clean(question)))
         checked = self.offices.confirmation(heard, context) or self.previous.restated(heard, context)
         if checked is not None and not checked.text.startswith(("是的", "不是")):
             checked.text = f"按责任清单：\n{checked.text}"

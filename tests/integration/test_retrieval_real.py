@@ -1210,3 +1210,13 @@ def test_a_partys_everyday_name_is_no_matter_the_list_lacks_and_a_subsidy_paid_o
 def test_a_training_class_not_held_is_the_training_schools_matter(real_kb):
     story = real_kb.answer("报的电工培训班老师三天两头不来，动不动就停课，你们管不管？", intent=None)
     assert story.found and "未按计划办班" in story.text
+
+
+def test_a_caller_holding_the_line_then_asking_to_hear_it_again(real_kb):
+    first = real_kb.answer("职介所扣着求职者的身份证不还，按规定怎么罚？", intent="ask_penalty", confidence=0.95)
+    assert first.found
+    wait = real_kb.answer("等一下，我拿笔记一下", intent="follow_up", confidence=0.5, context=first.context)
+    # nothing asked: the conversation stays where it was
+    assert wait.context["ids"] == first.context["ids"] and not wait.sources
+    again = real_kb.answer("行了，你再说一遍罚多少钱？", intent="follow_up", confidence=0.6, context=wait.context)
+    assert again.context["ids"][0] == first.context["ids"][0]
