@@ -47,3 +47,9 @@ def test_bad_pattern_is_refused(tmp_path):
 def test_a_wrong_told_is_a_form_but_no_kind(question, told):
     assert says(question, "violation") is told
     assert kind_of(question) != "violation"
+
+
+def test_asking_whether_there_is_a_campaign_asks_for_a_service():
+    from knowledge.question_forms import kind_of
+
+    assert kind_of("打击黑中介的，县里有没有专门的行动？") == "ask_service"
