@@ -1220,3 +1220,11 @@ def test_a_caller_holding_the_line_then_asking_to_hear_it_again(real_kb):
     assert wait.context["ids"] == first.context["ids"] and not wait.sources
     again = real_kb.answer("行了，你再说一遍罚多少钱？", intent="follow_up", confidence=0.6, context=wait.context)
     assert again.context["ids"][0] == first.context["ids"][0]
+
+
+def test_an_audited_employer_that_will_not_follow_the_correction_notice(real_kb):
+    first = real_kb.answer("社保稽核查出单位有点小问题，没造成基金损失，认错也快，会怎么处理？", intent="ask_penalty",
+                           confidence=0.9)
+    assert "口头警告" in first.text
+    worse = real_kb.answer("那要是单位死活不按整改意见来呢？", intent=None, context=first.context)
+    assert "报请劳动保障行政部门依法处罚" in worse.text
