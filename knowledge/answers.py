@@ -241,7 +241,9 @@ class AnswerComposer:
             # changed since the topic: "社保中心电话" → "那农保中心呢" → "电话呢")
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
-            answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope)
+            answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope,
+                                  certain_out_of_scope=(intent == "out_of_scope" and confidence is not None
+                                                        and confidence >= self.out_of_scope.certain))
             if previous is not None and self.previous.answers_instead(question, answer, previous):
                 # "抽查面有多大" after the fund's clause on spot checks: the clause just quoted says it;
                 # another part of the list that states a ratio holds no more of the question's words
@@ -273,7 +275,10 @@ class AnswerComposer:
                 focused = self._answer(asking, intent, entities, context, threshold)
                 if focused.found:
                     answer = focused
-        foreign = self.retriever.foreign_matter(question) if answer.found and unsure and intent != "follow_up" else []
+        # (a complaint too: the complaint channel takes the list's wrongs, not every wrong a caller
+        # reports: "银行乱扣我手续费，我要举报" names a matter the list lacks)
+        foreign = (self.retriever.foreign_matter(question)
+                   if answer.found and (unsure or intent == "ask_complaint") and intent != "follow_up" else [])
         if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
                 question, answer.context["ids"][0]) < RARE_IDF:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
@@ -349,12 +354,13 @@ class AnswerComposer:
         return self.reading.elliptical(question)
 
     def _answer(self, question: str, intent: str | None, entities: dict, context: dict,
-                threshold: float | None = None, doubted_out_of_scope: bool = False) -> Answer:
+                threshold: float | None = None, doubted_out_of_scope: bool = False,
+                certain_out_of_scope: bool = False) -> Answer:
         if intent == "follow_up":
             return self._follow_up(question, entities, context)
         if intent == "out_of_scope":
             # the NLU thinks the list does not cover it; the gate asks for strong evidence that it does
-            covered, kind = self.out_of_scope.covered(question, doubted_out_of_scope)
+            covered, kind = self.out_of_scope.covered(question, doubted_out_of_scope, certain_out_of_scope)
             if not covered:
                 return Answer("", [], [], False, {})
             if kind == "ask_phone":

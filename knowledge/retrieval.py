@@ -296,8 +296,8 @@ class HybridRetriever:
                 # (nor a term the synonym table gives for the list's, "拖欠工资", nor a party's
                 # everyday name, "医院")
                 and t not in synonym_targets() and t not in {phrase for phrase, _ in parties()}
-                # (nor a word of the list and one character more: "追回来" is 追回)
-                and t[:-1] not in self.idf]
+                # (nor a word of the list and one character more: "追回来" is 追回, "月工资" 工资)
+                and t[:-1] not in self.idf and t[1:] not in self.idf]
 
     def foreign_matter(self, query: str) -> list[str]:
         """The matter a short question names that the list lacks ("结婚登记"): its unknown matter

@@ -24,14 +24,18 @@ VERY_STRONG = 0.15
 
 
 class OutOfScopeGate:
-    def __init__(self, retriever: HybridRetriever, override: float = 0.6):
+    def __init__(self, retriever: HybridRetriever, override: float = 0.6, certain: float = 0.9):
         """``override``: the search score above which a passage holding the question's rare terms
-        (or any, when the NLU itself was unsure) answers."""
+        (or any, when the NLU itself was unsure) answers; ``certain``: the NLU's confidence from
+        which a wrong told in the list's words does not overrule its call ("房东不退押金": a
+        landlord's deposit, not an employer's)."""
         self.retriever = retriever
         self.override = override
+        self.certain = certain
 
-    def covered(self, question: str, doubted: bool) -> tuple[bool, str | None]:
-        """Whether the list covers the message after all, and the kind its form says (None: any)."""
+    def covered(self, question: str, doubted: bool, certain: bool = False) -> tuple[bool, str | None]:
+        """Whether the list covers the message after all, and the kind its form says (None: any);
+        ``certain``: the NLU's call is all but sure (see ``self.certain``)."""
         retriever = self.retriever
         hits = retriever.search(question, k=3)
         if not hits:
@@ -56,7 +60,7 @@ class OutOfScopeGate:
         # a wrong told in everyday words whose act the list names, in more of the list's words
         # than of others (the NLU's class knows other agencies' matters, not the list's wrongs said
         # as people say them: "…头一天就让交五百块钱押金，还把俺身份证收走了…找哪个部门")
-        told = hits[0].found and one_rare and says(retriever.normalize(question), "violation") and (
+        told = not certain and hits[0].found and one_rare and says(retriever.normalize(question), "violation") and (
             len(retriever.list_words(question)) > len(retriever.unknown_matter_words(question)))
         if not (strong or worded or told):
             return False, None

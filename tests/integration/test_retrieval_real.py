@@ -1228,3 +1228,16 @@ def test_an_audited_employer_that_will_not_follow_the_correction_notice(real_kb)
     assert "口头警告" in first.text
     worse = real_kb.answer("那要是单位死活不按整改意见来呢？", intent=None, context=first.context)
     assert "报请劳动保障行政部门依法处罚" in worse.text
+
+
+def test_a_complaint_about_another_agencys_matter_names_it_and_no_office(real_kb):
+    # the complaint channel takes the list's wrongs, not every wrong a caller reports
+    bank = real_kb.answer("银行乱扣我手续费，我要举报", intent="ask_complaint", confidence=0.8)
+    assert not bank.found and "手续费" in bank.text
+    assert not any(phone in bank.text for phone in ("7523309", "7591916", "8565682"))
+    # the NLU all but sure it is another agency's: a deposit word of the list does not overrule it
+    landlord = real_kb.answer("房东不退押金，我想投诉，找哪个部门？", intent="out_of_scope", confidence=0.99)
+    assert not landlord.found
+    # a wage story in everyday words stays the list's ("月工资" is 工资)
+    wages = real_kb.answer("老板跑路了，几个月工资没发，我们找谁", intent="ask_complaint", confidence=0.8)
+    assert wages.found and "劳动监察保障大队" in wages.text
