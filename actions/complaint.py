@@ -161,6 +161,9 @@ def tell_who_handles(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
                                   common.latest_confidence(tracker))
     if answer is not None and answer.found:
         common.utter_answer(dispatcher, answer, suffix=messages.FORM_OFFER)
+    elif answer is not None and (answer.context or {}).get("foreign"):
+        # another department's matter ("银行乱扣我手续费"): said so before the form asks anything
+        dispatcher.utter_message(text=f"{answer.text}\n{messages.FORM_FOREIGN}", json_message={"route": "not_found"})
 
 
 def cancel_slots() -> dict[str, Any]:

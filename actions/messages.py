@@ -119,4 +119,6 @@ CHANGE_WHICH = (
 CHANGE_ACK = "好的，请重新提供：{labels}。"
 # After answering a question asked in the middle of the complaint form.
 FORM_OFFER = "如需我帮您登记这条投诉线索，请接着回答下面的问题；不需要登记可以说“取消”。"
+# A complaint about another department's matter: said so, and the form offered all the same.
+FORM_FOREIGN = "如果您仍想在这里登记这条线索，请接着回答下面的问题；不需要登记可以说“取消”。"
 FORM_RESUME = "（您的投诉登记还没有完成，请接着回答下面的问题；不想登记了可以说“取消”。）"

@@ -181,7 +181,7 @@ class Kit:
             # another department's matter ("结婚登记"): no matters of the list to suggest, and not
             # the bureau's number, which would send the caller to the wrong office
             return Answer(f"抱歉，“{'、'.join(foreign)}”不在{self.bureau}责任清单的范围内，我无法回答，"
-                          "请向主管部门咨询。", [], [], False, {"intent": None, "question": question})
+                          "请向主管部门咨询。", [], [], False, {"intent": None, "question": question, "foreign": foreign})
         buttons = []
         for h in hits:
             b = self.button(h)

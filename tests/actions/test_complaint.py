@@ -68,6 +68,17 @@ def test_a_matter_the_list_does_not_cover_is_not_answered_before_the_form(kb):
     assert len(kb.calls) == 1 and msgs == []
 
 
+def test_another_departments_matter_is_said_so_before_the_form_asks(kb):
+    kb.next_answer.found = False
+    kb.next_answer.text = "抱歉，“手续费”不在鸡泽县人力资源和社会保障局责任清单的范围内，我无法回答，请向主管部门咨询。"
+    kb.next_answer.context = {"intent": None, "foreign": ["手续费"]}
+    slots, msgs = run_validation("银行乱扣我手续费，我要举报", None, "file_complaint")
+    assert slots == dict.fromkeys(complaint.FORM_SLOTS)
+    [msg] = msgs
+    assert msg["text"].startswith(kb.next_answer.text) and msg["text"].endswith(messages.FORM_FOREIGN)
+    assert msg["custom"]["route"] == "not_found"
+
+
 def test_employer_is_kept():
     slots, msgs = run_validation("鸡泽县某某建材厂", "complaint_employer", "ask_office")
     assert slots == {"complaint_employer": "鸡泽县某某建材厂"}
