@@ -53,3 +53,10 @@ def test_asking_whether_there_is_a_campaign_asks_for_a_service():
     from knowledge.question_forms import kind_of
 
     assert kind_of("打击黑中介的，县里有没有专门的行动？") == "ask_service"
+
+
+def test_a_medical_insurance_card_used_for_other_goods_is_a_wrong_told():
+    from knowledge.question_forms import says
+
+    assert says("药店让人拿医保卡刷米面油", "violation")
+    assert not says("医保卡丢了去哪补办", "violation")
