@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.numerals import CN_NUMERAL_CHARS, cn_to_int
+from .numerals import CN_NUMERAL_CHARS, cn_to_int
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 USER_DICT = RESOURCES / "jieba" / "userdict.txt"

@@ -290,12 +290,13 @@ class HybridRetriever:
         # (nor does a word that frames a question: "县里", "不是")
         # (a word the list's text holds is no matter it lacks, though the list's own words cut it
         # otherwise: "城乡居民" in 城乡居民养老保险)
+        party_names = {phrase for phrase, _ in parties()}
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
                 and not aspects_of(t) and t not in self.corpus
                 # (nor a term the synonym table gives for the list's, "拖欠工资", nor a party's
                 # everyday name, "医院")
-                and t not in synonym_targets() and t not in {phrase for phrase, _ in parties()}
+                and t not in synonym_targets() and t not in party_names
                 # (nor a word of the list and one character more: "追回来" is 追回, "月工资" 工资)
                 and t[:-1] not in self.idf and t[1:] not in self.idf]
 
