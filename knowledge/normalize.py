@@ -69,10 +69,12 @@ def _typos() -> tuple[tuple[str, str], ...]:
 # A synonym row for an age said below a limit: "岁<16" (十五岁, 才十四, 不到十六, 15周岁).
 _AGE_ROW = re.compile(r"岁<(\d+)")
 _AGE_FOLLOWS = r"(?![\d" + CN_NUMERAL_CHARS + r"元块天个号点分钟小时年月斤米钱倍次])"
+_AGE = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
+_BELOW = r"不到|还不到|没满|未满|不满"
 _SAID_AGE = re.compile(
-    rf"(?P<below>不到|还不到|没满|未满|不满)?(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})(?:周)?岁"
-    rf"|(?:才|刚|只有|刚满)(?P<n2>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}){_AGE_FOLLOWS}"
-    rf"|(?P<below2>不到|还不到|没满|未满|不满)(?P<n3>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}){_AGE_FOLLOWS}"
+    rf"(?P<below>{_BELOW})?(?P<n>{_AGE})(?:周)?岁"
+    rf"|(?:才|刚|只有|刚满)(?P<n2>{_AGE}){_AGE_FOLLOWS}"
+    rf"|(?P<below2>{_BELOW})(?P<n3>{_AGE}){_AGE_FOLLOWS}"
 )
 
 

@@ -9,7 +9,7 @@ from ..normalize import STOPWORDS, clean
 from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
-from .reading import ELLIPTICAL_TOKENS
+from .reading import elliptical
 
 # A phone printed in a clause answers a phone question only within this score of the best match.
 PRINTED_PHONE_MARGIN = 0.05
@@ -174,7 +174,7 @@ class OfficeComposer:
             for pid in dict.fromkeys(at):
                 if (printed := self._printed_phone(pid, question)) is not None:
                     return printed
-        if office is None and REPORTING.search(clean(question)) and len(kit.retriever.query_tokens(clean(question))) > ELLIPTICAL_TOKENS:
+        if office is None and REPORTING.search(clean(question)) and not elliptical(kit.retriever, question):
             # "俺要是发现有人挪用社保的钱，想举报，打哪个电话": a matter of its own to report, whose
             # hotline the list prints, rather than the office the conversation was at
             hits = kit.retriever.search(question, k=5)

@@ -34,6 +34,11 @@ ELLIPTICAL_TOKENS = 2
 NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
 
 
+def elliptical(retriever: HybridRetriever, question: str) -> bool:
+    """Whether the question says too few content words to stand alone (ELLIPTICAL_TOKENS)."""
+    return len(retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+
+
 class IntentReading:
     def __init__(self, retriever: HybridRetriever, out_of_scope: OutOfScopeGate, weak_intent: float = 0.6,
                  prior_confidence: float = 0.8):
@@ -45,7 +50,7 @@ class IntentReading:
         self.prior_confidence = prior_confidence
 
     def elliptical(self, question: str) -> bool:
-        return len(self.retriever.query_tokens(clean(question))) <= ELLIPTICAL_TOKENS
+        return elliptical(self.retriever, question)
 
     def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
         """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
