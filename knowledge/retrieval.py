@@ -88,6 +88,10 @@ QUOTED_LIFT = 0.1
 # So is the label a numbered clause opens with ("2、不定期检查。…", "（四）集体讨论：…", 3 to 10
 # characters) when the question names it, unquoted.
 LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*([\u4e00-\u9fff]{3,10})[。：:]")
+# And so is a stretch of this many characters or more that the question says word for word as the
+# list does, unquoted ("不需要行政处理的，发个啥"): a caller reading from a notice or repeating
+# an answer.
+LITERAL_CHARS = 7
 # A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
@@ -174,6 +178,7 @@ class HybridRetriever:
         # labels numbered clauses open with ("2、不定期检查。", "4、集体讨论。"): names of a step,
         # unless the list says them in many passages (a common phrase, not a name)
         self._clean_texts = {p.id: clean(p.text) for p in store.passages}
+        self._corpus_text = "\n".join(self._clean_texts.values())
         labels: dict[str, list[str]] = {}
         for p in store.passages:
             m = LABEL.match(self._clean_texts[p.id]) if p.kind == "clause" else None
@@ -565,11 +570,30 @@ class HybridRetriever:
             holders = [pid for pid, text in self._clean_texts.items() if name in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:
                 held.update(holders)
+        for stretch in self._literal_stretches(asked):
+            holders = [pid for pid, text in self._clean_texts.items() if stretch in text]
+            if 0 < len(holders) <= QUOTED_PASSAGES:
+                held.update(holders)
         named = [label for label in self._labels if label in asked]
         for label in named:
             if not any(label in other for other in named if other != label):  # ("不定期检查" is no 定期检查)
                 held.update(self._labels[label])
         return frozenset(held)
+
+    def _literal_stretches(self, asked: str) -> list[str]:
+        """The longest stretches of ``asked`` (LITERAL_CHARS characters or more) that the list's
+        text holds word for word, none inside another."""
+        stretches: list[str] = []
+        end_reached = 0
+        for start in range(len(asked) - LITERAL_CHARS + 1):
+            end = start + LITERAL_CHARS
+            if end <= end_reached or asked[start:end] not in self._corpus_text:
+                continue
+            while end < len(asked) and asked[start:end + 1] in self._corpus_text:
+                end += 1
+            stretches.append(asked[start:end])
+            end_reached = end
+        return stretches
 
     def clear_caches(self) -> None:
         """Forget the per-text caches (normalisation, words, BM25 rows, scores): the benchmark

@@ -1241,3 +1241,25 @@ def test_a_complaint_about_another_agencys_matter_names_it_and_no_office(real_kb
     # a wage story in everyday words stays the list's ("月工资" is 工资)
     wages = real_kb.answer("老板跑路了，几个月工资没发，我们找谁", intent="ask_complaint", confidence=0.8)
     assert wages.found and "劳动监察保障大队" in wages.text
+
+
+def test_a_stretch_said_word_for_word_as_the_list_does_names_its_clause(real_kb):
+    # "不需要行政处理的" is written in one clause only; the caller repeats it, unquoted
+    answer = real_kb.answer("人社局对社保基金做监督检查，查完问题不大、不需要行政处理的，给单位发个啥？",
+                            intent="ask_boundary", confidence=0.44)
+    assert answer.found and "监督意见书" in answer.text
+    assert answer.sources[0]["citation"].startswith("事中事后监管制度（四）社会保险基金监管")
+
+
+def test_how_long_until_a_result_asks_the_time_limit_of_the_investigation(real_kb):
+    # "多长时间才有结果" asks a time, not what is done with the result (the audit's reply clause)
+    answer = real_kb.answer("俺在物流公司干了三年，公司一直没给俺交社保。俺已经去你们那投诉了，你们立案以后调查"
+                            "一般得多长时间才有结果？", intent="ask_complaint", confidence=0.87)
+    assert "60 个工作日" in answer.text or "60个工作日" in answer.text
+    assert "规范案件查处" in answer.sources[0]["citation"]
+
+
+def test_english_trade_words_and_a_casual_asking_word(real_kb):
+    # "问下" frames the question; "license", "annual review" are the list's 许可证, 年检
+    answer = real_kb.answer("Hi，我们是一家HR agency，想问下 license 的 annual review 多久做一次？每年都要搞吗")
+    assert answer.found and "每年一次" in answer.text and "年检" in answer.text

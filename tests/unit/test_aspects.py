@@ -17,9 +17,15 @@ def test_a_story_before_the_question_does_not_ask_what_it_tells():
 
 
 def test_a_short_message_is_read_whole():
-    message = clean("举报以后多久能有结果？")
+    message = clean("举报以后会有结果吗？")
     assert names(asked_aspects(message)) == names(aspects_of(message))
     assert "result" in names(asked_aspects(message))
+
+
+def test_how_long_until_a_result_asks_a_time_not_the_result():
+    # "多久能有结果", "多长时间才有结果": the result is what the time runs to
+    for message in ("举报以后多久能有结果？", "立案以后调查一般得多长时间才有结果？"):
+        assert names(asked_aspects(clean(message))) == {"time_limit"}
 
 
 def test_full_width_marks_end_sentences_after_cleaning():
