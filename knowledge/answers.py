@@ -147,9 +147,10 @@ class AnswerComposer:
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
         # after a first question, one word is a question about its matter ("…一年几次？谁牵头？"),
         # but thanks or a request for a reply ("…哪个科室？多谢", "…？在线等") asks nothing
+        # nor does a question that tells ("…按最低档的基数报，这不是少报吗？")
         parts = [p for i, p in enumerate(parts)
                  if len(self.retriever.query_tokens(clean(p))) >= (QUESTION_TOKENS if i == 0 else 1)
-                 and not (i and only_courtesy(p))]
+                 and not (i and only_courtesy(p)) and not says(clean(p), "rhetorical")]
         return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
 
     def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # A run of letters that may be a word spelt in pinyin: at least two syllables' worth.
@@ -45,6 +46,32 @@ def _syllables() -> frozenset[str]:
     return frozenset(lazy_pinyin(block, style=Style.NORMAL, errors="ignore"))
 
 
+# A word of the language this common (jieba's dictionary count) is read in a message typed in
+# pinyin where no word of the list or of asking is spelt ("yihou": 以后).
+EVERYDAY_SPELLING_FREQ = 300
+
+
+@lru_cache(maxsize=1)
+def _everyday_spellings() -> dict[str, str]:
+    """The commonest word of two to four characters of jieba's dictionary for each spelling; not
+    a noun (a thing read from letters the caller may not have meant would be a matter the list
+    lacks, and the question refused)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    jieba.posseg.dt.makesure_userdict_loaded()
+    tags = jieba.posseg.dt.word_tag_tab
+    best: dict[str, tuple[str, int]] = {}
+    for word, freq in jieba.dt.FREQ.items():
+        if (freq >= EVERYDAY_SPELLING_FREQ and 2 <= len(word) <= 4 and _CJK.match(word)
+                and not tags.get(word, "n").startswith(("n", "vn"))):
+            spelt = spelling_of(word)
+            if spelt not in best or best[spelt][1] < freq:
+                best[spelt] = (word, freq)
+    return {spelt: word for spelt, (word, _) in best.items()}
+
+
 def _is_pinyin(word: str) -> bool:
     """Whether a word in letters is pinyin syllables run together ("jiancha"; not "salary")."""
     syllables, word = _syllables(), word.lower()
@@ -53,6 +80,15 @@ def _is_pinyin(word: str) -> bool:
         if any(start in ends and word[start:end] in syllables for start in range(max(0, end - 6), end)):
             ends.add(end)
     return len(word) in ends
+
+
+def _syllable_count(letters: str) -> int:
+    """How many syllables the letters are, read longest syllable first ("yihou": 2, "yue": 1)."""
+    syllables, count, i = _syllables(), 0, 0
+    while i < len(letters):
+        end = next((e for e in range(min(len(letters), i + 6), i, -1) if letters[i:e] in syllables), i + 1)
+        count, i = count + 1, end
+    return count
 
 
 def typed_in_pinyin(text: str) -> bool:
@@ -127,10 +163,12 @@ class HomophoneCorrector:
         self._spelt = {spelt: next(iter(words)) for spelt, words in by_spelling.items() if len(words) == 1}
         # a message typed in pinyin: every word of the list or of asking, by its spelling
         self._spellings: dict[str, list[str]] = {}
-        for word in {*self.known, *(w for w in asking if len(w) >= 2 and _CJK.match(w))}:
+        asking_words = {w for w in asking if len(w) >= 2 and _CJK.match(w)}
+        for word in {*self.known, *asking_words}:
             self._spellings.setdefault(spelling_of(word), []).append(word)
+        # (a question is asked with its asking words: "wo xiang" is 我想, not the list's 我县)
         for words in self._spellings.values():
-            words.sort(key=lambda w: (-corpus.count(w), w))
+            words.sort(key=lambda w: (w not in asking_words, -corpus.count(w), w))
 
     def _spell_out(self, letters: str) -> str:
         """Words typed in pinyin read as characters, the longest spelling first across the spaces."""
@@ -145,13 +183,22 @@ class HomophoneCorrector:
                 if joined[:end] in self._spellings:
                     best, used = joined[:end], end
                     break
-            if best is None:
-                out.append(words[i])
-                i += 1
-                continue
-            candidates = self._spellings[best]
-            before = out[-1] if out else ""
-            word = next((w for w in candidates if before and before + w in self.corpus), candidates[0])
+            if best is not None:
+                candidates = self._spellings[best]
+                before = out[-1] if out else ""
+                word = next((w for w in candidates if before and before + w in self.corpus), candidates[0])
+            else:
+                # no word of the list or of asking: the commonest word of the language so spelt,
+                # of whole typed words ("yue le" is no 余额)
+                everyday = _everyday_spellings()
+                ends = list(accumulate(len(w) for w in words[i:]))
+                used = next((end for end in reversed(ends) if end <= MAX_SPELT and joined[:end] in everyday
+                             and _syllable_count(joined[:end]) == len(everyday[joined[:end]])), 0)
+                if not used:
+                    out.append(words[i])
+                    i += 1
+                    continue
+                word = everyday[joined[:used]]
             out.append(word)
             # consume the letters used; a typed word cut inside keeps its rest
             while used > 0:

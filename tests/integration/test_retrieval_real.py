@@ -1263,3 +1263,11 @@ def test_english_trade_words_and_a_casual_asking_word(real_kb):
     # "问下" frames the question; "license", "annual review" are the list's 许可证, 年检
     answer = real_kb.answer("Hi，我们是一家HR agency，想问下 license 的 annual review 多久做一次？每年都要搞吗")
     assert answer.found and "每年一次" in answer.text and "年检" in answer.text
+
+
+def test_a_question_that_tells_is_no_question_of_its_own(real_kb):
+    # "这不是少报吗？" tells the story's wrong; the message asks one thing, answered once
+    answer = real_kb.answer("俺每月工资六千多，可公司给俺交社保一直按最低档的基数报，这不是少报吗？俺举报了，"
+                            "他们收到举报会咋登记、咋处理？", intent="ask_complaint", confidence=0.72)
+    assert answer.found and not answer.text.startswith("问：")
+    assert "缴费基数" in " ".join(s["excerpt"] for s in answer.sources) or "缴费基数" in answer.text

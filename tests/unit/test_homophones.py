@@ -57,9 +57,11 @@ def test_a_spelling_two_words_of_the_list_share_says_neither():
 def test_a_message_typed_in_pinyin_is_read_word_by_word():
     fix = HomophoneCorrector(["劳动", "监察", "检查", "大队", "立案", "调查", "工资"], is_word=lambda w: False,
                              corpus="劳动监察大队……检查……检查", asking=["多久", "哪个"])
-    # across the spaces typed ("li an"), the words questions ask with too; a syllable no word
-    # spells ("neng", "wan") is left out
-    assert fix.correct("laodong jiancha li an yihou duojiu neng diaocha wan") == "劳动监察立案多久调查"
+    # across the spaces typed ("li an"), the words questions ask with too, else a common word of the
+    # language ("yihou": 以后); a syllable no word spells ("neng", "wan") is left out
+    assert fix.correct("laodong jiancha li an yihou duojiu neng diaocha wan") == "劳动监察立案以后多久调查"
+    # a common word only of whole typed words and as many syllables ("yue le" is no 余额), no noun
+    assert fix.correct("gongzi san ge yue le") == "工资三个"
     # a spelling two words share: the one the list writes after the word before, else the commoner
     assert fix.correct("jiancha dadui duojiu diaocha") == "检查大队多久调查"
 

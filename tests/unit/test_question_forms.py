@@ -60,3 +60,15 @@ def test_a_medical_insurance_card_used_for_other_goods_is_a_wrong_told():
 
     assert says("药店让人拿医保卡刷米面油", "violation")
     assert not says("医保卡丢了去哪补办", "violation")
+
+
+@pytest.mark.parametrize("part,tells", [
+    ("可公司给俺交社保一直按最低档的基数报，这不是少报吗", True),
+    ("这不就是克扣工资嘛", True),
+    ("难道不算违法吗", True),
+    ("不是说得15天吗", False),  # a caller checking what they heard asks
+    ("是不是劳动监察大队管", False),
+    ("这个归哪个科管", False),
+])
+def test_a_question_that_tells_is_rhetorical(part, tells):
+    assert says(part, "rhetorical") is tells
