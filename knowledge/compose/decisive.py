@@ -69,12 +69,12 @@ class DecisiveClause:
             own = self._stated_for_matter(question, specific, hits, stating[0], bar)
             if own is not None:
                 return own
-            if self._another_systems(stating[0], specific, hits):
+            if self._another_systems(question, stating[0], specific, hits):
                 return None
             return None if stating[0] is hits[0] else stating[0]
         ids = frozenset(pid for a in specific for pid in retriever.answering(a))
         store = self.kit.store
-        matter = self._matter(hits, None)
+        matter = self._matter(question, hits, None)
         system = store.passage_by_id[matter.id].system_id if matter is not None else ""
         if system and self._system_bound(specific):
             # what several systems state each for itself (how a report is taken, the share checked)
@@ -90,13 +90,16 @@ class DecisiveClause:
             found[0].found = True
         return found[0] if found and found[0].found else None
 
-    @staticmethod
-    def _matter(hits: list[SearchHit], stating: SearchHit | None) -> SearchHit | None:
+    def _matter(self, question: str, hits: list[SearchHit], stating: SearchHit | None) -> SearchHit | None:
         """What the question is about: the passage ranked first if it was found and is not the one
-        an aspect lifted there, else the best-scoring passage found."""
+        an aspect lifted there, else the passage found that holds most of the question's rare terms
+        of the list ("…按最低档的基数报…收到举报会咋登记": the audit's 缴费基数, not a wage clause
+        that scores as well on the common words), the best-scoring on a tie."""
         if hits and hits[0].found and hits[0] is not stating:
             return hits[0]
-        return max((h for h in hits if h.found and h is not stating), key=lambda h: h.score, default=None)
+        rare = self.kit.retriever.rare_evidence
+        return max((h for h in hits if h.found and h is not stating),
+                   key=lambda h: (rare(question, h.id), h.score), default=None)
 
     def _system_bound(self, specific: list[Aspect]) -> bool:
         """Whether several supervision systems state the aspect each for its own matters (how a
@@ -104,10 +107,11 @@ class DecisiveClause:
         store, retriever = self.kit.store, self.kit.retriever
         return len({store.passage_by_id[pid].system_id for a in specific for pid in retriever.answering(a)}) > 1
 
-    def _another_systems(self, stating: SearchHit, specific: list[Aspect], hits: list[SearchHit]) -> bool:
+    def _another_systems(self, question: str, stating: SearchHit, specific: list[Aspect],
+                         hits: list[SearchHit]) -> bool:
         """Whether the passage stating a system-bound aspect is of another system than the matter."""
         store = self.kit.store
-        matter = self._matter(hits, stating)
+        matter = self._matter(question, hits, stating)
         system = store.passage_by_id[matter.id].system_id if matter is not None else ""
         return (bool(system) and store.passage_by_id[stating.id].system_id != system
                 and self._system_bound(specific))
@@ -117,7 +121,7 @@ class DecisiveClause:
         """The clause stating the aspect in the supervision system of the matter (see _matter),
         when the passage that states it is of another system and scores below the matter."""
         store, retriever = self.kit.store, self.kit.retriever
-        matter = self._matter(hits, stating)
+        matter = self._matter(question, hits, stating)
         system = store.passage_by_id[matter.id].system_id if matter is not None else ""
         if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
             return None
