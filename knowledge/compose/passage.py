@@ -368,7 +368,12 @@ class PassageComposer:
         if not any(a.answered_in(top.text) for a in asked):
             return True
         retriever = self.kit.retriever
-        parts = [c.id for c in self.groups.siblings(unit) if c.id in self.kit.store.passage_by_id]
+        store = self.kit.store
+        parts = [c.id for c in self.groups.siblings(unit) if c.id in store.passage_by_id]
+        if not any(a.answered_in(store.passage_by_id[pid].text) for pid in parts for a in asked):
+            # the best passage states the steps; the unit's parts state none ("少报缴费基数…稽核
+            # 接到举报后怎么走立案流程": the audit's 登记单, 审核, 审批, not the four things it checks)
+            return False
         unit_evidence = max((retriever.rare_evidence(question, pid) for pid in parts), default=0.0)
         return retriever.rare_evidence(question, top_id) < unit_evidence + RARE_EVIDENCE
 

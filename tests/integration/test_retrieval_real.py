@@ -1273,3 +1273,11 @@ def test_a_question_that_tells_is_no_question_of_its_own(real_kb):
     # a contribution base reported low is the audit's matter: its register of reports, not the
     # labour inspectors' (a wage clause scored as well on the common words)
     assert "登记单" in answer.text and "社会保险稽核事项监管" in answer.sources[0]["citation"]
+
+
+def test_the_steps_of_the_audits_intake_are_not_the_parts_of_what_it_checks(real_kb):
+    # the story names what the audit checks (缴费基数, one of four numbered parts); the question
+    # asks how a report is taken in: the clause stating it (登记单, 审核, 审批) answers, not the parts
+    answer = real_kb.answer("有家厂子少报职工的缴费基数，我举报到社保稽核了，他们接到以后立案是怎么走的？",
+                            intent="ask_complaint", confidence=0.6)
+    assert answer.found and "登记单" in answer.text and "共4项" not in answer.text
