@@ -445,9 +445,12 @@ def _marker_label(marker: str) -> str:
 
 MEASURE_WORDS = ["责令停止活动", "责令限期改正", "责令改正", "收回证件", "退还收取的费用", "没收违法所得",
                  "吊销", "批评教育", "取消培训资格", "取消定点资格", "暂停服务协议", "罚款", "口头警告",
-                 "警告", "追回", "移送司法机关", "取消其培训资质", "责令限期整改"]
+                 "警告", "追回", "移送司法机关", "取消其培训资质", "责令限期整改", "暂停业务", "取消资格"]
 LEGAL_BASIS = re.compile(r"《[^》]{2,40}》(?:第[" + "零一二三四五六七八九十百" + r"]+条)?")
 _PENALTY_SECTION = re.compile(r"处理|处罚")
+# A clause of another section that states the sanctions for the wrongs its checks find ("在监督
+#检查发现违法行为，应责令改正；情节严重的，将分别给予…警告、暂停业务、取消资格…").
+_SANCTION_STATED = re.compile(r"违法行为[^。]{0,20}(?:应|将)[^。]{0,20}给予[^。]{0,10}(?:警告|罚款|暂停|取消|吊销)")
 
 
 def _penalties(clauses: list[Clause]) -> list[Penalty]:
@@ -461,7 +464,7 @@ def _penalties(clauses: list[Clause]) -> list[Penalty]:
     out: list[Penalty] = []
     intro: Penalty | None = None
     for clause in clauses:
-        if not _PENALTY_SECTION.search(clause.section) or clause.id in parents:
+        if not (_PENALTY_SECTION.search(clause.section) or _SANCTION_STATED.search(clause.text)) or clause.id in parents:
             intro = None if clause.id not in parents else intro
             continue
         parent = by_id.get(clause.parent_id) if clause.parent_id else None

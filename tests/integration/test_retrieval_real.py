@@ -1281,3 +1281,11 @@ def test_the_steps_of_the_audits_intake_are_not_the_parts_of_what_it_checks(real
     answer = real_kb.answer("有家厂子少报职工的缴费基数，我举报到社保稽核了，他们接到以后立案是怎么走的？",
                             intent="ask_complaint", confidence=0.6)
     assert answer.found and "登记单" in answer.text and "共4项" not in answer.text
+
+
+def test_sanctions_a_checks_section_states_are_a_penalty_rule(real_kb):
+    # "情节严重的，将分别给予…警告、暂停业务、取消资格" stands under the fund's 监督检查措施, not a
+    # 处理/处罚 section: it is the rule for a fund office that misused the money, not the audit's
+    # warning for slight wrongs
+    answer = real_kb.answer("社保经办机构挤占挪用基金，情节严重的会受到什么处理？", intent="ask_penalty", confidence=0.95)
+    assert answer.found and "暂停业务" in answer.text and "口头警告" not in answer.text

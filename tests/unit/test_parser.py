@@ -302,3 +302,10 @@ def test_a_row_prints_its_office_and_phone_beside_the_passage(records):
     assert "全年" in squashed and "劳动保障监察大队7523309" in squashed  # as the row names it
     clause = next(p for p in passages.values() if p.kind == "clause")
     assert clause.printed == clause.text  # a clause prints no office column
+
+
+def test_sanctions_stated_outside_a_handling_section_are_a_penalty_rule(records):
+    # the fund's 监督检查措施 states what follows a wrong its checks find, 情节严重 included
+    rule = next(p for p in records.penalties if "暂停业务" in p.text)
+    assert "情节严重" in rule.conditional_measures[0] and "取消资格" in rule.conditional_measures[0]
+    assert "监督检查措施" in rule.citation or rule.citation.startswith("事中事后监管制度（四）")
