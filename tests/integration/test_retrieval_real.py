@@ -1289,3 +1289,15 @@ def test_sanctions_a_checks_section_states_are_a_penalty_rule(real_kb):
     # warning for slight wrongs
     answer = real_kb.answer("社保经办机构挤占挪用基金，情节严重的会受到什么处理？", intent="ask_penalty", confidence=0.95)
     assert answer.found and "暂停业务" in answer.text and "口头警告" not in answer.text
+
+
+def test_several_rare_terms_said_overrule_an_out_of_scope_call_a_typo_caused(real_kb):
+    # "扶恤", "证民": the NLU took it for another agency's; 丧葬 + 抚恤 are the list's rare terms
+    answer = real_kb.answer("家里老人去世了，领丧葬扶恤费需要提供什么证民材料？", intent="out_of_scope", confidence=0.97)
+    assert answer.found and "火化发票" in answer.text and "死亡证明" in answer.text
+
+
+def test_a_share_reimbursed_is_a_sum_the_list_does_not_state(real_kb):
+    answer = real_kb.answer("城镇职工医保住院报销能报百分之多少？", intent="out_of_scope", confidence=0.86)
+    assert not answer.found
+    assert not any(phone in answer.text for phone in ("7523309", "7591916", "8565682"))
