@@ -170,12 +170,10 @@ class PassageComposer:
         # answer, not a part by heading or the numbered parts the question's other words point to)
         # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
         # by the clause on what is done "对有举报的", not by the system's part on what it checks)
-        elif (clause is not None and decisive is None
-              and not any(a.answered_in(p.text) for a in aspects
-                          if kit.retriever.specificity(a) >= STATED_SPECIFICITY)
+        elif (clause is not None and decisive is None and not (states := self._states_asked(p, aspects))
               and (part := self._heading_part(question, clause, hits)) is not None):
             lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
-        elif (clause is not None and decisive is None
+        elif (clause is not None and decisive is None and not states
               and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p, ordinal_asked(clean(question)))
@@ -351,6 +349,12 @@ class PassageComposer:
         if office_line:
             lines.append(office_line)
         return lines, part.citation, [self.kit.source(part.id)]
+
+    def _states_asked(self, p: Passage, aspects: tuple[Aspect, ...]) -> bool:
+        """Whether the passage states something specific the question asks ("对有举报的，到申报单位
+        查阅工资发放单、考勤记录…" for "有人举报…实地核查会看哪些材料")."""
+        return any(a.answered_in(p.text) for a in aspects
+                   if a.name not in PARTS_ASPECTS and self.kit.retriever.specificity(a) >= STATED_SPECIFICITY)
 
     def _parts_asked(self, question: str, top: Clause, top_id: str, aspects: tuple[Aspect, ...],
                      hits: list[SearchHit]) -> bool:
