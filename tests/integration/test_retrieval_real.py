@@ -1306,7 +1306,7 @@ def test_a_share_reimbursed_is_a_sum_the_list_does_not_state(real_kb):
 def test_what_a_check_on_a_report_looks_at_is_the_clause_not_a_units_parts(real_kb):
     # "哪些材料" asks what one clause enumerates (工资发放单、考勤记录…), and the clause states what
     # is done on a report: it answers, not the numbered parts of the fund's handling unit
-    answer = real_kb.answer("听说有单位编了假员工骗就业补贴，被人举报后，人社局去实地核实要翻哪些材料？",
+    answer = real_kb.answer("有人举报一家公司虚报人数骗就业补贴，人社局下去实地核查，一般看哪些材料？",
                             intent="ask_complaint", confidence=0.66)
     assert answer.found and "工资发放单" in answer.text and "考勤记录" in answer.text
     assert not answer.text.startswith("监督检查处理共")
