@@ -1310,3 +1310,10 @@ def test_what_a_check_on_a_report_looks_at_is_the_clause_not_a_units_parts(real_
                             intent="ask_complaint", confidence=0.66)
     assert answer.found and "工资发放单" in answer.text and "考勤记录" in answer.text
     assert not answer.text.startswith("监督检查处理共")
+
+
+@pytest.mark.parametrize("question", ["开职业中介，店里墙上得挂出来、公示些啥？", "职业介绍所店里是不是得贴着监督电话？"])
+def test_what_an_agency_must_display_is_the_clause_on_what_it_shows(real_kb, question):
+    # 挂出来, 贴着: what a place shows (明示), not what inspectors look at (悬挂的证照是否有效)
+    answer = real_kb.answer(question, intent="ask_supervision", confidence=0.5)
+    assert answer.found and "收退费标准" in answer.text and "监督电话" in answer.text
