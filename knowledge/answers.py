@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aspects import asked_aspects, asking_clause, asking_clauses, aspects_of, without_asking
+from .aspects import SITUATIONS, asked_aspects, asking_clause, asking_clauses, aspects_of, without_asking
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
@@ -134,6 +134,27 @@ class AnswerComposer:
             checked.context = {**context, **checked.context, "topic": context["topic"]}
             self.previous.remember(checked)
         return checked
+
+    def _situation_only_in(self, question: str, own: Answer, with_topic: Answer) -> bool:
+        """Whether a follow-up's own answer states the situation it tells ("…就是一直不改呢？":
+        拒不执行整改意见) and the answer read with the topic does not: the situation is what changed."""
+        told = [a for a in asked_aspects(clean(question)) if a.name in SITUATIONS]
+        mine, theirs = (own.context.get("ids") or [None])[0], (with_topic.context.get("ids") or [None])[0]
+        if not (told and own.found and mine and theirs and mine != theirs):
+            return False
+        text = self.store.passage_by_id[mine].text, self.store.passage_by_id[theirs].text
+        return any(a.answered_in(text[0]) for a in told) and not any(a.answered_in(text[1]) for a in told)
+
+    def _states_told_for_subject(self, question: str, answer: Answer, subject: str | None) -> bool:
+        """Whether a follow-up that names no party is answered in the system of the conversation's
+        party by a passage that states the situation it tells."""
+        ids = answer.context.get("ids") or []
+        if not (subject and answer.found and ids and self._of_subject(ids[0], subject)):
+            return False
+        if self.passages.subject_system(question):
+            return False
+        told = [a for a in asked_aspects(clean(question)) if a.name in SITUATIONS]
+        return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in told)
 
     def _of_subject(self, passage_id: str, subject: str | None) -> bool:
         """Whether the passage is of the system of the party the conversation is about (a question
@@ -438,13 +459,13 @@ class AnswerComposer:
                                      subject=subject)
 
     def _penalty(self, question: str, entities: dict, boost: dict | None = None,
-                 threshold: float | None = None) -> Answer:
+                 threshold: float | None = None, subject: str | None = None) -> Answer:
         aspects = asked_aspects(clean(question))
-        answer = self.penalties.compose(question, entities, aspects, boost, threshold)
+        answer = self.penalties.compose(question, entities, aspects, boost, threshold, subject=subject)
         if answer is not None and (not answer.found or not self.penalties.asks_beyond_the_rule(aspects, answer)):
             return answer
         # "谁实施处罚", "不服怎么办": the penalty rule found does not say; the clause that does
-        return self.passages.compose(question, "ask_penalty", aspects, boost, threshold)
+        return self.passages.compose(question, "ask_penalty", aspects, boost, threshold, subject=subject)
 
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         answer = self._follow_up_answer(question, entities, context)
@@ -467,7 +488,7 @@ class AnswerComposer:
 
         def ask(text: str) -> Answer:
             if previous == "ask_penalty":
-                return self._penalty(text, entities, boost)
+                return self._penalty(text, entities, boost, subject=context.get("subject"))
             return self._general(text, previous, boost, subject=context.get("subject"))
 
         topic = context.get("topic") or context.get("question")
@@ -486,11 +507,16 @@ class AnswerComposer:
             # unless it describes another act of the same rules ("那要是介绍人去干法律不允许干的行当呢？")
             with_topic = ask(f"{topic} {question}")
             if (with_topic.found or not answer.found) and not (
-                    previous == "ask_penalty" and self.penalties.other_act(question, answer, with_topic)):
+                    previous == "ask_penalty" and self.penalties.other_act(question, answer, with_topic)) \
+                    and not self._situation_only_in(question, answer, with_topic):
                 answer = with_topic
         if elliptical:
             return answer  # two words name no matter of their own
         # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere
+        if self._states_told_for_subject(question, answer, context.get("subject")):
+            # (it names no party of its own: the conversation's party's clause on what it tells
+            # answers, not another party's rule on the same words - "拒不改正" of the agencies)
+            return answer
         alone = self._general(question, None)
         if alone.found and (not answer.found or alone.context.get("score", 0.0)
                             > answer.context.get("score", 1.0) + STANDALONE_MARGIN

@@ -136,7 +136,7 @@ def asking_clause(question: str) -> str:
 
 # Aspects that are situations a story tells ("老板已经把工资补上了，问题也不大，这案子咋了结"), not
 # things a sentence asks: found anywhere in the message.
-SITUATIONS = frozenset({"refuse", "enforce", "corrected"})
+SITUATIONS = frozenset({"refuse", "enforce", "corrected", "not_corrected"})
 
 
 def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:

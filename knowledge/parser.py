@@ -445,7 +445,7 @@ def _marker_label(marker: str) -> str:
 
 MEASURE_WORDS = ["责令停止活动", "责令限期改正", "责令改正", "收回证件", "退还收取的费用", "没收违法所得",
                  "吊销", "批评教育", "取消培训资格", "取消定点资格", "暂停服务协议", "罚款", "口头警告",
-                 "警告", "追回", "移送司法机关", "取消其培训资质", "责令限期整改", "暂停业务", "取消资格"]
+                 "警告", "追回", "移送司法机关", "取消其培训资质", "责令限期整改", "暂停业务", "取消资格", "依法处罚"]
 LEGAL_BASIS = re.compile(r"《[^》]{2,40}》(?:第[" + "零一二三四五六七八九十百" + r"]+条)?")
 _PENALTY_SECTION = re.compile(r"处理|处罚")
 # A clause of another section that states the sanctions for the wrongs its checks find ("在监督

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import Aspect, asking_part
+from ..aspects import SITUATIONS, Aspect, asking_part
 from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
 from ..retrieval import SearchHit
@@ -117,8 +117,11 @@ class PenaltyComposer:
         return len(said & retriever.words_of([one.id])) > len(said & retriever.words_of([other.id]))
 
     def compose(self, question: str, entities: dict, aspects: tuple[Aspect, ...],
-                boost: dict | None = None, threshold: float | None = None) -> Answer | None:
-        """The penalty answer, or None when the best clause carries no penalty rule."""
+                boost: dict | None = None, threshold: float | None = None,
+                subject: str | None = None) -> Answer | None:
+        """The penalty answer, or None when the best clause carries no penalty rule; ``subject``:
+        the system whose party the conversation is about (its rules answer a follow-up that names
+        none: "他们要是嘴上认了，就是一直不改呢？" after the audit's warning)."""
         kit, store = self.kit, self.kit.store
         hits = kit.search(question, "ask_penalty", {**self.boost, **(boost or {})}, aspects, threshold=threshold)
         # the boost lifts rules in the order: a lifted rule below the bar does not hide a passage
@@ -130,17 +133,30 @@ class PenaltyComposer:
         # (of the close ones, the rule whose words cover the act described best)
         # (the margin is to the best score, not to a lifted rule)
         best = max(found, key=lambda h: h.score)
+        considered = hits[:3]
+        own = [h for h in found if subject and store.passage_by_id[h.id].system_id == subject]
+        if own and store.passage_by_id[best.id].system_id != subject:
+            best = max(own, key=lambda h: h.score)
+            considered = own
         # (and of the best passage's own system: a rule of another one is about another matter,
         # "补贴抽查违规" is not the agencies' "证件不全" rule)
         system = store.passage_by_id[best.id].system_id
-        rules = [h for h in hits[:3] if h.found and h.id in store.penalty_by_clause
+        rules = [h for h in considered if h.found and h.id in store.penalty_by_clause
                  and h.score >= best.score - RULE_MARGIN
                  and (not system or store.passage_by_id[h.id].system_id == system)]
         # (of rules scored alike, not the one that says the contrary: "已经造成基金损失" is not
         # "…且没有造成基金损失的")
         asked = asking_part(clean(question))
-        hit = max(rules, key=lambda h: h.score - CONTRARY_WEIGHT * kit.retriever.contrary_share(asked, h.id)) \
-            if rules else best
+        # (nor, of rules scored alike, the one that does not state the situation told: "限期整改，
+        # 单位就是拖着不改" is the rule for 拒不执行整改意见, not the warning for a slight wrong)
+        told = [a for a in aspects if a.name in SITUATIONS]
+
+        def fit(h: SearchHit) -> float:
+            situation = max((kit.retriever.specificity(a) for a in told if a.answered_in(h.text)), default=0.0)
+            return (h.score - CONTRARY_WEIGHT * kit.retriever.contrary_share(asked, h.id)
+                    + kit.retriever.aspect_weight * situation)
+
+        hit = max(rules, key=fit) if rules else best
         if hit is not best and best.id not in store.penalty_by_clause and self._holds_more(question, best, hit):
             # the best passage, a measure rather than a rule, describes the situation told better
             # ("单位拒不配合稽核调查，能采取什么措施": 紧急保全, not the warning for slight wrongs)

@@ -1317,3 +1317,21 @@ def test_what_an_agency_must_display_is_the_clause_on_what_it_shows(real_kb, que
     # 挂出来, 贴着: what a place shows (明示), not what inspectors look at (悬挂的证照是否有效)
     answer = real_kb.answer(question, intent="ask_supervision", confidence=0.5)
     assert answer.found and "收退费标准" in answer.text and "监督电话" in answer.text
+
+
+def test_an_audited_employer_dragging_its_feet_is_reported_for_a_penalty(real_kb):
+    # "让限期整改，单位就是拖着不改": the audit's rule for 拒不执行整改意见 (依法处罚), not its
+    # warning for a slight wrong that scores alike on the common words
+    answer = real_kb.answer("社保稽核查出单位违规，让限期整改，单位就是拖着不改，下一步会怎样？",
+                            intent="ask_penalty", confidence=0.91)
+    assert "依法处罚" in answer.text and "口头警告" not in answer.text
+
+
+def test_a_follow_up_telling_a_party_will_not_correct_stays_with_the_party(real_kb):
+    first = real_kb.answer("我们厂前阵子被社保稽核查了一遍，查完没啥问题，多长时间会告诉我们结果？")
+    second = real_kb.answer("那要是查出来有点小毛病，但没让基金有损失，我们也认了错，会咋样？", intent="ask_penalty",
+                            confidence=0.56, context=first.context)
+    assert "口头警告" in second.text
+    third = real_kb.answer("他们要是嘴上认了，就是一直不改呢？", context=second.context)
+    # the audit's clause on a unit that will not correct, not the job agencies' 拒不改正 fine
+    assert "报请劳动保障行政部门依法处罚" in third.text and "人力资源服务许可证" not in third.text

@@ -212,3 +212,10 @@ def test_past_the_time_limit_is_answered_by_what_the_list_says_of_overdue():
     assert "overdue" in asked
     assert asked["overdue"].answered_in("被检查单位在收到报告 10 日内提出书面意见，逾期未提书面意见的视同无异议。")
     assert not asked["overdue"].answered_in("在当事人自觉履行后或者行政处理期限、缴纳罚款期满后")
+
+
+def test_a_party_that_will_not_correct_is_a_situation_told():
+    message = clean("社保稽核让限期整改，单位就是拖着不改，下一步会怎样？")
+    assert "not_corrected" in names(asked_aspects(message))
+    # already corrected is the other situation
+    assert "not_corrected" not in names(asked_aspects(clean("老板已经改正了，还罚不罚？")))
