@@ -41,10 +41,14 @@ class DecisiveClause:
             specific = [a for a in specific if not a.question.search(hits[0].text)]
         if not specific:
             return None
-        if intent not in DECISIVE_INTENTS and not (
-                intent is None and all(retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific)):
-            # without an intent (the NLU unsure) only what one or two clauses state decides
-            return None
+        if intent not in DECISIVE_INTENTS:
+            if intent is not None:
+                return None
+            # without an intent (the NLU unsure) only what one or two clauses state decides ("包工头
+            # 跑了，电话也打不通，这案子还查不查": the clause on a party who fled, whatever else it asks)
+            specific = [a for a in specific if retriever.specificity(a) >= SOLE_SPECIFICITY]
+            if not specific:
+                return None
         # the most specific first ("包工头跑了，这案子还查不查": the clause on a party who fled, not
         # the one on what is done with reports)
         for aspect in sorted(specific, key=lambda a: -retriever.specificity(a)):

@@ -1335,3 +1335,10 @@ def test_a_follow_up_telling_a_party_will_not_correct_stays_with_the_party(real_
     third = real_kb.answer("他们要是嘴上认了，就是一直不改呢？", context=second.context)
     # the audit's clause on a unit that will not correct, not the job agencies' 拒不改正 fine
     assert "报请劳动保障行政部门依法处罚" in third.text and "人力资源服务许可证" not in third.text
+
+
+def test_without_an_intent_a_situation_few_clauses_state_decides(real_kb):
+    # the NLU unsure: "跑了" (a party who fled) is stated by few clauses; the other aspects the long
+    # message touches ("电话也打不通", "反映") do not keep it from deciding
+    answer = real_kb.answer("来电：工人反映欠薪的案子已经立了，可包工头现在跑了，电话也打不通，这案子还查不查？")
+    assert answer.found and "中止案件的调查" in answer.text
