@@ -188,9 +188,12 @@ class PassageComposer:
         reported_to = p
         if intent == "ask_complaint":
             lines, sources, complaint_office, reported_to = self._complaint(p, question, lines, sources, top.score)
-        if intent == "ask_complaint" or "time_limit" in {a.name for a in aspects}:
+        asks_time = [a for a in aspects if a.name == "time_limit"]
+        if intent == "ask_complaint" or (asks_time and not any(a.answered_in(p.text) for a in asks_time)):
             # the time limits of the part of the list the matter is reported to (or of the
-            # passage's own) that the answer does not state yet
+            # passage's own) that the answer does not state yet - none when the passage answers
+            # the time asked itself ("处理决定书多少天内送达": its 10 working days, not another's 5;
+            # a complaint is told them all: its step's 5 days may not be what the caller waits for)
             limits = self._time_limits(reported_to, "".join(lines))
             if limits:
                 lines.append(limits[0])

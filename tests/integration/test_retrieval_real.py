@@ -1342,3 +1342,10 @@ def test_without_an_intent_a_situation_few_clauses_state_decides(real_kb):
     # message touches ("电话也打不通", "反映") do not keep it from deciding
     answer = real_kb.answer("来电：工人反映欠薪的案子已经立了，可包工头现在跑了，电话也打不通，这案子还查不查？")
     assert answer.found and "中止案件的调查" in answer.text
+
+
+def test_a_passage_that_states_the_time_asked_is_not_followed_by_other_time_limits(real_kb):
+    first = real_kb.answer("社保稽核发现单位违规还造成了基金损失，咋处理？", intent="ask_penalty", confidence=0.9)
+    answer = real_kb.answer("回到刚才那个处理决定书，多少天内得送达？", intent="follow_up", confidence=0.8,
+                            context=first.context)
+    assert "10 个工作日" in answer.text and "5 个工作日" not in answer.text
