@@ -448,8 +448,8 @@ MEASURE_WORDS = ["责令停止活动", "责令限期改正", "责令改正", "�
                  "警告", "追回", "移送司法机关", "取消其培训资质", "责令限期整改", "暂停业务", "取消资格", "依法处罚"]
 LEGAL_BASIS = re.compile(r"《[^》]{2,40}》(?:第[" + "零一二三四五六七八九十百" + r"]+条)?")
 _PENALTY_SECTION = re.compile(r"处理|处罚")
-# A clause of another section that states the sanctions for the wrongs its checks find ("在监督
-#检查发现违法行为，应责令改正；情节严重的，将分别给予…警告、暂停业务、取消资格…").
+# A clause of another section that states the sanctions for the wrongs its checks find
+# ("在监督检查发现违法行为，应责令改正；情节严重的，将分别给予…警告、暂停业务、取消资格…").
 _SANCTION_STATED = re.compile(r"违法行为[^。]{0,20}(?:应|将)[^。]{0,20}给予[^。]{0,10}(?:警告|罚款|暂停|取消|吊销)")
 
 

@@ -160,6 +160,7 @@ class PassageComposer:
         clause = kit.store.clause_by_id.get(p.record_id) if p.kind == "clause" else None
         sources: list[dict] = []
         citation = p.citation
+        states = self._states_asked(p, aspects)
         if p.kind == "boundary":
             lines = self.boundaries.lines(p)
             sources.append(kit.source(p.id))
@@ -170,7 +171,7 @@ class PassageComposer:
         # answer, not a part by heading or the numbered parts the question's other words point to)
         # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
         # by the clause on what is done "对有举报的", not by the system's part on what it checks)
-        elif (clause is not None and decisive is None and not (states := self._states_asked(p, aspects))
+        elif (clause is not None and decisive is None and not states
               and (part := self._heading_part(question, clause, hits)) is not None):
             lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
         elif (clause is not None and decisive is None and not states
