@@ -1349,3 +1349,14 @@ def test_a_passage_that_states_the_time_asked_is_not_followed_by_other_time_limi
     answer = real_kb.answer("回到刚才那个处理决定书，多少天内得送达？", intent="follow_up", confidence=0.8,
                             context=first.context)
     assert "10 个工作日" in answer.text and "5 个工作日" not in answer.text
+
+
+def test_a_story_the_nlu_calls_out_of_scope_is_read_by_the_clause_found_below_a_duty_row(real_kb):
+    # a long story's words reach a duty row first (not found); the clause found below it on pensions
+    # drawn for the dead is what the story is about
+    answer = real_kb.answer("俺邻居家老爷子前年就没了，可他家一直没去销户，听说每个月养老金照领不误。这不是骗国家的钱嘛，"
+                            "俺想举报，打哪个电话？", intent="out_of_scope", confidence=0.82)
+    assert answer.found and "冒领" in answer.text and "8565682" in answer.text
+    # another agency's matter stays refused
+    landlord = real_kb.answer("房东不退押金，我想投诉，找哪个部门？", intent="out_of_scope", confidence=0.99)
+    assert not landlord.found
