@@ -33,9 +33,11 @@ __all__ = ["Answer", "AnswerComposer"]
 
 # What a question asks a figure of: a sum of money paid or a standard (aspects.tsv "sum"; a fine's
 # limits are the penalty rules', whose method may be the answer: "按照比例原则匡算").
-SUM_ASPECTS = frozenset({"sum"})
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
+UNSTATED_PERSON = "抱歉，{bureau}责任清单写明各项职责由哪个科室负责，没有载明您问的这位人员的姓名，我不能凭猜测回答。"
+# What the list does not state, though it names the matter: a sum, a person's name.
+UNSTATED = {"sum": UNSTATED_SUM, "person": UNSTATED_PERSON}
 # A follow-up about the person the conversation is about ("那他…", "她的…"; not "他们", mostly the
 # office the answer named).
 PERSON_BACK = re.compile(r"^(那|那么|要是|如果)?(他|她)(?!们)")
@@ -306,9 +308,10 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
-        if answer.found and self._sum_unstated(question, answer):
-            # "最低工资标准是多少", "养老金每月能领多少": the list names the matter, not the sum
-            answer = self.kit.not_found(question, [], UNSTATED_SUM.format(bureau=self.kit.bureau), foreign=[],
+        if answer.found and (unstated := self._unstated(question, answer)):
+            # "最低工资标准是多少", "养老金每月能领多少": the list names the matter, not the sum;
+            # "劳动科科长叫啥": the office, not who heads it
+            answer = self.kit.not_found(question, [], UNSTATED[unstated].format(bureau=self.kit.bureau), foreign=[],
                                         phone=False)
         if answer.found and (totals := self._totals(question, answer)):
             answer.text = "\n".join([*totals, answer.text])
@@ -354,15 +357,16 @@ class AnswerComposer:
             return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
 
-    def _sum_unstated(self, question: str, answer: Answer) -> bool:
-        """Whether the question asks a sum of money or a standard ("能领多少", "标准是多少",
-        "报销比例是多少") that the passage answering it does not state."""
-        sums = [a for a in asked_aspects(clean(question)) if a.name in SUM_ASPECTS]
-        if not sums:
-            return False
+    def _unstated(self, question: str, answer: Answer) -> str | None:
+        """What the question asks that the passage answering it does not state (an aspect of
+        UNSTATED): a sum of money or a standard ("能领多少", "标准是多少", "报销比例是多少"), a
+        person's name ("局长叫啥"); None when it asks neither or the passage states it."""
+        asked = [a for a in asked_aspects(clean(question)) if a.name in UNSTATED]
         # (the passage that answers, not a neighbour shown beside it)
         lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
-        return lead is not None and not any(a.answered_in(lead.text) for a in sums)
+        if lead is None:
+            return None
+        return next((a.name for a in asked if not a.answered_in(lead.text)), None)
 
     def _asks_only(self, question: str) -> bool:
         """Whether the question asks an aspect and names nothing else (no word of the list, no

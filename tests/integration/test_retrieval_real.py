@@ -1360,3 +1360,12 @@ def test_a_story_the_nlu_calls_out_of_scope_is_read_by_the_clause_found_below_a_
     # another agency's matter stays refused
     landlord = real_kb.answer("房东不退押金，我想投诉，找哪个部门？", intent="out_of_scope", confidence=0.99)
     assert not landlord.found
+
+
+@pytest.mark.parametrize("question", ["劳动科科长叫啥名字", "就业局主任是谁？"])
+def test_a_persons_name_the_list_does_not_state_is_said_so(real_kb, question):
+    # the list names the office that holds a duty, not who heads it: no office's duty quoted as if
+    # it answered, no number
+    answer = real_kb.answer(question)
+    assert not answer.found and "姓名" in answer.text
+    assert not any(phone in answer.text for phone in ("7523309", "7591916", "8565682"))
