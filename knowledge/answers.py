@@ -308,6 +308,9 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
+        if "principal" in {a.name for a in asked_aspects(clean(question))}:
+            # "你们局长是谁": who signed the list as its principal, if the list says
+            answer = self._principal(question)
         if answer.found and (unstated := self._unstated(question, answer)):
             # "最低工资标准是多少", "养老金每月能领多少": the list names the matter, not the sum;
             # "劳动科科长叫啥": the office, not who heads it
@@ -356,6 +359,18 @@ class AnswerComposer:
             ids = a.context.get("ids") or []
             return self.retriever.rare_evidence(question, ids[0], things_only=True) if ids else 0.0
         return evidence(alone) >= evidence(answer) + RARE_IDF
+
+    def _principal(self, question: str) -> Answer:
+        """Who heads the bureau: the principal's signature on the list's seal line, quoted with its
+        line; that the list does not say, when no seal line is signed."""
+        meta = self.store.meta
+        if not meta.get("signature"):
+            return self.kit.not_found(question, [], UNSTATED_PERSON.format(bureau=self.kit.bureau), foreign=[],
+                                      phone=False)
+        where = f"责任清单落款（第{meta.get('signature_line', '')}行）"
+        text = f"{self.kit.bureau}责任清单的落款写明：{meta['signature']}。\n出处：{where}。"
+        return Answer(text, [], [], True, {"intent": "ask_office", "ids": [], "question": question,
+                                           "topic": question})
 
     def _unstated(self, question: str, answer: Answer) -> str | None:
         """What the question asks that the passage answering it does not state (an aspect of

@@ -592,7 +592,8 @@ def parse_text(text: str) -> ResponsibilityList:
                               services=services, systems=systems, clauses=clauses,
                               penalties=_penalties(clauses), time_limits=_time_limits(clauses),
                               contact_points=_contact_points(clauses), offices=offices,
-                              seals=_seals(lines), table_rows=table_rows, warnings=warnings)
+                              seals=_seals(lines), table_rows=table_rows, warnings=warnings,
+                              **_signature(lines))
 
 
 # "部门名称（盖章）：某县…局        主要负责人签字：…", "单位：…局（公章）"
@@ -603,6 +604,20 @@ SEAL_LINE = re.compile(r"^\s*(?:部门名称\s*(?:[（(]\s*盖章\s*[）)])?|单
 def _seals(lines: list[str]) -> list[str]:
     """The names on the seal lines: the bureau as it signs the list."""
     return [m.group(1) for m in map(SEAL_LINE.match, lines) if m]
+
+
+# "主要负责人签字：某某" on a seal line, the name filled in
+SIGNATURE = re.compile(r"(主要负责人(?:签字|签名)?)\s*[：:]\s*([\u4e00-\u9fff·]{2,8})\s*$")
+
+
+def _signature(lines: list[str]) -> dict:
+    """The principal's signature on the first seal line that has one filled in (the list names
+    the person who heads the bureau there only), with its line number."""
+    for n, line in enumerate(lines, 1):
+        signed = SIGNATURE.search(line) if SEAL_LINE.match(line) else None
+        if signed:
+            return {"signature": f"{signed.group(1)}：{signed.group(2)}", "signature_line": n}
+    return {}
 
 
 def parse_file(path: Path) -> ResponsibilityList:

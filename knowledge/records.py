@@ -157,6 +157,9 @@ class ResponsibilityList:
     offices: list[Office]
     # The names on the seal lines ("部门名称（盖章）：…", "单位：…（公章）"), in order.
     seals: list[str] = field(default_factory=list)
+    # The principal's signature on a seal line, as printed ("主要负责人签字：某某"), and its line.
+    signature: str = ""
+    signature_line: int = 0
     table_rows: list[TableRow] = field(default_factory=list)
     # What the parser took but could not read the usual way (e.g. an unknown table).
     warnings: list[str] = field(default_factory=list)

@@ -108,6 +108,8 @@ def write_store(records: ResponsibilityList, db_path: Path, source_path: Path) -
         {"key": "source_path", "value": str(source_path)},
         {"key": "builder_sha256", "value": builder_digest()},
         *identity_meta(derive_identity(records.title, records.seals, records.offices)),
+        {"key": "signature", "value": records.signature},
+        {"key": "signature_line", "value": str(records.signature_line)},
         {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
     ], pk="key")
     db.close()

@@ -51,3 +51,8 @@ def test_answers_come_from_that_list(guangping_kb, question, intent, expected, n
     for text in not_expected:
         assert text not in answer.text, answer.text
     assert "鸡泽" not in answer.text
+
+
+def test_a_list_whose_seal_lines_are_unsigned_names_no_principal(guangping_kb):
+    answer = guangping_kb.answer("你们局长是谁？")
+    assert not answer.found and "姓名" in answer.text

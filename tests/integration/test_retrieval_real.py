@@ -1369,3 +1369,9 @@ def test_a_persons_name_the_list_does_not_state_is_said_so(real_kb, question):
     answer = real_kb.answer(question)
     assert not answer.found and "姓名" in answer.text
     assert not any(phone in answer.text for phone in ("7523309", "7591916", "8565682"))
+
+
+@pytest.mark.parametrize("question", ["你们人社局的局长是谁？", "雞澤縣人社局公共服務事項表上簽字的主要負責人是誰？"])
+def test_who_heads_the_bureau_is_the_signature_on_the_seal_line(real_kb, question):
+    answer = real_kb.answer(question)
+    assert answer.found and "主要负责人签字：董增房" in answer.text and "责任清单落款（第302行）" in answer.text

@@ -309,3 +309,8 @@ def test_sanctions_stated_outside_a_handling_section_are_a_penalty_rule(records)
     rule = next(p for p in records.penalties if "暂停业务" in p.text)
     assert "情节严重" in rule.conditional_measures[0] and "取消资格" in rule.conditional_measures[0]
     assert "监督检查措施" in rule.citation or rule.citation.startswith("事中事后监管制度（四）")
+
+
+def test_the_principals_signature_on_a_seal_line(records):
+    # the public-services table's seal line is signed; the others leave the name blank
+    assert records.signature == "主要负责人签字：董增房" and records.signature_line == 302
