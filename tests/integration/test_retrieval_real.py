@@ -1287,7 +1287,8 @@ def test_sanctions_a_checks_section_states_are_a_penalty_rule(real_kb):
     # "情节严重的，将分别给予…警告、暂停业务、取消资格" stands under the fund's 监督检查措施, not a
     # 处理/处罚 section: it is the rule for a fund office that misused the money, not the audit's
     # warning for slight wrongs
-    answer = real_kb.answer("社保经办机构挤占挪用基金，情节严重的会受到什么处理？", intent="ask_penalty", confidence=0.95)
+    answer = real_kb.answer("管社保基金的经办机构把钱挪去干别的，事闹得挺大，会受到啥处理？", intent="ask_penalty",
+                            confidence=0.95)
     assert answer.found and "暂停业务" in answer.text and "口头警告" not in answer.text
 
 
