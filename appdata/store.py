@@ -728,7 +728,10 @@ class AppStore:
         params.append(limit)
         with self._lock:
             items += [{**r, "kind": "down"} for r in self.db.query(sql, params)]
-        items.sort(key=lambda i: (i["count"], i["last_asked"] or ""), reverse=True)
+        # most frequent first, then latest to the second; a tie in the same second is read in a
+        # fixed order (kind, question), so SQLite's and PostgreSQL's timestamps give one queue
+        items.sort(key=lambda i: (i["kind"], i["question"]))
+        items.sort(key=lambda i: (i["count"], str(i["last_asked"] or "")[:19]), reverse=True)
         return items[:limit]
 
 
