@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-from .aspects import SITUATIONS, asked_aspects, asking_clause, asking_clauses, aspects_of, without_asking
+from .aspects import (
+    SITUATIONS,
+    Aspect,
+    asked_aspects,
+    asking_clause,
+    asking_clauses,
+    aspects_of,
+    without_asking,
+)
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
@@ -140,7 +148,7 @@ class AnswerComposer:
     def _situation_only_in(self, question: str, own: Answer, with_topic: Answer) -> bool:
         """Whether a follow-up's own answer states the situation it tells ("…就是一直不改呢？":
         拒不执行整改意见) and the answer read with the topic does not: the situation is what changed."""
-        told = [a for a in asked_aspects(clean(question)) if a.name in SITUATIONS]
+        told = self._situations_told(question)
         mine, theirs = (own.context.get("ids") or [None])[0], (with_topic.context.get("ids") or [None])[0]
         if not (told and own.found and mine and theirs and mine != theirs):
             return False
@@ -155,8 +163,12 @@ class AnswerComposer:
             return False
         if self.passages.subject_system(question):
             return False
-        told = [a for a in asked_aspects(clean(question)) if a.name in SITUATIONS]
-        return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in told)
+        return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in self._situations_told(question))
+
+    @staticmethod
+    def _situations_told(question: str) -> list[Aspect]:
+        """The situations a message tells ("拖着不改", "跑了"; aspects.SITUATIONS)."""
+        return [a for a in asked_aspects(clean(question)) if a.name in SITUATIONS]
 
     def _of_subject(self, passage_id: str, subject: str | None) -> bool:
         """Whether the passage is of the system of the party the conversation is about (a question

@@ -178,7 +178,6 @@ class HybridRetriever:
         # labels numbered clauses open with ("2、不定期检查。", "4、集体讨论。"): names of a step,
         # unless the list says them in many passages (a common phrase, not a name)
         self._clean_texts = {p.id: clean(p.text) for p in store.passages}
-        self._corpus_text = "\n".join(self._clean_texts.values())
         labels: dict[str, list[str]] = {}
         for p in store.passages:
             m = LABEL.match(self._clean_texts[p.id]) if p.kind == "clause" else None
@@ -194,7 +193,7 @@ class HybridRetriever:
         # (a phrase of the table is a word; a stretch holding one is not: "社保鸡金" holds 社保)
         everyday = frozenset(phrases)
         # the list's text, cleaned as questions are: a stretch it holds is the list's own wording
-        self.corpus = "\n".join(clean(p.text) for p in store.passages)
+        self.corpus = "\n".join(self._clean_texts.values())
         self.homophones = HomophoneCorrector(
             [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or w in everyday,
             targets=[*(w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF), *phrases],
@@ -587,9 +586,9 @@ class HybridRetriever:
         end_reached = 0
         for start in range(len(asked) - LITERAL_CHARS + 1):
             end = start + LITERAL_CHARS
-            if end <= end_reached or asked[start:end] not in self._corpus_text:
+            if end <= end_reached or asked[start:end] not in self.corpus:
                 continue
-            while end < len(asked) and asked[start:end + 1] in self._corpus_text:
+            while end < len(asked) and asked[start:end + 1] in self.corpus:
                 end += 1
             stretches.append(asked[start:end])
             end_reached = end
