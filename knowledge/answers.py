@@ -25,6 +25,7 @@ from .aspects import (
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
+from .compose.parts import DOCUMENT_NAME, DOCUMENT_VERB, POINTED_DOCUMENT
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
@@ -32,7 +33,7 @@ from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, REFERS_BACK, Inte
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
-from .normalize import clean, has_content
+from .normalize import clean, has_content, story_terms
 from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
@@ -73,6 +74,10 @@ CONTEXT_BOOST = 0.01
 
 # Intents that say "this is a question about the list": a confident one lowers the found
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
+# A word negated ("不需要行政处理", "没造成…"): the negation before it (a pattern of ``word``).
+NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
+# What a question asks that a clause states as a number (its time limit, frequency, share, head count).
+COUNTED_ASPECTS = frozenset({"time_limit", "frequency", "ratio", "headcount", "score"})
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
 
@@ -122,6 +127,9 @@ class AnswerComposer:
             return checked
         if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
+        if context.get("topic"):
+            # "那这个文书里一般写哪些内容？": the document the answer given names
+            question = self._document_named(question, context)
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
         # matter: its questions are not read apart from it
@@ -129,6 +137,35 @@ class AnswerComposer:
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
+
+    @staticmethod
+    def _one_passage_for_all(question: str, answered: list[tuple[str, Answer]], leads: list[Answer],
+                             whole: Answer) -> Answer:
+        """The answer to a message whose questions are each answered by one and the same passage
+        ("…谁拍板立不立案？立了案派几个人来查？": the step that decides and names the inspectors),
+        which is not the one the whole message reads best ("投诉交上去" reads the filing step); the
+        whole message's answer otherwise."""
+        ids = {(a.context.get("ids") or [None])[0] for a in leads if a.found}
+        if not (answered and len(ids) == 1 and all(a.found for a in leads)):
+            return whole
+        own = answered[0][1]
+        if whole.found and (whole.context.get("ids") or [None])[0] in ids:
+            return whole
+        return Answer(own.text, own.sources, own.buttons, True, {**own.context, "topic": question})
+
+    def _document_named(self, question: str, context: dict) -> str:
+        """The question with a document it points at ("这个文书", "那张表") named as the passage the
+        conversation is at names it ("下达监督意见书" → 监督意见书); the question itself when it
+        points at none or the passage names no single document."""
+        pointed = POINTED_DOCUMENT.search(question)
+        lead = self.store.passage_by_id.get((context.get("ids") or [""])[0])
+        if pointed is None or lead is None:
+            return question
+        names = list(dict.fromkeys(DOCUMENT_VERB.sub("", m.group(1) or m.group(2))
+                                   for m in DOCUMENT_NAME.finditer(lead.text)))
+        if len(names) != 1:
+            return question
+        return question[:pointed.start()] + names[0] + question[pointed.end():]
 
     def _heard(self, question: str, context: dict) -> Answer | None:
         """What a caller heard or remembers, checked against the answer given ("俺听说是劳动监察大队管
@@ -164,6 +201,39 @@ class AnswerComposer:
         if self.passages.subject_system(question):
             return False
         return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in self._situations_told(question))
+
+    def _unnegated(self, topic: str, question: str) -> str:
+        """The topic without the negation of what the follow-up states ("…不需要行政处理的…" →
+        "那要是得行政处理呢": 需要行政处理): the detail changes to what was negated."""
+        for word in self._said_plainly(question):
+            topic = re.sub(NEGATED.format(word=re.escape(word)), "", topic)
+        return topic
+
+    def _flips(self, question: str, said: Answer) -> bool:
+        """Whether the follow-up states plainly what the passage the conversation is at negates
+        ("那要是得行政处理呢" after "不需要行政处理的，下达监督意见书"): not a question about it."""
+        lead = self.store.passage_by_id.get((said.context.get("ids") or [""])[0])
+        return lead is not None and any(re.search(NEGATED.format(word=re.escape(w)), lead.text)
+                                        for w in self._said_plainly(question))
+
+    def _said_plainly(self, question: str) -> list[str]:
+        """The follow-up's words of the list (two characters or more) that it does not negate."""
+        text = clean(question)
+        return [w for w in self.retriever.list_words(text)
+                if len(w) >= 2 and not re.search(NEGATED.format(word=re.escape(w)), text)]
+
+    def _only_names_the_document(self, question: str, answer: Answer) -> bool:
+        """Whether the answer's passage only names the document the question asks about."""
+        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
+        return lead is not None and lead.kind == "clause" and self.previous.names_document_only(lead, question)
+
+    def _asked_unstated_in(self, question: str, answer: Answer) -> bool:
+        """Whether the question asks a number (how long, how often, how many) that the clause
+        answering it does not state (who is asked is stated in too many ways to tell)."""
+        asked = [a for a in asked_aspects(clean(question)) if a.name in COUNTED_ASPECTS]
+        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
+        return (bool(asked) and lead is not None and lead.kind == "clause"
+                and not any(a.answered_in(lead.text) for a in asked))
 
     @staticmethod
     def _situations_told(question: str) -> list[Aspect]:
@@ -205,6 +275,7 @@ class AnswerComposer:
             ids = a.context.get("ids") or []
             return a.found and bool(ids) and (ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
 
+        leads: list[Answer] = []  # each question's own answer, counted or not
         for part in parts:
             if about:
                 # in a conversation about a party, a question its system answers is answered there
@@ -213,6 +284,7 @@ class AnswerComposer:
                 if a.found and ids and self._of_subject(ids[0], about["subject"]) and ids[0] not in {
                         earlier.context["ids"][0] for _, earlier in answered}:
                     answered.append((part, a))
+                    leads.append(a)
                     topic = topic or part
                     continue
             if topic:
@@ -227,13 +299,15 @@ class AnswerComposer:
                           and a.context.get("office") == first.get("office"))
                 if (theirs or counts(a, a.context.get("question") or part)) and a.context["ids"][0] not in before:
                     answered.append((part, a))
+                    leads.append(a)
                     continue
             a = self._answer_one(part, intent, entities, dict(about), confidence)
+            leads.append(a)
             if counts(a, part):
                 answered.append((part, a))
                 topic = topic or part
         if len({tuple(a.context["ids"]) for _, a in answered}) < 2:
-            return whole
+            return self._one_passage_for_all(question, answered, leads, whole)
         seen: set[str] = set()
         sources = []
         for _, a in answered:
@@ -293,6 +367,13 @@ class AnswerComposer:
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found:
                 answer = with_topic
+        if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS and intent != "ask_phone"
+                and FOLLOW_UP_CUE.search(clean(question)) and self._asked_unstated_in(question, answer)):
+            # "那人社局会隔多久来核查一次？" after the fund's scope: a clause holding 核查 that states no
+            # frequency is no answer; read with the topic, the system's checks state it
+            with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+            if with_topic.found and not self._asked_unstated_in(question, with_topic):
+                answer = with_topic
         if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and PERSON_BACK.search(clean(question)) and answer.context.get("ids")):
             # "那他要想学点手艺、搞创业培训，该找谁？" after the disabled son's job fair: the person
@@ -308,7 +389,10 @@ class AnswerComposer:
             # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…")
             asking = asking_clauses(clean(question))
             if asking != clean(question) and self.retriever.query_tokens(self.retriever.normalize(asking)):
-                focused = self._answer(asking, intent, entities, context, threshold)
+                # the list's terms for what the story tells stay with it ("我怀孕五个多月了…" →
+                # 女职工), unless the asking clause names a party the list lacks ("这种房东该去哪告他")
+                told = "" if self.retriever.unknown_matter_words(asking) else story_terms(clean(question), asking)
+                focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
                 if focused.found:
                     answer = focused
         # (a complaint too: the complaint channel takes the list's wrongs, not every wrong a caller
@@ -502,7 +586,8 @@ class AnswerComposer:
         answer = self._follow_up_answer(question, entities, context)
         previous = context.get("intent") if context.get("intent") != "follow_up" else None
         said = self.previous.states(question, previous, context)
-        if said is not None and self.previous.answers_instead(question, answer, said):
+        if (said is not None and not self._flips(question, said)
+                and self.previous.answers_instead(question, answer, said)):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
             return said
         return answer
@@ -527,16 +612,30 @@ class AnswerComposer:
         if elliptical and "phone" in {a.name for a in aspects_of(clean(question))} and context.get("office"):
             # "他们电话多少": the phone of the office the conversation is at
             return self.offices.phone(question, entities, context)
+        def read_with_topic() -> Answer:
+            with_topic = ask(f"{topic} {question}")
+            if (with_topic.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0] \
+                    and self._flips(question, with_topic):
+                # read with the topic, the passage that negates what the follow-up states plainly
+                # comes back ("那要是需要行政处理的呢" after "不需要行政处理的…"): the topic without
+                # its negation
+                with_topic = ask(f"{self._unnegated(topic, question)} {question}")
+            return with_topic
+
         if elliptical and topic and topic != question:
             # "谁负责考": too short to stand alone, it asks about the topic
-            answer = ask(f"{topic} {question}")
+            answer = read_with_topic()
             if answer.found:
                 return answer
         answer = ask(question)
         if topic and topic != question and (not answer.found or FOLLOW_UP_CUE.search(clean(question))):
             # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's -
             # unless it describes another act of the same rules ("那要是介绍人去干法律不允许干的行当呢？")
-            with_topic = ask(f"{topic} {question}")
+            with_topic = read_with_topic()
+            if answer.found and self._only_names_the_document(question, with_topic):
+                # "那监督意见书里都写啥？": read with the topic, the clause that hands the document
+                # over; read alone, the one that lists what it holds
+                return answer
             if (with_topic.found or not answer.found) and not (
                     previous == "ask_penalty" and self.penalties.other_act(question, answer, with_topic)) \
                     and not self._situation_only_in(question, answer, with_topic):
@@ -549,9 +648,10 @@ class AnswerComposer:
             # answers, not another party's rule on the same words - "拒不改正" of the agencies)
             return answer
         alone = self._general(question, None)
-        if alone.found and (not answer.found or alone.context.get("score", 0.0)
-                            > answer.context.get("score", 1.0) + STANDALONE_MARGIN
-                            or self._names_more(question, alone, answer)):
+        back = (alone.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0]
+        if alone.found and not (back and self._flips(question, alone)) and (
+                not answer.found or alone.context.get("score", 0.0) > answer.context.get("score", 1.0) + STANDALONE_MARGIN
+                or self._names_more(question, alone, answer)):
             alone.context["intent"] = previous  # still the same kind of conversation
             return alone
         return answer

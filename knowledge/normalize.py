@@ -167,6 +167,13 @@ def expand(text: str) -> str:
     return text if not extra else text + " " + " ".join(extra)
 
 
+def story_terms(message: str, asking: str) -> str:
+    """The list's terms for the everyday phrases a message tells outside its asking part."""
+    told, asked = expand(message), expand(asking)
+    extra = told[len(message):].split() if told.startswith(message) else []
+    return " ".join(t for t in extra if t not in asked)
+
+
 def read_ages(text: str) -> str:
     """Append the list's terms for the ages a question states ("才十五" → 未满十六周岁)."""
     ages = said_ages(text)

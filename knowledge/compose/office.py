@@ -17,7 +17,7 @@ PRINTED_PHONE_MARGIN = 0.05
 # score of the best match (the matter's other clauses share more of a story's words).
 HOTLINE_MARGIN = 0.15
 # A message that reports something: its phone is the hotline the list prints for reports.
-REPORTING = re.compile(r"举报|投诉")
+REPORTING = re.compile(r"举报|投诉|反映")
 # A confirmation ("跟社保中心是一个地方不？") says at most this many words beside the office it names.
 CONFIRM_WORDS = 1
 # A question word: the message asks something, not whether something is so.
@@ -166,10 +166,11 @@ class OfficeComposer:
     def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
         kit = self.kit
         office = kit.mentioned_office(question, entities)
-        if office is None:
+        if office is None and elliptical(kit.retriever, question):
             # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number the passage the
             # conversation is at prints; without an office of the conversation, also one it cited
-            # (a complaint's intake: not another system's hotline beside the labour inspectors')
+            # (a complaint's intake: not another system's hotline beside the labour inspectors');
+            # not for a question that names its own matter ("我要问的是农村居民养老保险那边的电话")
             at = [*(context.get("ids") or [])[:1], *([] if context.get("office") else context.get("cited") or [])]
             for pid in dict.fromkeys(at):
                 if (printed := self._printed_phone(pid, question)) is not None:
@@ -184,8 +185,11 @@ class OfficeComposer:
             office = context["office"].split("、")[0]  # (a context kept from before may name two)
         if office is None:
             # "举报社保基金问题打什么电话": a phone printed in a clause, or the office of the best match
-            hits = kit.retriever.search(question, k=5)
-            if (printed := self._printed_among(hits, question)) is not None:
+            # ("电话多少？" alone asks the number for the matter the conversation is at)
+            asked = (f"{context['topic']} {question}" if context.get("topic") and elliptical(kit.retriever, question)
+                     else question)
+            hits = kit.retriever.search(asked, k=5)
+            if (printed := self._printed_among(hits, asked)) is not None:
                 return printed
             if hits and hits[0].found and hits[0].office:
                 office = hits[0].office.split("、")[0]

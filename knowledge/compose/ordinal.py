@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..normalize import clean
 from ..records import Clause
 from .base import Answer, Kit
-from .parts import ORDINAL, ClauseGroups, ordinal_asked
+from .parts import NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
 from .service import ServiceComposer
 
 
@@ -31,7 +31,7 @@ class OrdinalPart:
         第三步呢")."""
         place = ordinal_asked(clean(question))
         if place is None:
-            return None
+            return self._next(question, context)
         store, retriever = self.kit.store, self.kit.retriever
         # (the first passage the answer cited: the part it told, or the first of the parts it listed)
         cited = context.get("cited") or []
@@ -52,6 +52,32 @@ class OrdinalPart:
         part = store.passage_by_id[parts[index]]
         offices = [o for o in part.office.split("、") if o]
         return Answer("\n".join(lines), sources, [], True,
+                      {**context, "ids": [part.id], "cited": [part.id],
+                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+
+    def _next(self, question: str, context: dict) -> Answer | None:
+        """The step after the clause the conversation is at ("人定下来以后，下一步干啥？" after the
+        filing stage's approval: the investigation stage); None when the follow-up asks no next
+        step, names words of the list the next clause lacks, or the clause is its section's last."""
+        text = clean(question)
+        if not NEXT_STEP.search(text):
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        at = store.clause_by_id.get((context.get("ids") or [""])[0])
+        after = self.groups.next_step(at) if at is not None else None
+        if after is None or after.id not in store.passage_by_id:
+            return None
+        if any(w not in retriever.words_of([at.id, after.id]) for w in retriever.list_words(NEXT_STEP.sub(" ", text))):
+            return None  # "那稽核下一步呢" names another unit
+        part = store.passage_by_id[after.id]
+        # (a new stage says its name: "（二）调查阶段")
+        stage = after.subsection.split(" / ")[-1] if after.subsection and after.subsection != at.subsection else ""
+        lines = [f"接下来是{stage}：{part.text}"]
+        if office_line := self.kit.office_line(part.office, part.phone):
+            lines.append(office_line)
+        lines.append(f"出处：{part.citation}。")
+        offices = [o for o in part.office.split("、") if o]
+        return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
                       {**context, "ids": [part.id], "cited": [part.id],
                        "office": offices[0] if offices else context.get("office"), "system": part.system_id})
 

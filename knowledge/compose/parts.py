@@ -23,6 +23,17 @@ _PLACE = r"(?:步|个?步骤|个?环节|个?阶段|项|条)"
 ORDINAL = re.compile(rf"(?:第|头)\s*(\d+|{CN_NUMBER})\s*{_PLACE}|(最后)一?\s*{_PLACE}")
 
 
+# A document pointed at ("这个文书", "那张表", "你说的那个通知书") and a document a passage names
+# ("《社会保险实地稽核通知书》", "下达监督意见书"), without the verb that hands it over.
+POINTED_DOCUMENT = re.compile(r"(这个|那个|这份|那份|这张|那张|该)(文书|文件|表格?|单子|通知书?|意见书|决定书|告知书)")
+DOCUMENT_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{2,12}(?:通知书|意见书|决定书|告知书|登记单|审批表|报批表|标准表))")
+DOCUMENT_VERB = re.compile(r"^(下达|制作|填写|送达|发出|出具|签发|下发|发放|填报|报送|发|填|写|报)")
+
+# "下一步干啥", "然后呢", "批准以后呢": the step after the one the conversation is at
+NEXT_STEP = re.compile(r"下一(步|个?步骤|个?环节|个?阶段)|接下来|然后(呢|干啥|是啥|咋办|怎么办|怎么走|咋走)|"
+                       r"再往(后|下)|(之后|以后|后面)(呢|干啥|是啥|咋办|怎么办|还有啥)")
+
+
 def ordinal_asked(question: str) -> int | None:
     """The place of the one part a (cleaned) question asks for: 1 for "头一步", 3 for "第三步",
     -1 for "最后一步"; None when it asks for none."""
@@ -66,6 +77,15 @@ class ClauseGroups:
             return None
         return group[place - 1] if place > 0 else group[-1]
 
+    def next_step(self, clause: Clause) -> Clause | None:
+        """The clause that follows ``clause`` in its section ("3、批准" of the filing stage →
+        "（二）调查阶段"): the list's order is the order of a procedure; None at the section's end."""
+        group = [c for key, cs in self._groups.items() if key[:2] == (clause.system_id, clause.section)
+                 for c in cs if not c.parent_id]
+        group.sort(key=lambda c: c.line)
+        at = next((i for i, c in enumerate(group) if c.id == clause.id), None)
+        return group[at + 1] if at is not None and at + 1 < len(group) else None
+
     def lead_in(self, clause: Clause) -> Clause | None:
         """The unnumbered sentence that opens ``clause``'s unit ("…发现用人单位存在以下劳动保障违法
         行为的，进行立案调查："), when ``clause`` is one of its numbered parts."""
@@ -84,9 +104,21 @@ class ClauseGroups:
             return []
         group = self._groups.get((clause.system_id, clause.section, clause.subsection), [])
         parts = [c for c in group if c.marker and not c.parent_id]
-        if len(parts) < 2 or self.lead_in(parts[0]) is not clause:
-            return []
-        return self.top_level(parts)
+        if len(parts) >= 2 and self.lead_in(parts[0]) is clause:
+            return self.top_level(parts)
+        # a sentence inside a unit ("（一）…下达监督意见书。" "监督意见书主要包括下列内容：" 1、2、3、4、):
+        # the numbered clauses right after it, of one style, are its parts
+        at = next((i for i, c in enumerate(group) if c is clause), None)
+        after = group[at + 1:] if at is not None else []
+        style = _MARKER_NUMBER.sub("N", after[0].marker) if after and after[0].marker else ""
+        opened: list[Clause] = []
+        for c in after:
+            if c.parent_id:
+                continue
+            if not c.marker or _MARKER_NUMBER.sub("N", c.marker) != style:
+                break
+            opened.append(c)
+        return opened if len(opened) >= 2 else []
 
     @staticmethod
     def top_level(parts: list[Clause]) -> list[Clause]:

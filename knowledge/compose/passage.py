@@ -70,6 +70,9 @@ def _squashed(text: str) -> str:
     return "".join(text.split())
 
 
+# A phone number printed in a clause ("设立投诉举报电话8565682").
+PRINTED_NUMBER = re.compile(r"\d{7,}")
+
 class PassageComposer:
     def __init__(self, kit: Kit):
         self.kit = kit
@@ -167,6 +170,11 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
+        elif (clause is not None and (opened := self.groups.opened_by(clause))
+              and p is not self._complaint_channel()):
+            # a sentence that ends in a colon says nothing by itself: its parts answer (the
+            # complaint channel's parts are the wrongs it takes, not what a complaint asks)
+            lines, citation, sources = self._opened_lines(clause, opened, p)
         # (a clause chosen because it alone states what is asked - "不服可以走哪些途径" - is the
         # answer, not a part by heading or the numbered parts the question's other words point to)
         # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
@@ -178,11 +186,6 @@ class PassageComposer:
               and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
             lines, citation, sources = self._parts(clause, p, ordinal_asked(clean(question)))
-        elif (clause is not None and (opened := self.groups.opened_by(clause))
-              and p is not self._complaint_channel()):
-            # a sentence that ends in a colon says nothing by itself: its parts answer (the
-            # complaint channel's parts are the wrongs it takes, not what a complaint asks)
-            lines, citation, sources = self._opened_lines(clause, opened, p)
         else:
             lines, sources = self._passage(p, question, aspects)
             lines.extend(self._neighbours(question, hits, aspects, sources, named))
@@ -489,7 +492,14 @@ class PassageComposer:
             office = intake.office or p.office
             if office:
                 lines.insert(0, self.kit.office_line(office, intake.phone or p.phone, "投诉举报受理"))
-            if intake.id != p.id and not any(s.get("id") == intake.id for s in sources):
+            elif intake.id != p.id and PRINTED_NUMBER.search(intake.text):
+                # a system whose reports no office takes, at a number it prints ("设立投诉举报电话
+                # 8565682"): its own words lead
+                lines.insert(0, f"投诉举报受理：{self.kit.excerpt(intake.text, question)}（{intake.citation}）")
+                lines[:] = [line for i, line in enumerate(lines) if not (i and intake.text[:12] in line)]
+                if not any(s.get("id") == intake.id for s in sources):
+                    sources.append(self.kit.source(intake.id))
+            if office and intake.id != p.id and not any(s.get("id") == intake.id for s in sources):
                 lines.append(f"受理依据：{self.kit.excerpt(intake.text, question)}（{intake.citation}）")
                 sources.append(self.kit.source(intake.id))
             return lines, sources, office.split("、")[0] or None, p

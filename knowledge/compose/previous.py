@@ -14,6 +14,7 @@ from ..aspects import asked_aspects, without_asking
 from ..normalize import clean
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
+from .parts import DOCUMENT_NAME
 from .passage import PARTS_ASPECTS, PassageComposer
 
 # A near demonstrative with its classifier: the noun after it points back at what was said ("那个联系人
@@ -61,6 +62,7 @@ class PreviousPassageComposer:
             # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's, unless it
             # asks something else the rule states (its time limit, who, how)
             return None
+        asks_parts = any(a.name in PARTS_ASPECTS for a in asked_aspects(clean(question)))
         words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words
@@ -90,11 +92,41 @@ class PreviousPassageComposer:
             held = retriever.words_of([previous.id]) | referred
             if not aspects and not (short and all(w in held for w in words)):
                 continue
+            if not aspects and asks_parts and (self.names_document_only(previous, question)
+                                               or not self.holds_document(previous, question)):
+                # "那监督意见书里都写啥？" after the clause that names it: its contents are listed
+                # elsewhere, not in a clause that opens no parts (nor in one on another document)
+                continue
             answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST},
                                            threshold=self.threshold(aspects))
             if answer.found and answer.context.get("ids", [None])[0] == previous.id:
                 return answer
         return None
+
+    def names_document_only(self, passage, question: str) -> bool:
+        """Whether the question asks about a document (its name said) that the clause only names:
+        the clause opens no parts (…主要包括下列内容：1、2、…)."""
+        if not self._documents(question) or not self.holds_document(passage, question):
+            return False
+        clause = self.kit.store.clause_by_id.get(passage.record_id)
+        return clause is not None and not self.passages.groups.opened_by(clause)
+
+    def holds_document(self, passage, question: str) -> bool:
+        """Whether the passage holds a document the question names (True when it names none)."""
+        named = self._documents(question)
+        return not named or any(n in passage.text for n in named)
+
+    def _documents(self, question: str) -> set[str]:
+        """The documents of the list a question names, as the list says them ("那监督意见书" is
+        监督意见书; "哪几个通知书" names none)."""
+        corpus = self.kit.retriever.corpus
+        found = set()
+        for m in DOCUMENT_NAME.finditer(question):
+            name = m.group(1) or m.group(2)
+            said = next((name[i:] for i in range(max(len(name) - 3, 1)) if name[i:] in corpus), None)
+            if said:
+                found.add(said)
+        return found
 
     def _service_row(self, question: str, asked: tuple, row, referred: set[str], words: set[str]) -> Answer | None:
         """A service item's row answers a follow-up that asks what its columns state (when it is

@@ -12,7 +12,7 @@ import re
 from ..aspects import asked_aspects
 from ..homophones import typed_in_pinyin
 from ..normalize import clean
-from ..question_forms import kind_of
+from ..question_forms import kind_of, says
 from ..retrieval import HybridRetriever
 from .out_of_scope import OutOfScopeGate
 from .previous import THEM
@@ -91,9 +91,10 @@ class IntentReading:
             # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks
             # for the penalty in so many words
             return "ask_penalty"
-        if intent == "ask_boundary" and doubted and kind_of(text) == "ask_office":
+        if intent == "ask_boundary" and doubted and kind_of(text) == "ask_office" and not says(text, "asks_bureau"):
             # "…这个认定是谁负责", read as a boundary question without much confidence: the office
             # path keeps a row that gives the matter to another department, and prefers the duty
-            # row to one that gives it to the bureau as a whole
+            # row to one that gives it to the bureau as a whole (unless it asks whether the bureau
+            # is the place at all: "隔壁厂子偷偷排污，找人社局管用不？该找谁？")
             return "ask_office"
         return intent

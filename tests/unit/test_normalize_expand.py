@@ -1,5 +1,7 @@
 """The synonym table's expansion (knowledge.normalize.expand)."""
 
+import pytest
+
 from knowledge.normalize import expand
 
 
@@ -29,3 +31,29 @@ def test_an_age_said_below_the_tables_limit_is_the_lists_term_for_it():
     assert said_ages("才十五块钱") == [] and said_ages("才上了两天") == []
     assert "未满十六周岁" in expand("俺家妞儿才十五 厂子里叫她上流水线")
     assert "未满十六周岁" not in expand("她今年十七岁，在厂里上班") and "未满十六周岁" not in expand("年满60岁退休")
+
+
+@pytest.mark.parametrize("said,term", [
+    ("它压根就没证还干着呢", "未取得"),
+    ("要是用不着给行政处理", "不需要"),
+    ("罚款数额大的案子谁拍板", "较大数额"),
+    ("进场之前会先下个啥文书", "现场"),
+])
+def test_everyday_words_for_the_lists_terms(said, term):
+    from knowledge.normalize import expand
+
+    assert term in expand(said).split(" ", 1)[1]
+
+
+def test_english_words_of_the_trade_become_the_lists():
+    from knowledge.normalize import fix_typos
+
+    fixed = fix_typos("startup incubator 基地 guidance, contact number please, how many working days")
+    assert "创业" in fixed and "孵化基地" in fixed and "联系电话" in fixed and "工作日" in fixed
+
+
+def test_the_story_told_keeps_its_terms_beside_the_asking_clause():
+    from knowledge.normalize import story_terms
+
+    message = "我爱人怀孕七个月了还让上夜班，我想举报这个厂子，归哪个部门查？"
+    assert "女职工" in story_terms(message, "我想举报这个厂子，归哪个部门查？").split()

@@ -72,3 +72,20 @@ def test_a_medical_insurance_card_used_for_other_goods_is_a_wrong_told():
 ])
 def test_a_question_that_tells_is_rhetorical(part, tells):
     assert says(part, "rhetorical") is tells
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("隔壁厂子偷偷排污，找人社局管用不？该找谁？", True),
+    ("这事人社局管不管？", True),
+    ("欠薪找哪个部门", False),
+])
+def test_asking_whether_the_bureau_is_the_place(question, asks):
+    from knowledge.question_forms import says
+
+    assert says(question, "asks_bureau") is asks
+
+
+def test_a_campaign_asked_by_what_it_is_called_asks_for_a_service():
+    from knowledge.question_forms import kind_of
+
+    assert kind_of("劳动局整黑中介那个行动叫啥名") == "ask_service"

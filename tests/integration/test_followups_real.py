@@ -1,0 +1,124 @@
+"""Seventh session's mechanisms, on questions written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_long_storys_matter_stays_with_its_asking_clause(real_kb):
+    # the asking clause alone ("…归哪个部门查") names no matter; the story's 怀孕 is the list's 女职工
+    answer = real_kb.answer("我爱人怀孕快七个月了，车间主任还让她天天倒夜班扛料，不干就让她走人，"
+                            "工友们都看不下去。我想去举报这个厂子，这事归人社局哪个部门查？")
+    assert answer.found
+    assert "女职工" in answer.text
+    assert "监察" in answer.context["office"]
+
+
+def test_asking_whether_the_bureau_is_the_place_keeps_the_boundary(real_kb):
+    # an unsure boundary call that also asks who: the boundary row of the other department
+    answer = real_kb.answer("村里有个厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？",
+                            intent="ask_boundary", confidence=0.62)
+    assert answer.found
+    assert "环保" in answer.text
+    assert "人力资源服务许可证" not in answer.text
+
+
+def test_questions_one_step_answers_all_are_answered_by_that_step(real_kb):
+    # both questions are the approval step's (who decides to file, how many inspectors handle it);
+    # the whole message reads the filing step ("投诉递上去")
+    first = real_kb.answer("厂里天天逼着干到半夜十二点，不干就扣工钱，我要去人社局投诉。",
+                           intent="ask_complaint", confidence=0.86)
+    answer = real_kb.answer("那投诉递上去以后，谁拍板立不立案？立了案派几个人来查？",
+                            intent="ask_procedure", confidence=0.98, context=first.context)
+    assert answer.found
+    assert answer.context["ids"][0] == "sup-7.18"
+    assert "2名以上执法人员" in answer.text
+
+
+def test_english_words_of_the_trade_are_read(real_kb):
+    answer = real_kb.answer("After I file a complaint at the window, how many working days until staff input it into the system？",
+                            intent="ask_procedure", confidence=0.6)
+    assert answer.found
+    assert "5个工作日" in answer.text.replace(" ", "")
+
+
+def test_a_campaign_asked_by_its_name_is_the_service(real_kb):
+    answer = real_kb.answer("专门打击黑中介的那个行动叫啥？", intent="ask_office", confidence=0.45)
+    assert answer.found
+    assert "春雷行动" in answer.text
+
+
+def test_a_bare_phone_question_takes_the_number_of_the_matter_reported(real_kb):
+    first = real_kb.answer("我发现社保经办机构有人挤占挪用基金，想反映一下。")
+    assert first.found
+    second = real_kb.answer("打哪个电话？", intent="ask_phone", confidence=0.93, context=first.context)
+    assert "8565682" in second.text
+    assert "7523309" not in second.text
+
+
+def test_a_phone_question_naming_its_own_matter_is_not_the_previous_hotline(real_kb):
+    first = real_kb.answer("社保基金被人乱花，举报电话多少？", intent="ask_phone", confidence=0.9)
+    assert "8565682" in first.text
+    second = real_kb.answer("不是这个，我想问的是城乡居民养老保险那块的电话。", intent="ask_phone", confidence=0.66,
+                            context=first.context)
+    assert "7591916" in second.text
+    assert "8565682" not in second.text
+
+
+def test_a_fund_report_leads_with_the_hotline_the_fund_prints(real_kb):
+    answer = real_kb.answer("有人把社保基金挪去给企业做贷款担保，我要举报", intent="ask_complaint", confidence=0.9)
+    assert answer.found
+    assert "8565682" in answer.text.splitlines()[0]
+
+
+def test_the_next_step_of_a_procedure(real_kb):
+    first = real_kb.answer("监察大队队长批准立案以后，案子交给谁办？", intent="ask_procedure", confidence=0.95)
+    assert first.context["ids"][0] == "sup-7.18"
+    second = real_kb.answer("人定了以后，接下来干啥？", intent="ask_procedure", confidence=0.5, context=first.context)
+    assert second.found
+    assert second.context["ids"][0] == "sup-7.19"
+    assert "调查阶段" in second.text and "60" in second.text
+
+
+def test_a_follow_up_asking_how_often_is_read_with_its_matter(real_kb):
+    # the clause holding 核查 states no frequency; the fund's checks do
+    first = real_kb.answer("我们厂拿过一笔促进就业专项资金。", intent="ask_service", confidence=0.42)
+    second = real_kb.answer("那人社会隔多长时间来核查一回？", intent="ask_supervision", confidence=0.75,
+                            context=first.context)
+    assert second.found
+    assert "每季度一次" in second.text.replace(" ", "") or "每年不少于1次" in second.text.replace(" ", "")
+
+
+def test_a_head_count_stated_as_so_many_people_and_more(real_kb):
+    # (a guard: read with the topic, the approval step's "2名以上" would answer "多少人以上")
+    first = real_kb.answer("劳动监察每年下乡搞法律宣传讲座吗？", intent="ask_supervision", confidence=0.9)
+    second = real_kb.answer("那要多少人以上的单位才得建联系人制度？", intent="ask_supervision", confidence=0.9,
+                            context=first.context)
+    assert "20 人以上" in second.text
+    assert "2名以上执法人员" not in second.text
+
+
+def test_a_colon_sentence_inside_a_unit_opens_its_own_parts(real_kb):
+    answer = real_kb.answer("监督意见书上一般都写些什么？", intent="ask_supervision", confidence=0.9)
+    assert answer.found
+    assert "评价和整改意见" in answer.text
+    assert "违纪违规事实及处理意见" not in answer.text
+
+
+def test_no_need_said_plainly_and_the_document_pointed_at(real_kb):
+    first = real_kb.answer("社保基金查完了，问题不大用不着行政处理的，给单位下个什么文书？",
+                           intent="ask_supervision", confidence=0.45)
+    assert "监督意见书" in first.text.splitlines()[0] or first.context["ids"][0] == "sup-4.35"
+    second = real_kb.answer("那这份文书里都写啥？", intent="follow_up", confidence=0.9, context=first.context)
+    assert "评价和整改意见" in second.text
+
+
+def test_a_follow_up_that_states_what_the_topic_negated(real_kb):
+    first = real_kb.answer("基金监督检查以后不需要行政处理的，给被查单位下什么文书？",
+                           intent="ask_supervision", confidence=0.8)
+    assert first.context["ids"][0] == "sup-4.35"
+    second = real_kb.answer("那需要行政处理的时候呢？", intent="follow_up", confidence=0.9, context=first.context)
+    assert second.context["ids"][0] == "sup-4.41"
+    assert "处理意见书" in second.text

@@ -1,0 +1,40 @@
+"""How a system's clauses make units: the next step of a procedure, a sentence that opens parts."""
+
+from __future__ import annotations
+
+from knowledge.compose.parts import DOCUMENT_NAME, NEXT_STEP, POINTED_DOCUMENT, ClauseGroups
+
+
+def _clause(store, text_start: str):
+    return next(c for c in store.clauses if c.text.startswith(text_start))
+
+
+def test_the_next_step_crosses_into_the_next_stage(fake_kb):
+    store = fake_kb.store
+    groups = ClauseGroups(store)
+    approval = _clause(store, "3、批准。监察大队队长再次审核")
+    after = groups.next_step(approval)
+    assert after is not None and after.subsection.endswith("调查阶段")
+    # within a stage, the next numbered step
+    filing = _clause(store, "1、立案。")
+    assert groups.next_step(filing).text.startswith("2、审核。")
+
+
+def test_a_colon_sentence_inside_a_unit_opens_the_parts_after_it(fake_kb):
+    store = fake_kb.store
+    groups = ClauseGroups(store)
+    contents = _clause(store, "监督意见书主要包括下列内容")
+    parts = groups.opened_by(contents)
+    assert [p.text[:2] for p in parts] == ["1、", "2、", "3、", "4、"]
+    assert any("评价和整改意见" in p.text for p in parts)
+    # (the parts of the next document are not its parts)
+    assert not any("违纪违规事实及处理意见" in p.text for p in parts)
+
+
+def test_next_step_and_document_patterns():
+    assert NEXT_STEP.search("人定下来以后，下一步干啥")
+    assert NEXT_STEP.search("批准以后呢")
+    assert not NEXT_STEP.search("立案以后多久能查完")
+    assert POINTED_DOCUMENT.search("那这个文书里一般写哪些内容")
+    names = [m.group(1) or m.group(2) for m in DOCUMENT_NAME.finditer("稽核部门应向被稽核对象发出《社会保险实地稽核通知书》")]
+    assert names == ["社会保险实地稽核通知书"]
