@@ -22,6 +22,7 @@ from .aspects import (
     aspects_of,
     without_asking,
 )
+from .compose.bands import BandComposer
 from .compose.base import Answer, Kit
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
@@ -96,6 +97,7 @@ class AnswerComposer:
         self.offices = OfficeComposer(self.kit)
         self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
+        self.bands = BandComposer()
         self.topics = TopicHistory(retriever)
         self.out_of_scope = OutOfScopeGate(retriever, out_of_scope_override)
         self.reading = IntentReading(retriever, self.out_of_scope, weak_intent, prior_confidence)
@@ -442,10 +444,11 @@ class AnswerComposer:
         return answer
 
     def _totals(self, question: str, answer: Answer) -> list[str]:
-        """A total the question asks for ("加起来最长多少个工作日"), from the answer's passages."""
+        """A total the question asks for ("加起来最长多少个工作日"), or the band of a score it tells
+        ("那要是只考了五十几分呢"), from the answer's passages."""
         texts = [self.store.passage_by_id[s["id"]].text for s in answer.sources
                  if s.get("id") in self.store.passage_by_id]
-        return self.totals.lines(clean(question), texts)
+        return self.totals.lines(clean(question), texts) or self.bands.lines(clean(question), texts)
 
     def _names_more(self, question: str, alone: Answer, answer: Answer) -> bool:
         """Whether the follow-up's own answer holds more of the rare things of the list it names

@@ -122,3 +122,12 @@ def test_a_follow_up_that_states_what_the_topic_negated(real_kb):
     second = real_kb.answer("那需要行政处理的时候呢？", intent="follow_up", confidence=0.9, context=first.context)
     assert second.context["ids"][0] == "sup-4.41"
     assert "处理意见书" in second.text
+
+
+def test_a_party_named_in_everyday_words_is_no_foreign_matter_and_a_told_score_gets_its_band(real_kb):
+    # "学校" of "定点培训学校" is the training institutions' party, not a matter the list lacks
+    first = real_kb.answer("我们是人社局的定点培训学校，今年年度考核得了八十五分，算什么等级？")
+    assert first.found
+    assert first.text.splitlines()[0].endswith("合格单位。") and "不合格" not in first.text.splitlines()[0]
+    second = real_kb.answer("那要是只拿了四十几分呢？", intent="follow_up", confidence=0.6, context=first.context)
+    assert "不合格单位" in second.text.splitlines()[0]

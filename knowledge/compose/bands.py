@@ -1,0 +1,51 @@
+"""The band a figure a caller tells falls in ("考了五十几分", "打了92分"): the list's sentence of
+that band ("考核得分在 60 分以下的，为…不合格单位"), said first with the figure, when the
+answer's passage grades by bands of the figure's unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..numerals import cn_to_int
+
+# a score the caller tells: "92分", "五十几分", "九十多分" (the 几/多 of a round ten: the middle of its
+# ten; the number written in the question, not asked: "多少分" has none)
+# (a numeral of tens: "一分加班费不给" tells no score)
+_TOLD = re.compile(r"(\d+|[一二两三四五六七八九]?[十百][一二三四五六七八九]?)\s*(几|多)?\s*分(?![钟之])")
+# the list's bands: "90 分以上的，为…", "60 分-90 分的，为…", "60 分以下的，为…"
+_BAND = re.compile(r"(\d+)\s*分\s*(以上|以下|[-—－~～至到]\s*(\d+)\s*分)的?[，,]\s*(为|是|评为|定为)([^；;。，,]+)")
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text) if text.isdigit() else cn_to_int(text)
+    except ValueError:
+        return None
+
+
+def told_score(question: str) -> float | None:
+    m = _TOLD.search(question)
+    if m is None or (value := _int(m.group(1))) is None:
+        return None
+    return value + 5 if m.group(2) and value % 10 == 0 else float(value)
+
+
+class BandComposer:
+    def lines(self, question: str, texts: list[str]) -> list[str]:
+        """The band of the score ``question`` tells, from the first of ``texts`` that grades by
+        score bands; [] when it tells none or no passage has bands that hold it."""
+        score = told_score(question)
+        if score is None:
+            return []
+        for text in texts:
+            for m in _BAND.finditer(text):
+                low = int(m.group(1))
+                if m.group(3):
+                    holds = low <= score <= int(m.group(3))
+                else:
+                    holds = score >= low if m.group(2) == "以上" else score < low
+                if holds:
+                    said = "".join(_TOLD.search(question).group(0).split())
+                    return [f"按清单，{said}属于：{m.group(0).strip()}。"]
+        return []

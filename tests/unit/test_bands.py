@@ -1,0 +1,39 @@
+"""The band a told score falls in (knowledge.compose.bands)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.compose.bands import BandComposer, told_score
+
+BANDS = ("考核得分在 90 分以上的，为年度工作优秀单位；考核得分在 60 分-90 分的，为年度工作合格单位；"
+         "考核得分在 60 分以下的，为年度工作不合格单位。")
+
+
+@pytest.mark.parametrize("question,score", [
+    ("年底考核打了92分，算啥档次", 92), ("那要是只考了五十几分呢", 55), ("九十多分呢", 95),
+    ("考了七十分", 70), ("考核多少分算优秀", None), ("等了十分钟", None),
+])
+def test_a_told_score(question, score):
+    assert told_score(question) == score
+
+
+@pytest.mark.parametrize("question,band", [
+    ("打了92分", "优秀单位"), ("只考了五十几分呢", "不合格单位"), ("考了75分", "合格单位"),
+])
+def test_the_band_of_a_told_score_is_said_first(question, band):
+    lines = BandComposer().lines(question, [BANDS])
+    assert len(lines) == 1 and lines[0].endswith(f"{band}。")
+    assert lines[0].startswith("按清单，")
+    if band == "合格单位":
+        assert "不合格" not in lines[0]
+
+
+def test_no_band_without_a_score_or_without_bands():
+    assert BandComposer().lines("考核多少分算优秀", [BANDS]) == []
+    assert BandComposer().lines("打了92分", ["每年考核一次。"]) == []
+
+
+def test_a_cent_is_no_score():
+    assert told_score("一分加班费不给") is None
+    assert told_score("两分钱") is None
