@@ -128,7 +128,21 @@ def clean(text: str) -> str:
     text = _CONTROL.sub("", text or "")
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    return _SPACE.sub(" ", text).strip()
+    return _unspaced(_SPACE.sub(" ", text).strip())
+
+
+_CJK_TOKEN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _unspaced(text: str) -> str:
+    """A message typed one character at a time ("稽 核 立 案 要 填 啥 单 子"): its characters
+    together again; spaces between words are kept ("欠薪 找谁")."""
+    tokens = _CJK_TOKEN.findall(text)
+    singles = sum(1 for t in tokens if len(t) == 1)
+    if singles >= 4 and singles >= 0.7 * len(tokens):
+        return _CJK_GAP.sub("", text)
+    return text
 
 
 @lru_cache(maxsize=1)

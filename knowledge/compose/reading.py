@@ -97,4 +97,9 @@ class IntentReading:
             # row to one that gives it to the bureau as a whole (unless it asks whether the bureau
             # is the place at all: "隔壁厂子偷偷排污，找人社局管用不？该找谁？")
             return "ask_office"
+        if intent in NARROW_INTENTS and doubted and not says(text, "asks_bureau") and kind_of(text) != intent:
+            # "人社局会不会去查那些职业中介？", read as a boundary question without much confidence: a
+            # guess that keeps the search to one kind of passage is no guess to keep (the form's
+            # kind, if it says one)
+            return kind_of(text)
         return intent

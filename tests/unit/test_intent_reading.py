@@ -34,6 +34,11 @@ TOPIC = {"topic": "定点培训机构考核多少分合格", "ids": ["sup-1.1"]}
         ("那要是钱已经打到我们账上了呢？", "out_of_scope", 0.45, TOPIC, "follow_up"),
         # sure of it, a matter the list lacks stays out of scope
         ("那护照呢？", "out_of_scope", 0.9, TOPIC, "out_of_scope"),
+        # a boundary call without much confidence keeps the search to boundary rows only when the
+        # message asks whether the bureau is the place; a sure call stands
+        ("人社局会不会去查那些职业中介？", "ask_boundary", 0.65, {}, None),
+        ("隔壁厂子偷偷排污，找人社局管用不？该找谁？", "ask_boundary", 0.62, {}, "ask_boundary"),
+        ("人社局会不会去查那些职业中介？", "ask_boundary", 0.9, {}, "ask_boundary"),
     ],
 )
 def test_the_nlus_call_is_read_in_the_conversation(reading, message, intent, confidence, context, read):

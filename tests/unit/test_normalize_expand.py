@@ -57,3 +57,20 @@ def test_the_story_told_keeps_its_terms_beside_the_asking_clause():
 
     message = "我爱人怀孕七个月了还让上夜班，我想举报这个厂子，归哪个部门查？"
     assert "女职工" in story_terms(message, "我想举报这个厂子，归哪个部门查？").split()
+
+
+def test_a_message_typed_one_character_at_a_time_is_read_as_words():
+    from knowledge.normalize import clean
+
+    assert clean("稽 核 立 案 要 填 啥 单 子 ？") == "稽核立案要填啥单子 ?"
+    # spaces between words stay
+    assert clean("欠薪 找谁") == "欠薪 找谁"
+    assert clean("药店 刷医保卡 买米 罚?") == "药店 刷医保卡 买米 罚?"
+
+
+def test_words_typed_by_sound_and_english_sentences():
+    from knowledge.normalize import fix_typos
+
+    assert fix_typos("设保 内部机核 多久一次") == "社保 内部稽核 多久一次"
+    fixed = fix_typos("Job agency send workers whose documents are not complete, how much fine per person?")
+    assert "职业中介" in fixed and "证件不全" in fixed and "每人" in fixed

@@ -1,4 +1,5 @@
-"""Seventh session's mechanisms, on questions written for these tests."""
+"""Conversations (follow-ups, the next step, a document pointed at) and noisy messages, with the real
+embedding model, on questions written for these tests."""
 
 from __future__ import annotations
 
@@ -131,3 +132,16 @@ def test_a_party_named_in_everyday_words_is_no_foreign_matter_and_a_told_score_g
     assert first.text.splitlines()[0].endswith("合格单位。") and "不合格" not in first.text.splitlines()[0]
     second = real_kb.answer("那要是只拿了四十几分呢？", intent="follow_up", confidence=0.6, context=first.context)
     assert "不合格单位" in second.text.splitlines()[0]
+
+
+def test_a_question_in_english_sentences(real_kb):
+    answer = real_kb.answer("The job agency sent me to a factory although my documents are not complete. "
+                            "How much is the fine per person?")
+    assert answer.found
+    assert "二百元以上五百元以下" in answer.text.replace(" ", "") or "200元以上500元以下" in answer.text.replace(" ", "")
+
+
+def test_a_question_typed_one_character_at_a_time(real_kb):
+    answer = real_kb.answer("社 保 稽 核 立 案 填 什 么 表 ？")
+    assert answer.found
+    assert "稽核情况登记单" in answer.text
