@@ -29,6 +29,12 @@ POINTED_DOCUMENT = re.compile(r"(这个|那个|这份|那份|这张|那张|该)(
 DOCUMENT_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{2,12}(?:通知书|意见书|决定书|告知书|登记单|审批表|报批表|标准表))")
 DOCUMENT_VERB = re.compile(r"^(下达|制作|填写|送达|发出|出具|签发|下发|发放|填报|报送|发|填|写|报)")
 
+# A question for the stages of a procedure ("从立案到结案一共要走哪几个阶段"), and how much of a
+# stage that is a numbered clause is said.
+STAGES_ASKED = re.compile(r"(哪几个|哪些|几个|多少个?|都有啥|都有什么)(阶段|环节)|(阶段|环节)(有|都有)?(哪些|哪几个|几个)")
+STAGE_LEAD_CHARS = 12
+STAGE_WORD = re.compile(r"阶段|环节|步骤|程序")
+
 # "下一步干啥", "然后呢", "批准以后呢": the step after the one the conversation is at
 NEXT_STEP = re.compile(r"下一(步|个?步骤|个?环节|个?阶段)|接下来|然后(呢|干啥|是啥|咋办|怎么办|怎么走|咋走)|"
                        r"再往(后|下)|(之后|以后|后面)(呢|干啥|是啥|咋办|怎么办|还有啥)")
@@ -85,6 +91,30 @@ class ClauseGroups:
         group.sort(key=lambda c: c.line)
         at = next((i for i, c in enumerate(group) if c.id == clause.id), None)
         return group[at + 1] if at is not None and at + 1 < len(group) else None
+
+    def stages(self, clause: Clause) -> list[tuple[str, Clause]]:
+        """The stages of ``clause``'s section, in the list's order: each subsection by its heading
+        and each numbered clause of the section itself ("（四）决定阶段。…"), with the clause that
+        begins it; [] when the section has fewer than two subsections or names no stages (it is no
+        procedure of stages)."""
+        section = sorted((c for key, cs in self._groups.items() if key[:2] == (clause.system_id, clause.section)
+                          for c in cs if not c.parent_id), key=lambda c: c.line)
+        if len({c.subsection for c in section if c.subsection}) < 2:
+            return []
+        stages: list[tuple[str, Clause]] = []
+        seen: set[str] = set()
+        for c in section:
+            if c.subsection:
+                heading = c.subsection.split(" / ")[0]
+                if heading not in seen:
+                    seen.add(heading)
+                    stages.append((heading, c))
+            elif c.marker:
+                # ("（四）决定阶段。告知当事人…": its name, the sentence before the first full stop)
+                name = re.split(r"[。；;]", c.text, maxsplit=1)[0]
+                stages.append((name if len(name) <= STAGE_LEAD_CHARS else lead(c.text, STAGE_LEAD_CHARS), c))
+        # (a section of stages names them so: "立案阶段", "调查阶段"; "监督检查内容" is no stage)
+        return stages if sum(1 for name, _ in stages if STAGE_WORD.search(name)) >= 2 else []
 
     def lead_in(self, clause: Clause) -> Clause | None:
         """The unnumbered sentence that opens ``clause``'s unit ("…发现用人单位存在以下劳动保障违法

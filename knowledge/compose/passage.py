@@ -20,7 +20,7 @@ from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
-from .parts import MAX_PARTS, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
+from .parts import MAX_PARTS, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
@@ -170,6 +170,11 @@ class PassageComposer:
         elif p.kind == "service":
             lines, citation = self.services.lines(p)
             sources.append(kit.source(p.id))
+        elif (clause is not None and STAGES_ASKED.search(clean(question))
+              and (stages := self.groups.stages(clause)) and not self._names_a_stage(question, stages)):
+            # "从立案到结案一共要走哪几个阶段": the section's stages, each by its name (not when it
+            # names one: "到了审批阶段，都要走哪些环节" asks that stage's steps)
+            lines, citation, sources = self._stage_lines(clause, stages, p)
         elif (clause is not None and (opened := self.groups.opened_by(clause))
               and p is not self._complaint_channel()):
             # a sentence that ends in a colon says nothing by itself: its parts answer (the
@@ -429,6 +434,23 @@ class PassageComposer:
             lines.append(office_line)
         citation = re.sub(r"第[^第]*项$", "", clause.citation).rstrip()
         sources = [kit.source(c.id) for c in group if c.id in kit.store.passage_by_id]
+        return lines, citation, sources
+
+    @staticmethod
+    def _names_a_stage(question: str, stages: list) -> bool:
+        text = clean(question)
+        return any(re.sub(r"^[（(][一二三四五六七八九十]+[）)]\s*", "", name) in text for name, _ in stages)
+
+    def _stage_lines(self, clause: Clause, stages: list[tuple[str, Clause]], p: Passage) -> tuple[list[str], str, list[dict]]:
+        """The stages of a procedure, by name, cited by the section."""
+        kit = self.kit
+        title = re.sub(r"^[一二三四五六七八九十]+、\s*", "", clause.section) or clause.system_title
+        lines = [f"{title}共{len(stages)}个阶段：", *(name for name, _ in stages)]
+        office_line = kit.office_line(p.office, p.phone)
+        if office_line:
+            lines.append(office_line)
+        citation = clause.citation.split(" ")[0] + f" {clause.section.split('、')[0]}" if clause.section else clause.citation
+        sources = [kit.source(c.id) for _, c in stages if c.id in kit.store.passage_by_id]
         return lines, citation, sources
 
     def _opened_lines(self, opening: Clause, parts: list[Clause], p: Passage) -> tuple[list[str], str, list[dict]]:

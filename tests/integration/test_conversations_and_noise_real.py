@@ -145,3 +145,10 @@ def test_a_question_typed_one_character_at_a_time(real_kb):
     answer = real_kb.answer("社 保 稽 核 立 案 填 什 么 表 ？")
     assert answer.found
     assert "稽核情况登记单" in answer.text
+
+
+def test_the_stages_of_a_case_are_listed_by_name(real_kb):
+    answer = real_kb.answer("劳动监察大队办一个案子，从头到尾分哪几个阶段？", intent="ask_procedure", confidence=0.9)
+    assert answer.found
+    for stage in ("立案阶段", "调查阶段", "审批阶段", "决定阶段", "执行阶段", "结案阶段"):
+        assert stage in answer.text

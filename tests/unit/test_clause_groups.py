@@ -38,3 +38,12 @@ def test_next_step_and_document_patterns():
     assert POINTED_DOCUMENT.search("那这个文书里一般写哪些内容")
     names = [m.group(1) or m.group(2) for m in DOCUMENT_NAME.finditer("稽核部门应向被稽核对象发出《社会保险实地稽核通知书》")]
     assert names == ["社会保险实地稽核通知书"]
+
+
+def test_the_stages_of_a_procedure_by_name(fake_kb):
+    store = fake_kb.store
+    groups = ClauseGroups(store)
+    names = [name for name, _ in groups.stages(_clause(store, "3、批准。监察大队队长再次审核"))]
+    assert names == ["（一）立案阶段", "（二）调查阶段", "（三）审批阶段", "（四）决定阶段", "（五）执行阶段", "（六）结案阶段"]
+    # a section whose parts are no stages has none
+    assert groups.stages(_clause(store, "监督意见书主要包括下列内容")) == []
