@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .aspects import (
+    COUNTED_ASPECTS,
     SITUATIONS,
     Aspect,
     asked_aspects,
@@ -77,8 +78,6 @@ CONTEXT_BOOST = 0.01
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 # A word negated ("不需要行政处理", "没造成…"): the negation before it (a pattern of ``word``).
 NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
-# What a question asks that a clause states as a number (its time limit, frequency, share, head count).
-COUNTED_ASPECTS = frozenset({"time_limit", "frequency", "ratio", "headcount", "score"})
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
 

@@ -137,6 +137,9 @@ def asking_clause(question: str) -> str:
 # Aspects that are situations a story tells ("老板已经把工资补上了，问题也不大，这案子咋了结"), not
 # things a sentence asks: found anywhere in the message.
 SITUATIONS = frozenset({"refuse", "enforce", "corrected", "not_corrected"})
+# What a question asks that a clause states as a number (its time limit, frequency, share, head
+# count, score): a clause that states none of it does not answer it.
+COUNTED_ASPECTS = frozenset({"time_limit", "frequency", "ratio", "headcount", "score"})
 
 
 def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:

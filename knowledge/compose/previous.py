@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import asked_aspects, without_asking
+from ..aspects import COUNTED_ASPECTS, asked_aspects, without_asking
 from ..normalize import clean
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
@@ -90,7 +90,10 @@ class PreviousPassageComposer:
                 continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
             held = retriever.words_of([previous.id]) | referred
-            if not aspects and not (short and all(w in held for w in words)):
+            counted = any(a.name in COUNTED_ASPECTS for a in asked)
+            if not aspects and (counted or not (short and all(w in held for w in words))):
+                # (a question that asks a number the passage does not state is not about it,
+                # whatever words it shares with it: "调查一般得多少天能完？" after the closing stage)
                 continue
             if not aspects and asks_parts and (self.names_document_only(previous, question)
                                                or not self.holds_document(previous, question)):

@@ -152,3 +152,10 @@ def test_the_stages_of_a_case_are_listed_by_name(real_kb):
     assert answer.found
     for stage in ("立案阶段", "调查阶段", "审批阶段", "决定阶段", "执行阶段", "结案阶段"):
         assert stage in answer.text
+
+
+def test_a_follow_up_asking_a_number_the_passage_does_not_state_is_not_about_it(real_kb):
+    first = real_kb.answer("劳动监察大队立案以后，是不是马上就开始调查取证？", intent="ask_procedure", confidence=0.99)
+    second = real_kb.answer("那调查一般多少天能查完？", intent="ask_procedure", confidence=0.98, context=first.context)
+    assert second.context["ids"][0] == "sup-7.19"
+    assert "60 个工作日" in second.text.splitlines()[0] or "60个工作日" in second.text.splitlines()[0]
