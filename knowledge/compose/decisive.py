@@ -10,7 +10,7 @@ matter's system's to say.
 
 from __future__ import annotations
 
-from ..aspects import Aspect
+from ..aspects import COUNTED_ASPECTS, Aspect
 from ..retrieval import SearchHit
 from .base import Kit
 
@@ -40,6 +40,13 @@ class DecisiveClause:
             # 经办机构应报请…处罚"): it answers, not the general clause on that situation
             specific = [a for a in specific if not a.question.search(hits[0].text)]
         if not specific:
+            return None
+        counted = [a for a in aspects if a.name in COUNTED_ASPECTS]
+        if (hits and hits[0].found and hits[0].kind != "clause" and counted
+                and all(a.answered_in(hits[0].text) for a in (*specific, *counted))):
+            # a row that states in its own words all that is asked, a time among it ("对农民工欠薪
+            # 投诉实行当日受理"): it answers (a row that names a wrong in passing does not answer
+            # how a case goes on)
             return None
         if intent not in DECISIVE_INTENTS:
             if intent is not None:

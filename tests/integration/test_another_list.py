@@ -65,3 +65,11 @@ def test_a_boundary_row_giving_the_matter_to_another_department_stands(guangping
                                  intent="ask_office", confidence=0.57)
     assert answer.found
     assert "住房和城乡建设局" in answer.text.splitlines()[0]
+
+
+def test_a_service_row_that_states_the_time_asked_answers_it(guangping_kb):
+    # "对农民工欠薪投诉实行当日受理": the winter campaign's row says how soon, in its own words
+    answer = guangping_kb.answer("根治欠薪冬季专项行动期间，农民工投诉欠薪咋处理，要等多久才受理？",
+                                 intent="ask_complaint", confidence=0.8)
+    assert answer.found
+    assert "当日受理" in answer.text
