@@ -74,10 +74,10 @@ LONG_MESSAGE = 60
 CONTEXT_BOOST = 0.01
 
 
-# Intents that say "this is a question about the list": a confident one lowers the found
-# threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 # A word negated ("不需要行政处理", "没造成…"): the negation before it (a pattern of ``word``).
 NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
+# Intents that say "this is a question about the list": a confident one lowers the found
+# threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
 

@@ -48,6 +48,14 @@ _RANGE = re.compile(rf"(每人|每介绍一人)?[处以]*({AMOUNT})元以上({AM
 _SINGLE = re.compile(rf"(每介绍一人|每人)?处({AMOUNT})元(?:罚款)?")
 
 
+def number_in(text: str) -> int | None:
+    """A count written in digits or in Chinese numerals ("60", "六十"), or None when it is neither."""
+    try:
+        return int(text) if text.isdigit() else cn_to_int(text)
+    except ValueError:
+        return None
+
+
 def parse_fine(text: str) -> tuple[int, int, bool] | None:
     """The first fine in a penalty text as (min yuan, max yuan, per_person)."""
     m = _RANGE.search(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..numerals import cn_to_int
+from ..numerals import number_in
 
 # a score the caller tells: "92分", "五十几分", "九十多分" (the 几/多 of a round ten: the middle of its
 # ten; the number written in the question, not asked: "多少分" has none)
@@ -17,16 +17,9 @@ _TOLD = re.compile(r"(\d+|[一二两三四五六七八九]?[十百][一二三四
 _BAND = re.compile(r"(\d+)\s*分\s*(以上|以下|[-—－~～至到]\s*(\d+)\s*分)的?[，,]\s*(为|是|评为|定为)([^；;。，,]+)")
 
 
-def _int(text: str) -> int | None:
-    try:
-        return int(text) if text.isdigit() else cn_to_int(text)
-    except ValueError:
-        return None
-
-
 def told_score(question: str) -> float | None:
     m = _TOLD.search(question)
-    if m is None or (value := _int(m.group(1))) is None:
+    if m is None or (value := number_in(m.group(1))) is None:
         return None
     return value + 5 if m.group(2) and value % 10 == 0 else float(value)
 

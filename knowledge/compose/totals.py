@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..numerals import CN_NUMBER, cn_to_int
+from ..numerals import CN_NUMBER, number_in
 
 # A question that asks for a total.
 TOTAL_CUE = re.compile(r"加起来|一共|总共|合计|累计|算下来|总计|前后|最长")
@@ -23,13 +23,6 @@ _PER_YEAR = {"月": 12, "季度": 4, "季": 4, "周": 52, "半年": 2, "年": 1}
 # how many classes (or other counted units) the question says: "开了6个班"
 _CLASSES = re.compile(rf"{_NUMBER}\s*个?\s*(班|期)")
 _YEAR = re.compile(r"一年|全年|每年|年度")
-
-
-def _int(text: str) -> int | None:
-    try:
-        return int(text) if text.isdigit() else cn_to_int(text)
-    except ValueError:
-        return None
 
 
 class TotalComposer:
@@ -52,7 +45,7 @@ class TotalComposer:
         base = next((m for m in _LIMIT.finditer(text) if m.start() < extension.start()), None)
         if base is None or base.group(2) != extension.group(2):
             return []
-        a, b = _int(base.group(1)), _int(extension.group(1))
+        a, b = number_in(base.group(1)), number_in(extension.group(1))
         if a is None or b is None:
             return []
         unit = base.group(2)
@@ -61,9 +54,9 @@ class TotalComposer:
     @staticmethod
     def _per_class(question: str, text: str) -> list[str]:
         classes = _CLASSES.search(question)
-        count = _int(classes.group(1)) if classes else None
+        count = number_in(classes.group(1)) if classes else None
         per = next((m for m in _PER.finditer(text) if m.group(1) in ("班次", "班", "期")), None)
-        times = _int(per.group(2)) if per else None
+        times = number_in(per.group(2)) if per else None
         if not count or not times:
             return []
         return [f"合计：{count} 个班 × 每班次不少于 {times} 次 = 至少 {count * times} 次。"]
@@ -73,7 +66,7 @@ class TotalComposer:
         if not _YEAR.search(question):
             return []
         per = next((m for m in _PER.finditer(text) if _PER_YEAR.get(m.group(1), 1) > 1), None)
-        times = _int(per.group(2)) if per else None
+        times = number_in(per.group(2)) if per else None
         if not times:
             return []
         unit = per.group(1)
