@@ -548,15 +548,8 @@ class AnswerComposer:
         # a question on the policy ("最低工资标准谁定") that shares its words with a wrong the
         # complaint channel lists is the policy's office's
         policy = not violation and general.found and general.context["ids"][0] in acts
-        # a boundary row that gives the matter to another department ("住房和城乡建设局负责监管…
-        # 农民工工资专用账户") stands against a duty or service row that only scores close to it,
-        # unless the question asks which of the bureau's offices ("…在人社局归哪个部门")
-        elsewhere = (general.found and not whole_bureau and not self.retriever.names_the_bureau(question)
-                     and self.store.passage_by_id[general.context["ids"][0]].kind == "boundary"
-                     and duty.context.get("score", 0.0) < general.context.get("score", 1.0))
-        if duty.found and not elsewhere and (not general.found or whole_bureau or policy
-                                             or duty.context.get("score", 0.0)
-                                             >= general.context.get("score", 1.0) - DUTY_MARGIN):
+        if duty.found and (not general.found or whole_bureau or policy
+                           or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general
 

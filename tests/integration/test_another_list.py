@@ -58,15 +58,6 @@ def test_a_list_whose_seal_lines_are_unsigned_names_no_principal(guangping_kb):
     assert not answer.found and "姓名" in answer.text
 
 
-def test_a_boundary_row_giving_the_matter_to_another_department_stands(guangping_kb):
-    # its own duty and service rows speak of the same wages; the question does not ask which of
-    # the bureau's offices
-    answer = guangping_kb.answer("建筑工地给农民工开的工资专用账户，还有实名制这块，归哪个部门监管？",
-                                 intent="ask_office", confidence=0.57)
-    assert answer.found
-    assert "住房和城乡建设局" in answer.text.splitlines()[0]
-
-
 def test_a_service_row_that_states_the_time_asked_answers_it(guangping_kb):
     # "对农民工欠薪投诉实行当日受理": the winter campaign's row says how soon, in its own words
     answer = guangping_kb.answer("根治欠薪冬季专项行动期间，农民工投诉欠薪咋处理，要等多久才受理？",
