@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 from .aspects import (
-    COUNTED_ASPECTS,
     SITUATIONS,
     Aspect,
     asked_aspects,
@@ -25,9 +24,9 @@ from .aspects import (
 )
 from .compose.bands import BandComposer
 from .compose.base import Answer, Kit
+from .compose.followup import FollowUpDetails
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
-from .compose.parts import DOCUMENT_NAME, DOCUMENT_VERB, POINTED_DOCUMENT
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
@@ -74,8 +73,6 @@ LONG_MESSAGE = 60
 CONTEXT_BOOST = 0.01
 
 
-# A word negated ("不需要行政处理", "没造成…"): the negation before it (a pattern of ``word``).
-NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
 # Intents that say "this is a question about the list": a confident one lowers the found
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
@@ -97,6 +94,7 @@ class AnswerComposer:
         self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
         self.bands = BandComposer()
+        self.details = FollowUpDetails(store, retriever, self.previous)
         self.topics = TopicHistory(retriever)
         self.out_of_scope = OutOfScopeGate(retriever, out_of_scope_override)
         self.reading = IntentReading(retriever, self.out_of_scope, weak_intent, prior_confidence)
@@ -130,7 +128,7 @@ class AnswerComposer:
             return nth  # "第三步是啥？" after a step of a procedure
         if context.get("topic"):
             # "那这个文书里一般写哪些内容？": the document the answer given names
-            question = self._document_named(question, context)
+            question = self.details.document_named(question, context)
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
         # matter: its questions are not read apart from it
@@ -153,20 +151,6 @@ class AnswerComposer:
         if whole.found and (whole.context.get("ids") or [None])[0] in ids:
             return whole
         return Answer(own.text, own.sources, own.buttons, True, {**own.context, "topic": question})
-
-    def _document_named(self, question: str, context: dict) -> str:
-        """The question with a document it points at ("这个文书", "那张表") named as the passage the
-        conversation is at names it ("下达监督意见书" → 监督意见书); the question itself when it
-        points at none or the passage names no single document."""
-        pointed = POINTED_DOCUMENT.search(question)
-        lead = self.store.passage_by_id.get((context.get("ids") or [""])[0])
-        if pointed is None or lead is None:
-            return question
-        names = list(dict.fromkeys(DOCUMENT_VERB.sub("", m.group(1) or m.group(2))
-                                   for m in DOCUMENT_NAME.finditer(lead.text)))
-        if len(names) != 1:
-            return question
-        return question[:pointed.start()] + names[0] + question[pointed.end():]
 
     def _heard(self, question: str, context: dict) -> Answer | None:
         """What a caller heard or remembers, checked against the answer given ("俺听说是劳动监察大队管
@@ -202,39 +186,6 @@ class AnswerComposer:
         if self.passages.subject_system(question):
             return False
         return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in self._situations_told(question))
-
-    def _unnegated(self, topic: str, question: str) -> str:
-        """The topic without the negation of what the follow-up states ("…不需要行政处理的…" →
-        "那要是得行政处理呢": 需要行政处理): the detail changes to what was negated."""
-        for word in self._said_plainly(question):
-            topic = re.sub(NEGATED.format(word=re.escape(word)), "", topic)
-        return topic
-
-    def _flips(self, question: str, said: Answer) -> bool:
-        """Whether the follow-up states plainly what the passage the conversation is at negates
-        ("那要是得行政处理呢" after "不需要行政处理的，下达监督意见书"): not a question about it."""
-        lead = self.store.passage_by_id.get((said.context.get("ids") or [""])[0])
-        return lead is not None and any(re.search(NEGATED.format(word=re.escape(w)), lead.text)
-                                        for w in self._said_plainly(question))
-
-    def _said_plainly(self, question: str) -> list[str]:
-        """The follow-up's words of the list (two characters or more) that it does not negate."""
-        text = clean(question)
-        return [w for w in self.retriever.list_words(text)
-                if len(w) >= 2 and not re.search(NEGATED.format(word=re.escape(w)), text)]
-
-    def _only_names_the_document(self, question: str, answer: Answer) -> bool:
-        """Whether the answer's passage only names the document the question asks about."""
-        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
-        return lead is not None and lead.kind == "clause" and self.previous.names_document_only(lead, question)
-
-    def _asked_unstated_in(self, question: str, answer: Answer) -> bool:
-        """Whether the question asks a number (how long, how often, how many) that the clause
-        answering it does not state (who is asked is stated in too many ways to tell)."""
-        asked = [a for a in asked_aspects(clean(question)) if a.name in COUNTED_ASPECTS]
-        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
-        return (bool(asked) and lead is not None and lead.kind == "clause"
-                and not any(a.answered_in(lead.text) for a in asked))
 
     @staticmethod
     def _situations_told(question: str) -> list[Aspect]:
@@ -369,11 +320,11 @@ class AnswerComposer:
             if with_topic.found:
                 answer = with_topic
         if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS and intent != "ask_phone"
-                and FOLLOW_UP_CUE.search(clean(question)) and self._asked_unstated_in(question, answer)):
+                and FOLLOW_UP_CUE.search(clean(question)) and self.details.asks_what_it_does_not_state(question, answer)):
             # "那人社局会隔多久来核查一次？" after the fund's scope: a clause holding 核查 that states no
             # frequency is no answer; read with the topic, the system's checks state it
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
-            if with_topic.found and not self._asked_unstated_in(question, with_topic):
+            if with_topic.found and not self.details.asks_what_it_does_not_state(question, with_topic):
                 answer = with_topic
         if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and PERSON_BACK.search(clean(question)) and answer.context.get("ids")):
@@ -588,7 +539,7 @@ class AnswerComposer:
         answer = self._follow_up_answer(question, entities, context)
         previous = context.get("intent") if context.get("intent") != "follow_up" else None
         said = self.previous.states(question, previous, context)
-        if (said is not None and not self._flips(question, said)
+        if (said is not None and not self.details.flips(question, said)
                 and self.previous.answers_instead(question, answer, said)):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
             return said
@@ -617,11 +568,11 @@ class AnswerComposer:
         def read_with_topic() -> Answer:
             with_topic = ask(f"{topic} {question}")
             if (with_topic.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0] \
-                    and self._flips(question, with_topic):
+                    and self.details.flips(question, with_topic):
                 # read with the topic, the passage that negates what the follow-up states plainly
                 # comes back ("那要是需要行政处理的呢" after "不需要行政处理的…"): the topic without
                 # its negation
-                with_topic = ask(f"{self._unnegated(topic, question)} {question}")
+                with_topic = ask(f"{self.details.unnegated(topic, question)} {question}")
             return with_topic
 
         if elliptical and topic and topic != question:
@@ -634,7 +585,7 @@ class AnswerComposer:
             # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's -
             # unless it describes another act of the same rules ("那要是介绍人去干法律不允许干的行当呢？")
             with_topic = read_with_topic()
-            if answer.found and self._only_names_the_document(question, with_topic):
+            if answer.found and self.details.only_names_the_document(question, with_topic):
                 # "那监督意见书里都写啥？": read with the topic, the clause that hands the document
                 # over; read alone, the one that lists what it holds
                 return answer
@@ -651,7 +602,7 @@ class AnswerComposer:
             return answer
         alone = self._general(question, None)
         back = (alone.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0]
-        if alone.found and not (back and self._flips(question, alone)) and (
+        if alone.found and not (back and self.details.flips(question, alone)) and (
                 not answer.found or alone.context.get("score", 0.0) > answer.context.get("score", 1.0) + STANDALONE_MARGIN
                 or self._names_more(question, alone, answer)):
             alone.context["intent"] = previous  # still the same kind of conversation
