@@ -166,7 +166,8 @@ class OfficeComposer:
     def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
         kit = self.kit
         office = kit.mentioned_office(question, entities)
-        if office is None and elliptical(kit.retriever, question):
+        short = elliptical(kit.retriever, question)
+        if office is None and short:
             # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number the passage the
             # conversation is at prints; without an office of the conversation, also one it cited
             # (a complaint's intake: not another system's hotline beside the labour inspectors');
@@ -175,7 +176,7 @@ class OfficeComposer:
             for pid in dict.fromkeys(at):
                 if (printed := self._printed_phone(pid, question)) is not None:
                     return printed
-        if office is None and REPORTING.search(clean(question)) and not elliptical(kit.retriever, question):
+        if office is None and REPORTING.search(clean(question)) and not short:
             # "俺要是发现有人挪用社保的钱，想举报，打哪个电话": a matter of its own to report, whose
             # hotline the list prints, rather than the office the conversation was at
             hits = kit.retriever.search(question, k=5)
@@ -186,8 +187,7 @@ class OfficeComposer:
         if office is None:
             # "举报社保基金问题打什么电话": a phone printed in a clause, or the office of the best match
             # ("电话多少？" alone asks the number for the matter the conversation is at)
-            asked = (f"{context['topic']} {question}" if context.get("topic") and elliptical(kit.retriever, question)
-                     else question)
+            asked = f"{context['topic']} {question}" if context.get("topic") and short else question
             hits = kit.retriever.search(asked, k=5)
             if (printed := self._printed_among(hits, asked)) is not None:
                 return printed

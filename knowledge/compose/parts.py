@@ -83,12 +83,15 @@ class ClauseGroups:
             return None
         return group[place - 1] if place > 0 else group[-1]
 
+    def _section(self, clause: Clause) -> list[Clause]:
+        """The clauses of ``clause``'s section (every subsection), in the list's order."""
+        return sorted((c for key, cs in self._groups.items() if key[:2] == (clause.system_id, clause.section)
+                       for c in cs if not c.parent_id), key=lambda c: c.line)
+
     def next_step(self, clause: Clause) -> Clause | None:
         """The clause that follows ``clause`` in its section ("3、批准" of the filing stage →
         "（二）调查阶段"): the list's order is the order of a procedure; None at the section's end."""
-        group = [c for key, cs in self._groups.items() if key[:2] == (clause.system_id, clause.section)
-                 for c in cs if not c.parent_id]
-        group.sort(key=lambda c: c.line)
+        group = self._section(clause)
         at = next((i for i, c in enumerate(group) if c.id == clause.id), None)
         return group[at + 1] if at is not None and at + 1 < len(group) else None
 
@@ -97,8 +100,7 @@ class ClauseGroups:
         and each numbered clause of the section itself ("（四）决定阶段。…"), with the clause that
         begins it; [] when the section has fewer than two subsections or names no stages (it is no
         procedure of stages)."""
-        section = sorted((c for key, cs in self._groups.items() if key[:2] == (clause.system_id, clause.section)
-                          for c in cs if not c.parent_id), key=lambda c: c.line)
+        section = self._section(clause)
         if len({c.subsection for c in section if c.subsection}) < 2:
             return []
         stages: list[tuple[str, Clause]] = []

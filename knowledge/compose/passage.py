@@ -13,6 +13,7 @@ from ..aspects import Aspect, answering_sentences
 from ..headings import heading_asked
 from ..normalize import clean, parties
 from ..passages import Passage
+from ..phones import find_phones
 from ..question_forms import says
 from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
@@ -69,9 +70,6 @@ ANSWER_SHARE = 0.7
 def _squashed(text: str) -> str:
     return "".join(text.split())
 
-
-# A phone number printed in a clause ("设立投诉举报电话8565682").
-PRINTED_NUMBER = re.compile(r"\d{7,}")
 
 class PassageComposer:
     def __init__(self, kit: Kit):
@@ -514,7 +512,7 @@ class PassageComposer:
             office = intake.office or p.office
             if office:
                 lines.insert(0, self.kit.office_line(office, intake.phone or p.phone, "投诉举报受理"))
-            elif intake.id != p.id and PRINTED_NUMBER.search(intake.text):
+            elif intake.id != p.id and find_phones(intake.text):
                 # a system whose reports no office takes, at a number it prints ("设立投诉举报电话
                 # 8565682"): its own words lead
                 lines.insert(0, f"投诉举报受理：{self.kit.excerpt(intake.text, question)}（{intake.citation}）")

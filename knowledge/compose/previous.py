@@ -109,7 +109,8 @@ class PreviousPassageComposer:
     def names_document_only(self, passage, question: str) -> bool:
         """Whether the question asks about a document (its name said) that the clause only names:
         the clause opens no parts (…主要包括下列内容：1、2、…)."""
-        if not self._documents(question) or not self.holds_document(passage, question):
+        named = self._documents(question)
+        if not named or not any(n in passage.text for n in named):
             return False
         clause = self.kit.store.clause_by_id.get(passage.record_id)
         return clause is not None and not self.passages.groups.opened_by(clause)
