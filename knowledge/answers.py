@@ -34,7 +34,8 @@ from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, REFERS_BACK, Inte
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
-from .normalize import clean, has_content, story_terms
+from .homophones import written_in_english
+from .normalize import clean, fix_typos, has_content, story_terms
 from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
@@ -60,6 +61,13 @@ MAX_QUESTIONS = 3
 QUESTION_TOKENS = 2
 # A follow-up answered better on its own (by this score) leaves the previous context.
 STANDALONE_MARGIN = 0.05
+# A question for a legal basis in so many words ("根据哪条规定", "依据是啥", "凭什么"), and a case
+# supposed ("那要是…", "如果…").
+BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规定|法|条)|哪(一)?(条|部|个)(法|规定|条例|文件|政策)|"
+                         r"第几条|(什么|啥)(规定|法律|法规|文件|条例)|凭(什么|啥)")
+SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
+# How an answer's line giving a rule's or a row's legal basis begins.
+BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -112,6 +120,12 @@ class AnswerComposer:
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         # "知道了谢谢。再问下，…": the thanks answer nothing, the question after them does
         question = after_courtesy(question[:500])
+        if written_in_english(question):
+            # an English message is read in the list's words (typos.tsv: "how many" → 几, "officers"
+            # → 执法人员); the NLU, trained on Chinese, refusing it or unsure of it says nothing
+            question = fix_typos(question)
+            if intent in ("out_of_scope", "nlu_fallback", None) or (confidence or 0.0) < self.weak_intent:
+                intent, confidence = None, None
         if context.get("topic") and only_courtesy(question):
             # "稍等我记一下": nothing asked; the conversation waits where it is ("再说一遍罚款是多少")
             return Answer(HOLDING, [], [], True, dict(context))
@@ -126,6 +140,10 @@ class AnswerComposer:
             return checked
         if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
+        if context.get("topic") and (again := self._basis_given(question, context)) is not None:
+            return again  # "这是根据哪条规定罚的？" after the rule's answer, which gave its 依据
+        if context.get("topic") and (rest := self.passages.rest_of_unit(question, context)) is not None:
+            return rest  # "还有哪些情况会被立案？" after one of them
         if context.get("topic"):
             # "那这个文书里一般写哪些内容？": the document the answer given names
             question = self.details.document_named(question, context)
@@ -156,16 +174,68 @@ class AnswerComposer:
         """What a caller heard or remembers, checked against the answer given ("俺听说是劳动监察大队管
         的，不是吗？": yes or no with the office; "不是说得15天吗？": the passage again); None when the
         message tells nothing heard, or names a matter the passage lacks."""
-        if not (says(clean(question), "hearsay") or says(clean(question), "repeat")):
+        if not any(says(clean(question), form) for form in ("hearsay", "repeat", "checks_figure")):
             return None
         heard = form_of("repeat").sub(" ", form_of("hearsay").sub(" ", clean(question)))
         checked = self.offices.confirmation(heard, context) or self.previous.restated(heard, context)
+        if checked is not None and checked.found and self._is_penalty_rule(checked):
+            # a penalty rule checked ("罚五千块钱够不够？") is told as a penalty: the fine first, a
+            # count told worked out
+            ruled = self._penalty(f"{context['topic']} {question}", {}, threshold=self.retriever.found_threshold)
+            if ruled.found and ruled.context.get("ids", [None])[0] == checked.context["ids"][0]:
+                checked = ruled
         if checked is not None and not checked.text.startswith(("是的", "不是")):
-            checked.text = f"按责任清单：\n{checked.text}"
+            # (a count told is worked out: "他一共介绍了三个孩子，罚五千块钱够不够？")
+            checked.text = "\n".join(["按责任清单：", *self._totals(question, checked), checked.text])
             # (the conversation stays at its topic, with the topics before it)
             checked.context = {**context, **checked.context, "topic": context["topic"]}
             self.previous.remember(checked)
         return checked
+
+    def _basis_given(self, question: str, context: dict) -> Answer | None:
+        """The answer given again, its legal basis first, for a follow-up that asks only for the
+        basis ("这是根据哪条规定罚的？", "为什么这么分？依据是啥？") when that answer stated one (a
+        penalty rule's or a boundary row's 依据, which is not in the passage's own words); None
+        otherwise, or when the follow-up names a rare thing of the list the passage lacks."""
+        text = clean(question)
+        basis = next((a for a in asked_aspects(text) if a.name == "basis"), None)
+        lead = (context.get("ids") or [None])[0]
+        # (it asks for the basis in so many words, and tells no other case: "那要是介绍人去干法律不
+        # 允许干的行当呢？" says 法律 of another act)
+        if (not BASIS_ASKED.search(text) or SUPPOSED.search(text)
+                or lead not in self.store.passage_by_id or not context.get("topic")):
+            return None
+        held = self.retriever.words_of([lead])
+        if any(w not in held and self.retriever.idf.get(w, 0.0) >= RARE_IDF
+               for w in self.retriever.list_words(without_asking(clean(question)))):
+            return None
+        again = self._answer_one(context["topic"], context.get("intent"), {}, {}, None)
+        if not again.found or (again.context.get("ids") or [None])[0] != lead:
+            return None
+        lines = again.text.split("\n")
+        # (the composers' own "依据：" line, or a sentence that states one)
+        stated = [line for line in lines if line.startswith(BASIS_LINE) or (basis is not None and basis.answered_in(line))]
+        if not stated:
+            return None
+        again.text = "\n".join([*stated, *(line for line in lines if line not in stated)])
+        again.context = {**context, **again.context, "topic": context["topic"],
+                         "earlier": context.get("earlier", [])}
+        return again
+
+    def _states_all_asked(self, question: str, passage_id: str) -> bool:
+        """Whether the passage states every aspect the question asks, and the question names no word
+        of the list beside them that the passage lacks ("抽查比例多少" of "…抽查面不低于 50％"; not
+        "他们能录音录像吗")."""
+        text = clean(question)
+        asked = asked_aspects(text)
+        p = self.store.passage_by_id[passage_id]
+        held = self.retriever.words_of([passage_id])
+        return bool(asked) and all(a.answered_in(p.text) for a in asked) and all(
+            w in held or w in p.text for w in self.retriever.list_words(without_asking(text)))
+
+    def _is_penalty_rule(self, answer: Answer) -> bool:
+        lead = (answer.context.get("ids") or [None])[0]
+        return any(p.clause_id == lead for p in self.store.penalties)
 
     def _situation_only_in(self, question: str, own: Answer, with_topic: Answer) -> bool:
         """Whether a follow-up's own answer states the situation it tells ("…就是一直不改呢？":
@@ -253,6 +323,9 @@ class AnswerComposer:
                     answered.append((part, a))
                     leads.append(a)
                     continue
+                if a.found and a.context["ids"][0] in before and self._states_all_asked(part, a.context["ids"][0]):
+                    continue  # "…日常监督是怎么查的？抽查比例多少？": the answer given states it
+
             a = self._answer_one(part, intent, entities, dict(about), confidence)
             leads.append(a)
             if counts(a, part):

@@ -30,6 +30,10 @@ _LATIN_WORDS = re.compile(r"[A-Za-z]+(?:[ '-]+[A-Za-z]+)*")
 PINYIN_WORDS = 3
 # ...and at least this share of them are pinyin syllables.
 PINYIN_SHARE = 0.8
+# A message of this many English words at least may be written in English.
+ENGLISH_WORDS = 4
+# ... with at most this many Chinese characters in it.
+ENGLISH_CHARACTERS = 2
 # The longest spelling looked for, in letters (four syllables of six).
 MAX_SPELT = 24
 # Loose sound: the initials and finals speakers and input methods confuse.
@@ -102,6 +106,16 @@ def typed_in_pinyin(text: str) -> bool:
     if letters <= sum(bool(_CJK.match(ch)) for ch in text):
         return False
     return sum(_is_pinyin(w) for w in words) >= PINYIN_SHARE * len(words)
+
+
+def written_in_english(text: str) -> bool:
+    """Whether a message is written in English (a caller's "And how many officers will be assigned
+    to the case?"): ENGLISH_WORDS words in letters or more, hardly a character (a Chinese sentence
+    with English words mixed in is not: "my boss 拖欠 salary 三个月了"), and not typed in pinyin."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) < ENGLISH_WORDS or typed_in_pinyin(text):
+        return False
+    return sum(bool(_CJK.match(ch)) for ch in text) <= ENGLISH_CHARACTERS
 
 
 def _loose(syllable: str) -> str:

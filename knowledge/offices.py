@@ -7,6 +7,7 @@ Canonical names come from the duty table; aliases come from a data file
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,17 @@ def load_alias_table(path: Path = ALIASES_FILE) -> list[list[str]]:
         names = [n.strip() for part in line.split("\t") for n in part.split(",") if n.strip()]
         groups.append(names)
     return groups
+
+
+# The unit words a short name keeps, with how many characters before them ("综合执法大队" → 执法大队).
+SHORT_NAME = re.compile(r"([\u4e00-\u9fff]{2}(?:大队|支队))$|([\u4e00-\u9fff]{2}院)$")
+
+
+def _short_name(name: str) -> str | None:
+    """The last words of a long office name that people call it by: a brigade's or an institute's."""
+    m = SHORT_NAME.search(name)
+    short = m.group(0) if m else None
+    return short if short and len(name) > len(short) + 1 else None
 
 
 def build_offices(duties: list[Duty], services: list[Service], alias_path: Path = ALIASES_FILE) -> list[Office]:
@@ -70,6 +82,14 @@ def build_offices(duties: list[Duty], services: list[Service], alias_path: Path 
         for duty_id in owned.get(name, []):
             if duty_id not in office.duty_ids:
                 office.duty_ids.append(duty_id)
+    # A brigade or an institute goes by its last words ("执法大队" of 劳动保障监察综合执法大队, "仲裁院"
+    # of 劳动人事争议仲裁院) when no other office's name ends so.
+    tails = {name: tail for name in canonical if (tail := _short_name(name))}
+    shared = Counter(tails[n] for n in tails)
+    for name, tail in tails.items():
+        office = offices[canonical[name]]
+        if shared[tail] == 1 and tail != office.name and tail not in office.aliases and tail not in canonical:
+            office.aliases.append(tail)
     for office in offices.values():
         counter = phones.get("\0" + office.name)
         office.phone = counter.most_common(1)[0][0] if counter else None

@@ -39,6 +39,11 @@ STAGE_WORD = re.compile(r"阶段|环节|步骤|程序")
 NEXT_STEP = re.compile(r"下一(步|个?步骤|个?环节|个?阶段)|接下来|然后(呢|干啥|是啥|咋办|怎么办|怎么走|咋走)|"
                        r"再往(后|下)|(之后|以后|后面)(呢|干啥|是啥|咋办|怎么办|还有啥)")
 
+# "还有哪些情况会被立案？", "还有别的吗", "其他的呢" after one part of a numbered unit: the rest of it
+REST_OF_UNIT = re.compile(r"^(那|那么)?(另外|此外)?还有(别的|其他|其它|哪些|啥|什么|几种|几个|没有别的|呢)|"
+                          r"^(那|那么)?(其他|其它|别的)的?(呢|还有|有哪些|有啥|都是啥|都有啥)|"
+                          r"除了(这|那)(个|些|条|项|种|一条|一项|一种)?(以外|之外)?还有")
+
 
 def ordinal_asked(question: str) -> int | None:
     """The place of the one part a (cleaned) question asks for: 1 for "头一步", 3 for "第三步",

@@ -21,7 +21,7 @@ from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
-from .parts import MAX_PARTS, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
+from .parts import MAX_PARTS, REST_OF_UNIT, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
@@ -359,6 +359,34 @@ class PassageComposer:
         if office_line:
             lines.append(office_line)
         return lines, part.citation, [self.kit.source(part.id)]
+
+    def rest_of_unit(self, question: str, context: dict) -> Answer | None:
+        """Every part of the numbered unit the conversation is at one part of, for a follow-up that
+        asks for the rest ("还有哪些情况会被立案？" after the one about wages); None when it asks for
+        no rest, the conversation is at no such part, or it names words the unit lacks."""
+        text = clean(question)
+        if not REST_OF_UNIT.search(text):
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        at = store.clause_by_id.get((context.get("ids") or [""])[0])
+        siblings = self.groups.siblings(at) if at is not None else []
+        parts = [c.id for c in siblings if c.id in store.passage_by_id]
+        # (the words beside the cue are the unit's system's: "情况会被立案"; "那稽核还有哪些步骤" names
+        # another part of the list)
+        system = [q.id for q in store.passages if at is not None and q.system_id and q.system_id == at.system_id] or parts
+        held = retriever.words_of(system)
+        said = "".join(store.passage_by_id[pid].text for pid in system)
+        if len(parts) < 2 or any(w not in held and w not in said
+                                 for w in retriever.list_words(REST_OF_UNIT.sub(" ", text))):
+            return None
+        p = store.passage_by_id[at.id]
+        lines, citation, sources = self._parts(at, p)
+        lines.append(f"出处：{citation}。")
+        offices = [o for o in p.office.split("、") if o]
+        return Answer("\n".join(lines), sources, [], True,
+                      {**context, "ids": [at.id], "cited": [s["id"] for s in sources][:6],
+                       "office": offices[0] if offices else context.get("office"), "system": p.system_id,
+                       "question": question})
 
     def _states_asked(self, p: Passage, aspects: tuple[Aspect, ...]) -> bool:
         """Whether the passage states something specific the question asks ("对有举报的，到申报单位

@@ -12,6 +12,7 @@ import re
 
 from ..aspects import COUNTED_ASPECTS, asked_aspects, without_asking
 from ..normalize import clean
+from ..question_forms import says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 from .parts import DOCUMENT_NAME
@@ -29,13 +30,30 @@ MAX_CITED = 6
 FOLLOW_UP_MARGIN = 0.1
 # What a penalty rule's follow-up asks that the penalty composer answers (the sanctions, the fine
 # worked out for a count): the rule's other statements (who, how long) the rule itself answers.
-PENALTY_ASPECTS = frozenset({"sanction", "amount"})
+PENALTY_ASPECTS = frozenset({"sanction", "amount", "basis"})
 # The office or the people the conversation is at, as a caller points at them.
 THEM = re.compile(r"他们|她们|它们|人家|他家|它家|这个科|那个科|这个单位|那个单位|这个部门|那个部门")
 # What a service item's row states in its columns (its time, its offices and their phone).
 ROW_ASPECTS = frozenset({"time_limit", "frequency", "who", "phone"})
 # Of them, this many are tried (one composition each) for a follow-up.
 MAX_TRIED = 4
+
+
+# A figure a caller checks against the rule given ("罚五千块钱够不够", "都80个工作日了算不算超期"),
+# and its unit as the list writes it.
+TOLD_FIGURE = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万]\s*(?:个|多)?\s*(工作日|日|天|月|年|元|块|万|千|次|回|人|名|家|分|%|％)")
+UNIT_AS_LISTED = {"天": "日", "工作日": "日", "块": "元", "万": "元", "千": "元", "回": "次", "名": "人", "％": "%"}
+
+
+def told_unit_stated(question: str, passage_text: str) -> bool:
+    """Whether the question checks a figure (question_forms "checks_figure") whose unit the
+    passage states a number of."""
+    text = clean(question)
+    if not says(text, "checks_figure"):
+        return False
+    units = {UNIT_AS_LISTED.get(m.group(1), m.group(1)) for m in TOLD_FIGURE.finditer(text)}
+    return any(re.search(rf"[0-9零〇一二两三四五六七八九十百千万]\s*(?:个)?\s*(?:工作)?{re.escape(u)}", passage_text)
+               for u in units)
 
 
 class PreviousPassageComposer:
@@ -196,15 +214,21 @@ class PreviousPassageComposer:
         if previous is None or previous.kind not in ("clause", "service"):
             return None
         words = retriever.list_words(without_asking(clean(question)))
-        if any(w not in retriever.words_of([previous.id]) for w in words):
+        # (a word the passage says in other pieces counts: 未成年人)
+        if any(w not in retriever.words_of([previous.id]) and w not in previous.text for w in words):
             return None
         if previous.kind == "service":
             return self._service_row(question, (), previous, set(), set())
         topic = context.get("topic") or context.get("question") or ""
         aspects = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
+        threshold = self.kit.retriever.found_threshold - FOLLOW_UP_MARGIN
         answer = self.passages.compose(f"{topic} {question}", context.get("intent"), aspects,
-                                       boost={previous.id: PREVIOUS_BOOST},
-                                       threshold=self.kit.retriever.found_threshold - FOLLOW_UP_MARGIN)
+                                       boost={previous.id: PREVIOUS_BOOST}, threshold=threshold)
+        if not (answer.found and answer.context["ids"][0] == previous.id) and told_unit_stated(question, previous.text):
+            # "都80个工作日了，这算不算超期？": a figure checked against the rule given is checked against
+            # that rule, whatever passage its other words ("超期" → 逾期) lead to
+            answer = self.passages.compose(topic, context.get("intent"), aspects,
+                                           boost={previous.id: PREVIOUS_BOOST}, threshold=threshold)
         return answer if answer.found and answer.context["ids"][0] == previous.id else None
 
     def pointed_at(self, question: str) -> set[str]:

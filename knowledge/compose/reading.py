@@ -29,6 +29,8 @@ POINTS_BACK = re.compile(r"^(这|那)(些|个|种|家|事|件)")
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A question with at most this many content words cannot stand alone ("谁负责考").
 ELLIPTICAL_TOKENS = 2
+# The words a complaint is made in ("投诉", "举报", "告他们", "维权").
+COMPLAINING = re.compile(r"投诉|举报|告(他|她|他们|老板|厂|公司|单位|状)|维权|反映|揭发|曝光|讨说法|讨个说法")
 # Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
 # one keeps the search from the rest of the list.
 NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
@@ -81,12 +83,16 @@ class IntentReading:
             return "follow_up"
         if intent in ("out_of_scope", "follow_up"):
             return intent
+        doubted = confidence is not None and confidence < self.prior_confidence
+        if intent == "ask_complaint" and doubted and not says(text, "violation") and not COMPLAINING.search(text):
+            # "我失业了，想办《就业失业登记证》，是不是得先交材料审核？", read as a complaint without
+            # much confidence: it tells no wrong and makes no complaint (the form's kind, if any)
+            return kind_of(text)
         if intent is None or weak:
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
             # does not, a guess that would keep the search to one kind of passage (a boundary row for
             # "开了家职业中介，来检查都查些啥") is no guess to keep
             return kind_of(text) or (None if intent in NARROW_INTENTS else intent)
-        doubted = confidence is not None and confidence < self.prior_confidence
         if intent != "ask_penalty" and doubted and kind_of(text) == "ask_penalty":
             # "…还收了我介绍费，这种中介咋罚", read as a complaint without much confidence: it asks
             # for the penalty in so many words

@@ -15,7 +15,8 @@ from ..retrieval import HybridRetriever
 
 # A message that goes back to a topic before the current one ("回到俺娘那个事", "回到头一个问的那个证"),
 # and one that goes back to the first.
-RETURN = re.compile(r"回到|说回|再回|返回到?|(头一个|第一个|一开始|最开始|最早)(问|说)的")
+# ("刚才第一个那个部门电话多少？": the first topic, pointed at)
+RETURN = re.compile(r"回到|说回|再回|返回到?|(头一个|第一个|一开始|最开始|最早)(问|说|提)的|(头一个|第一个|最开始|一开始)(那个|那)")
 FIRST_TOPIC = re.compile(r"头一个|第一个|一开始|最开始|最早")
 # How many topics before the current one a conversation keeps.
 MAX_EARLIER = 3
@@ -36,7 +37,10 @@ class TopicHistory:
         """The topics before the conversation's current one, latest first: the context before this
         answer joins them when this answer opened a topic of its own."""
         earlier = list(before.get("earlier") or [])
-        if before.get("topic") and before.get("topic") != now.get("topic"):
+        # (a follow-up that moved to another passage keeps its topic, but what it left is a topic
+        # to go back to: "城乡居民养老保险归哪个中心管？" → "那职称申报呢？" → "第一个那个部门电话多少？")
+        moved = (before.get("ids") or [None])[:1] != (now.get("ids") or [None])[:1]
+        if before.get("topic") and (before.get("topic") != now.get("topic") or moved):
             earlier.insert(0, {k: before[k] for k in TOPIC_KEYS if k in before})
         return earlier[:MAX_EARLIER]
 

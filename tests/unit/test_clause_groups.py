@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.compose.parts import DOCUMENT_NAME, NEXT_STEP, POINTED_DOCUMENT, ClauseGroups
 
 
@@ -47,3 +49,17 @@ def test_the_stages_of_a_procedure_by_name(fake_kb):
     assert names == ["（一）立案阶段", "（二）调查阶段", "（三）审批阶段", "（四）决定阶段", "（五）执行阶段", "（六）结案阶段"]
     # a section whose parts are no stages has none
     assert groups.stages(_clause(store, "监督意见书主要包括下列内容")) == []
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("还有哪些情况会被立案？", True),
+    ("还有别的核查方式吗？", True),
+    ("其他的呢？", True),
+    ("除了这个还有啥？", True),
+    ("还有，农保中心电话多少？", False),  # "还有" opens a question of its own
+    ("第三步是啥？", False),
+])
+def test_a_follow_up_asking_for_the_rest_of_a_list(question, asks):
+    from knowledge.compose.parts import REST_OF_UNIT
+
+    assert bool(REST_OF_UNIT.search(question)) is asks

@@ -72,3 +72,12 @@ def test_english_mixed_in_is_no_message_typed_in_pinyin():
     assert typed_in_pinyin("wo de laoban qian wo gongzi, gai zhao na ge bumen?")
     assert not typed_in_pinyin("my boss 拖欠 salary 三个月了，where can I complain? 有没有 phone number?")
     assert not typed_in_pinyin("zhicheng申报找哪个科")  # one word spelt: read by the word's own spelling
+
+
+def test_a_message_written_in_english_is_told_from_one_with_english_mixed_in():
+    from knowledge.homophones import written_in_english
+
+    assert written_in_english("And how many officers will be assigned to the case?")
+    assert not written_in_english("my boss 拖欠 salary 三个月了，where can I complain?")
+    assert not written_in_english("wo de laoban qian wo gongzi san ge yue le")  # pinyin
+    assert not written_in_english("OK thanks")  # too few words to tell

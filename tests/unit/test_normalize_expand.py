@@ -17,7 +17,7 @@ def test_english_words_mixed_in_are_the_lists_whole_words_in_any_case():
     assert fix_typos("哪个 Department 负责最低工资 policy 的监督？") == "哪个 部门 负责最低工资 政策 的监督？"
     assert fix_typos("minimum wage 是多少") == "最低工资 是多少"
     # not inside another word
-    assert fix_typos("officers") == "officers"
+    assert fix_typos("official") == "official"
 
 
 def test_an_age_said_below_the_tables_limit_is_the_lists_term_for_it():
@@ -74,3 +74,12 @@ def test_words_typed_by_sound_and_english_sentences():
     assert fix_typos("设保 内部机核 多久一次") == "社保 内部稽核 多久一次"
     fixed = fix_typos("Job agency send workers whose documents are not complete, how much fine per person?")
     assert "职业中介" in fixed and "证件不全" in fixed and "每人" in fixed
+
+
+def test_a_sub_word_of_a_word_that_frames_a_question_is_no_content_word():
+    from knowledge.normalize import tokens
+
+    # "个股" (shares) inside "哪个股" (which section)
+    assert "个股" not in tokens("这个归哪个股管？")
+    # the sub-words of a content word stay ("监察大队" of "劳动保障监察大队")
+    assert {"监察", "劳动保障监察大队"} <= set(tokens("劳动保障监察大队电话"))

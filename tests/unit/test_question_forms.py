@@ -89,3 +89,24 @@ def test_a_campaign_asked_by_what_it_is_called_asks_for_a_service():
     from knowledge.question_forms import kind_of
 
     assert kind_of("劳动局整黑中介那个行动叫啥名") == "ask_service"
+
+
+@pytest.mark.parametrize("question,checks", [
+    ("他一共介绍了三个孩子，罚五千块钱够不够？", True),
+    ("给他罚一万五行不行？", True),
+    ("都80个工作日了还没查完，这算不算超期？", True),
+    ("三十天内巡查两次行不行", True),
+    ("罚款是多少", False),  # asks the figure, checks none
+    ("这个行不行", False),  # no figure told
+])
+def test_a_figure_checked_against_the_rule(question, checks):
+    assert says(question, "checks_figure") is checks
+
+
+def test_a_figure_checked_is_checked_against_a_passage_stating_its_unit():
+    from knowledge.compose.previous import told_unit_stated
+
+    rule = "为不满十六周岁的未成年人介绍就业的，按照每介绍一人处五千元罚款"
+    assert told_unit_stated("罚五千块钱够不够？", rule)
+    assert not told_unit_stated("都80个工作日了，算不算超期？", rule)  # the rule states no days
+    assert told_unit_stated("都80个工作日了，算不算超期？", "自立案之日起 60 个工作日内完成调查")

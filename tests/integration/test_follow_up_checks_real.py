@@ -1,0 +1,99 @@
+"""Follow-ups that check, extend or point back at the answer given, with the real embedding model,
+on questions written for these tests: a figure checked against the rule, the rest of a list, the
+basis of the rule given, the first topic of the conversation, an English message."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_fine_checked_for_a_count_is_worked_out_from_the_rule(real_kb):
+    first = real_kb.answer("中介把两个十五岁的孩子介绍进厂干活，怎么罚？", intent="ask_penalty", confidence=0.97)
+    assert first.found and first.context["ids"][0] == "sup-2.34"
+    # the NLU, unsure, calls the check out of scope
+    check = real_kb.answer("他介绍了两个，罚八千够吗？", intent="out_of_scope", confidence=0.52, context=first.context)
+    assert check.found
+    assert check.context["ids"][0] == "sup-2.34"
+    assert "按 2 人计算" in check.text and "10000 元" in check.text
+    assert "吊销" in check.text
+
+
+def test_a_time_checked_is_checked_against_the_time_limit_given(real_kb):
+    first = real_kb.answer("监察大队立了案，多长时间得调查完？", intent="ask_procedure", confidence=0.99)
+    assert first.context["ids"][0] == "sup-7.19"
+    # "超期" alone leads to the audit report's 逾期 clause
+    check = real_kb.answer("情况挺复杂，都七十个工作日了还没查完，超期了吗？", intent="ask_procedure",
+                           confidence=0.7, context=first.context)
+    assert check.found
+    assert check.context["ids"][0] == "sup-7.19"
+    assert "延长 30 个工作日" in check.text
+
+
+def test_asking_for_the_rest_of_a_list_gives_every_item(real_kb):
+    first = real_kb.answer("厂里扣着我们的身份证不给，劳动监察能立案吗？", intent="ask_complaint", confidence=0.93)
+    assert first.found
+    rest = real_kb.answer("还有什么情况监察会立案？", intent="ask_procedure", confidence=0.8, context=first.context)
+    assert rest.found
+    assert "立案标准共13项" in rest.text
+    assert "十六周岁" in rest.text and "不依法参加社会保险" in rest.text
+    # a word of another unit is no request for this one's rest
+    assert real_kb._composer.passages.rest_of_unit("那稽核还有哪些步骤？", first.context) is None
+
+
+def test_the_basis_of_the_rule_given_is_that_rules_basis(real_kb):
+    first = real_kb.answer("职业中介收求职者押金，怎么罚？", intent="ask_penalty", confidence=0.97)
+    assert first.found
+    rule = first.context["ids"][0]
+    basis = real_kb.answer("依据的是哪个条例？", intent="follow_up", confidence=0.6, context=first.context)
+    assert basis.found and basis.context["ids"][0] == rule
+    assert basis.text.startswith("依据：") and "劳动力市场管理条例" in basis.text.splitlines()[0]
+    # a supposed case that says 法律 asks no basis
+    other = real_kb.answer("那要是中介介绍人去干法律禁止的行当呢？", intent="follow_up", confidence=0.6,
+                           context=first.context)
+    assert not other.text.startswith("依据：")
+
+
+def test_the_basis_of_a_boundary_row_is_its_legal_basis_column(real_kb):
+    first = real_kb.answer("社保费是人社局征收还是税务征收？", intent="ask_boundary", confidence=0.99)
+    assert first.context["ids"][0].startswith("boundary-")
+    basis = real_kb.answer("凭什么这么划分？", intent="follow_up", confidence=0.9, context=first.context)
+    assert basis.text.startswith("依据：") and "社会保险法" in basis.text.splitlines()[0]
+
+
+def test_the_first_topic_pointed_at_after_a_follow_up_moved_on(real_kb):
+    first = real_kb.answer("城乡居民养老保险是哪个部门管？", intent="ask_office", confidence=0.99)
+    assert "农保中心" in first.text
+    second = real_kb.answer("那职称评审呢？", intent="follow_up", confidence=0.8, context=first.context)
+    assert "职称科" in second.text
+    phone = real_kb.answer("最开始那个部门电话多少？", intent="ask_phone", confidence=0.92, context=second.context)
+    assert "7591916" in phone.text and "职称科" not in phone.text
+
+
+def test_an_english_follow_up_is_read_in_the_lists_words(real_kb):
+    first = real_kb.answer("劳动监察立案以后，谁来承办案件？", intent="ask_procedure", confidence=0.95)
+    assert first.found
+    # the NLU, trained on Chinese, is unsure of an English message
+    answer = real_kb.answer("How many officers are assigned to handle the case?", intent="out_of_scope",
+                            confidence=0.7, context=first.context)
+    assert answer.found
+    assert "2名以上执法人员" in answer.text
+
+
+def test_a_second_question_the_first_answer_states_is_not_answered_apart(real_kb):
+    # "抽查比例多少" alone reads the penalty rules' 比例原则
+    answer = real_kb.answer("社保基金的日常监督谁来查？抽查比例多少？", intent="ask_supervision", confidence=0.94)
+    assert answer.found
+    assert "财务股" in answer.text and "50" in answer.text
+    assert "比例原则" not in answer.text
+
+
+def test_an_unsure_complaint_call_on_a_message_that_tells_no_wrong(real_kb):
+    answer = real_kb.answer("我下岗了，想办《就业失业登记证》，是不是要先审核材料？", intent="ask_complaint",
+                            confidence=0.62)
+    assert answer.found
+    assert "就业局" in answer.text
+    assert "投诉举报受理" not in answer.text
+    office = real_kb.answer("这个归哪个股管？", intent="out_of_scope", confidence=0.9, context=answer.context)
+    assert "就业局" in office.text and "劳动监察保障大队" not in office.text
