@@ -74,15 +74,19 @@ class Kit:
                threshold: float | None = None, k: int = 5) -> list[SearchHit]:
         """Top ``k`` (≤ 10) for a question of kind ``intent``: its own ranking fused with the ranking of
         the question plus the list's vocabulary for that kind; scores stay the question's."""
-        # (only a few rows, the boundaries or the services: the clauses are most of the list)
-        prior = kinds is None and intent in PRIOR_INTENTS
+        # (only a few rows, the boundaries or the services: the clauses are most of the list; a
+        # clause question that no clause answers may still be a row's: "仲裁开放日多久搞一次")
+        prior = kinds is None and intent in INTENT_KINDS
+        walled = intent not in PRIOR_INTENTS
         kinds = kinds if kinds is not None else INTENT_KINDS.get(intent or "")
         boost = {**self.intent_boost.get(intent or "", {}), **(boost or {})}
         if prior:
             hits = self._search(question, intent, boost, aspects, kinds, threshold, k)
+            if walled and any(h.found for h in hits):
+                return hits
             anywhere = self.retriever.search(question, k=k, boost=boost, aspects=aspects, threshold=threshold)
             if (anywhere and anywhere[0].found and anywhere[0].kind not in kinds
-                    and anywhere[0].score >= max((h.score for h in hits), default=0.0) + KIND_MARGIN):
+                    and (walled or anywhere[0].score >= max((h.score for h in hits), default=0.0) + KIND_MARGIN)):
                 return anywhere
             return hits
         return self._search(question, intent, boost, aspects, kinds, threshold, k)

@@ -159,6 +159,15 @@ class OfficeComposer:
         citation = duty.citation if duty else "责任清单"
         sources = [{"id": duty.id, "citation": duty.citation, "excerpt": f"{office} {record.phone}"}] if duty else []
         text = f"{office}的联系电话：{record.phone}。\n出处：{citation}（责任科室及联系方式）。"
+        # a number the list prints for the office elsewhere is said too, with where (a service row
+        # gives the arbitration institute a desk of its own)
+        for service in store.services:
+            other = next((c.phone for c in service.contacts if c.phone and c.phone != record.phone
+                          and self.kit.directory.canonical(c.office) == office), None)
+            row = next((p.id for p in store.passages if p.kind == "service" and p.record_id == service.id), None)
+            if other and row and other not in text:
+                text += f"\n另：{service.citation}（{service.item}）载明{office}电话 {other}。"
+                sources.append({"id": row, "citation": service.citation, "excerpt": f"{office} {other}"})
         return Answer(text, sources, [], True,
                       {"intent": "ask_phone", "office": office, "ids": [s["id"] for s in sources],
                        "question": question})

@@ -64,3 +64,40 @@ def test_a_service_row_that_states_the_time_asked_answers_it(guangping_kb):
                                  intent="ask_complaint", confidence=0.8)
     assert answer.found
     assert "当日受理" in answer.text
+
+
+QUZHOU = Path(__file__).resolve().parents[2] / "bench/cases/quzhou/quzhou_hrss_responsibility_list.txt"
+
+
+@pytest.fixture(scope="module")
+def quzhou_kb(tmp_path_factory):
+    from knowledge.service import KnowledgeBase, build
+    from knowledge.settings import get_settings
+
+    settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("quzhou"), "source_path": QUZHOU})
+    build(settings)
+    kb = KnowledgeBase(settings)
+    kb.warm_up()
+    return kb
+
+
+def test_a_brigade_called_by_its_last_words_owns_its_clauses(quzhou_kb):
+    # the case-handling clauses say "执法大队"; the duty table names 劳动保障监察综合执法大队 (8869123)
+    answer = quzhou_kb.answer("厂里逼着天天加班，加班费也不给，这个能投诉吗，谁管？", intent="ask_complaint", confidence=0.95)
+    assert answer.found
+    assert "劳动保障监察综合执法大队" in answer.text and "8869123" in answer.text
+    assert "办公室" not in answer.text.splitlines()[0]
+
+
+def test_a_row_answers_a_clause_question_no_clause_answers(quzhou_kb):
+    # the NLU calls it a procedure question; the arbitration open day is a public service's part
+    answer = quzhou_kb.answer("听说仲裁院有开放日能旁听庭审，多久搞一次？", intent="ask_procedure", confidence=0.94)
+    assert answer.found
+    assert "仲裁开放日" in answer.text and "每月" in answer.text
+
+
+def test_an_office_with_a_number_of_its_own_in_a_service_row_has_both_said(quzhou_kb):
+    answer = quzhou_kb.answer("仲裁院电话多少？", intent="ask_phone", confidence=0.95)
+    assert "8862436" in answer.text and "8862480" in answer.text
+    assert {s["id"] for s in answer.sources} >= {"duty-5.1"}
+    assert any(s["id"].startswith("service-") for s in answer.sources)

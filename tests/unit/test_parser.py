@@ -314,3 +314,21 @@ def test_sanctions_stated_outside_a_handling_section_are_a_penalty_rule(records)
 def test_the_principals_signature_on_a_seal_line(records):
     # the public-services table's seal line is signed; the others leave the name blank
     assert records.signature == "主要负责人签字：董增房" and records.signature_line == 302
+
+
+def test_a_brigade_and_an_institute_go_by_their_last_words(tmp_path):
+    from knowledge.offices import build_offices
+    from knowledge.records import Contact, Duty
+
+    def duty(n: int, office: str) -> Duty:
+        return Duty(f"duty-{n}.1", n, 1, "", "工作", [Contact(office, "8869123")], "", f"第{n}项", n)
+
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("", encoding="utf-8")
+    offices = {o.name: o for o in build_offices(
+        [duty(1, "劳动保障监察综合执法大队"), duty(2, "劳动人事争议仲裁院"), duty(3, "社会保险事业管理中心"),
+         duty(4, "交通运输执法大队")], [], alias_path=aliases)}
+    assert "仲裁院" in offices["劳动人事争议仲裁院"].aliases
+    # two offices whose names end alike: the last words name neither
+    assert "执法大队" not in offices["劳动保障监察综合执法大队"].aliases
+    assert not offices["社会保险事业管理中心"].aliases  # a 中心 keeps its whole name
