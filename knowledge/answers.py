@@ -66,6 +66,8 @@ STANDALONE_MARGIN = 0.05
 BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规定|法|条)|哪(一)?(条|部|个)(法|规定|条例|文件|政策)|"
                          r"第几条|(什么|啥)(规定|法律|法规|文件|条例)|凭(什么|啥)")
 SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
+# What the list promises the person who reports or is charged: kept secret, heard.
+RIGHTS_ASPECTS = frozenset({"secrecy", "hearing"})
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
@@ -233,6 +235,14 @@ class AnswerComposer:
         return bool(asked) and all(a.answered_in(p.text) for a in asked) and all(
             w in held or w in p.text for w in self.retriever.list_words(without_asking(text)))
 
+    def _specific_unstated(self, question: str, answer: Answer, asked: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
+        """What the question asks of the list's promises to the person who reports or is charged
+        (RIGHTS_ASPECTS: secrecy, a hearing) that the answer's lead passage does not state."""
+        if asked is None:
+            asked = tuple(a for a in asked_aspects(clean(question)) if a.name in RIGHTS_ASPECTS)
+        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
+        return tuple(a for a in asked if lead is None or not a.answered_in(lead.text))
+
     def _is_penalty_rule(self, answer: Answer) -> bool:
         lead = (answer.context.get("ids") or [None])[0]
         return any(p.clause_id == lead for p in self.store.penalties)
@@ -332,6 +342,13 @@ class AnswerComposer:
                 answered.append((part, a))
                 topic = topic or part
         if len({tuple(a.context["ids"]) for _, a in answered}) < 2:
+            own = answered[0][1] if answered else None
+            if (own is not None and not whole.found and context.get("system")
+                    and own.context.get("system") == context["system"]):
+                # "查的时候会来几个人？会不会就一个人随便看看？" after a complaint about a pharmacy: the
+                # question the conversation's part of the list answers is answered, though the whole
+                # message finds nothing (a new matter refused stays refused)
+                return Answer(own.text, own.sources, own.buttons, True, {**own.context, "topic": question})
             return self._one_passage_for_all(question, answered, leads, whole)
         seen: set[str] = set()
         sources = []
@@ -399,6 +416,15 @@ class AnswerComposer:
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found and not self.details.asks_what_it_does_not_state(question, with_topic):
                 answer = with_topic
+        if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS and intent != "ask_phone"
+                and context.get("system") and self.details.asks_what_it_does_not_state(question, answer)):
+            # "如果查出来确实多报了，会怎么样？" after the subsidy checks: read with the topic, the checks
+            # again, which state no sanction; read alone, the same system's clause that does
+            alone = self._answer(question, intent, entities, context, threshold)
+            lead = self.store.passage_by_id.get((alone.context.get("ids") or [""])[0])
+            if (alone.found and lead is not None and lead.system_id == context["system"]
+                    and not self.details.asks_what_it_does_not_state(question, alone)):
+                answer = alone
         if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and PERSON_BACK.search(clean(question)) and answer.context.get("ids")):
             # "那他要想学点手艺、搞创业培训，该找谁？" after the disabled son's job fair: the person
@@ -429,6 +455,12 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
+        if answer.found and intent in FACTUAL_INTENTS and (unstated := self._specific_unstated(question, answer)):
+            # "我怕举报了被人知道是我，你们会不会泄露我的信息？", read as a complaint: the intake states
+            # no secrecy; the list's clause that does ("…做好保密工作") answers, found without the kind
+            plain = self._answer(question, None, entities, context, threshold)
+            if plain.found and not self._specific_unstated(question, plain, unstated):
+                answer = plain
         if "principal" in {a.name for a in asked_aspects(clean(question))}:
             # "你们局长是谁": who signed the list as its principal, if the list says
             answer = self._principal(question)

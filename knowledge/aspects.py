@@ -140,6 +140,9 @@ SITUATIONS = frozenset({"refuse", "enforce", "corrected", "not_corrected"})
 # What a question asks that a clause states as a number (its time limit, frequency, share, head
 # count, score): a clause that states none of it does not answer it.
 COUNTED_ASPECTS = frozenset({"time_limit", "frequency", "ratio", "headcount", "score"})
+# ... and what a clause states or plainly does not: those, and what is done to the wrongdoer
+# (追回, 罚款, 吊销 …).
+STATED_OR_NOT = COUNTED_ASPECTS | {"sanction"}
 
 
 def asked_aspects(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import COUNTED_ASPECTS, asked_aspects
+from ..aspects import STATED_OR_NOT, asked_aspects
 from ..normalize import clean
 from ..retrieval import HybridRetriever
 from ..store import KnowledgeStore
@@ -23,6 +23,10 @@ from .previous import PreviousPassageComposer
 
 # A word negated ("不需要行政处理", "没造成…"): the negation before it (a pattern of ``word``).
 NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
+
+
+# This many first characters of a passage, in an answer, say the answer shows it.
+SHOWN_CHARS = 20
 
 
 class FollowUpDetails:
@@ -75,9 +79,16 @@ class FollowUpDetails:
                 if len(w) >= 2 and not re.search(NEGATED.format(word=re.escape(w)), text)]
 
     def asks_what_it_does_not_state(self, question: str, answer: Answer) -> bool:
-        """Whether the question asks a number (how long, how often, how many) that the clause
-        answering it does not state (who is asked is stated in too many ways to tell)."""
-        asked = [a for a in asked_aspects(clean(question)) if a.name in COUNTED_ASPECTS]
+        """Whether the question asks a number (how long, how often, how many) or what is done to
+        the wrongdoer that the clause answering it does not state (who is asked is stated in too
+        many ways to tell)."""
+        asked = [a for a in asked_aspects(clean(question)) if a.name in STATED_OR_NOT]
         lead = self._lead(answer)
-        return (bool(asked) and lead is not None and lead.kind == "clause"
-                and not any(a.answered_in(lead.text) for a in asked))
+        if not asked or lead is None or lead.kind != "clause":
+            return False
+        if not any(a.answered_in(lead.text) for a in asked):
+            return True
+        # the lead states it, but what the answer shows may be another clause (a heading's parts):
+        # what it says counts then (not its neighbours or its citation)
+        said = "\n".join(line for line in answer.text.splitlines() if not line.startswith(("另见：", "出处：")))
+        return lead.text[:SHOWN_CHARS] not in said and not any(a.answered_in(said) for a in asked)

@@ -88,6 +88,9 @@ class IntentReading:
             # "我失业了，想办《就业失业登记证》，是不是得先交材料审核？", read as a complaint without
             # much confidence: it tells no wrong and makes no complaint (the form's kind, if any)
             return kind_of(text)
+        if intent == "ask_phone" and weak and "phone" not in {a.name for a in asked_aspects(text)}:
+            # "会不会打电话问我们学员？", an unsure phone call on a message that asks no number
+            return kind_of(text)
         if intent is None or weak:
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
             # does not, a guess that would keep the search to one kind of passage (a boundary row for

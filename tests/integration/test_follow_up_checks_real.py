@@ -97,3 +97,46 @@ def test_an_unsure_complaint_call_on_a_message_that_tells_no_wrong(real_kb):
     assert "投诉举报受理" not in answer.text
     office = real_kb.answer("这个归哪个股管？", intent="out_of_scope", confidence=0.9, context=answer.context)
     assert "就业局" in office.text and "劳动监察保障大队" not in office.text
+
+
+def test_a_reporter_asking_whether_they_are_kept_secret(real_kb):
+    first = real_kb.answer("我发现有人冒领去世老人的养老金，想举报。", intent="ask_complaint", confidence=0.9)
+    assert first.found
+    # read as a complaint, the intake states no secrecy; the clause that does answers
+    answer = real_kb.answer("举报以后你们会不会把我的信息泄露出去？", intent="ask_complaint", confidence=0.95,
+                            context=first.context)
+    assert answer.found
+    assert "保密" in answer.text
+
+
+def test_calling_someone_is_no_question_for_a_number(real_kb):
+    first = real_kb.answer("培训学校把学员的培训补贴扣下一半当管理费，这个能举报吗？", intent="ask_complaint",
+                           confidence=0.85)
+    answer = real_kb.answer("你们平时怎么核查？会不会打电话给学员问问？", intent="ask_phone", confidence=0.5,
+                            context=first.context)
+    assert answer.found
+    assert "电话暗访" in answer.text or "电话督查" in answer.text
+    assert "的联系电话：" not in answer.text
+
+
+def test_the_question_of_a_message_the_conversations_part_answers(real_kb):
+    first = real_kb.answer("我要举报一家定点药店，让人拿医保卡刷米面油。", intent="ask_complaint", confidence=0.8)
+    assert first.found
+    answer = real_kb.answer("来检查的有几个人？会不会就来一个人走个过场？", context=first.context)
+    assert answer.found
+    assert "不得少于 2 人" in answer.text
+    # a new matter the list lacks stays refused, though one of its questions finds a passage
+    other = real_kb.answer("我家孩子是智力残疾，想办残疾证，去哪里评定？需要带什么证明？", intent="out_of_scope",
+                           confidence=0.85)
+    assert not other.found
+
+
+def test_what_is_done_when_the_checks_find_a_wrong(real_kb):
+    first = real_kb.answer("我们单位申请过岗位补贴，有人举报我们虚报人数，人社局要来实地检查，他们会查些什么？",
+                           confidence=None)
+    assert first.found
+    # read with the topic, the checks again (they state no sanction)
+    answer = real_kb.answer("要是查出来确实多报了，会怎么样？", intent="ask_procedure", confidence=0.66,
+                            context=first.context)
+    assert answer.found
+    assert "追究" in answer.text or "追回资金" in answer.text or "终止拨付" in answer.text
