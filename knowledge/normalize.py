@@ -244,15 +244,10 @@ def tokens(text: str, extra_words: tuple[str, ...] = ()) -> list[str]:
     matches "监察大队".
     """
     jieba = tokenizer(extra_words)
-    pieces = list(jieba.tokenize(text, mode="search"))
-    # a sub-word of a word that frames a question is none of the question's ("个股" of "哪个股")
-    framing = [(start, end) for word, start, end in pieces if word.strip().lower() in STOPWORDS]
     out: list[str] = []
-    for word, start, end in pieces:
+    for word in jieba.cut_for_search(text):
         word = word.strip().lower()
         if not word or word in STOPWORDS or not _HAS_CONTENT.search(word):
-            continue
-        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in framing):
             continue
         out.append(word)
     return out

@@ -76,10 +76,10 @@ def test_words_typed_by_sound_and_english_sentences():
     assert "职业中介" in fixed and "证件不全" in fixed and "每人" in fixed
 
 
-def test_a_sub_word_of_a_word_that_frames_a_question_is_no_content_word():
-    from knowledge.normalize import tokens
+def test_a_section_asked_for_is_an_office_asked_for():
+    from knowledge.normalize import fix_typos, tokens
 
-    # "个股" (shares) inside "哪个股" (which section)
-    assert "个股" not in tokens("这个归哪个股管？")
-    # the sub-words of a content word stay ("监察大队" of "劳动保障监察大队")
-    assert {"监察", "劳动保障监察大队"} <= set(tokens("劳动保障监察大队电话"))
+    # "股" is a section of the bureau: "哪个股" asks for an office, as "哪个科室" does
+    assert fix_typos("这个归哪个股管？") == "这个归哪个科室管？"
+    assert fix_typos("局里哪个股室承办") == "局里哪个科室承办"
+    assert tokens(fix_typos("这个归哪个股管？")) == ["科室", "管"]
