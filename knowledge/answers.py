@@ -335,7 +335,6 @@ class AnswerComposer:
                     continue
                 if a.found and a.context["ids"][0] in before and self._states_all_asked(part, a.context["ids"][0]):
                     continue  # "…日常监督是怎么查的？抽查比例多少？": the answer given states it
-
             a = self._answer_one(part, intent, entities, dict(about), confidence)
             leads.append(a)
             if counts(a, part):
