@@ -66,8 +66,6 @@ STANDALONE_MARGIN = 0.05
 BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规定|法|条)|哪(一)?(条|部|个)(法|规定|条例|文件|政策)|"
                          r"第几条|(什么|啥)(规定|法律|法规|文件|条例)|凭(什么|啥)")
 SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
-# What the list promises the person who reports or is charged: kept secret, heard.
-RIGHTS_ASPECTS = frozenset({"secrecy", "hearing"})
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
@@ -224,25 +222,6 @@ class AnswerComposer:
                          "earlier": context.get("earlier", [])}
         return again
 
-    def _states_all_asked(self, question: str, passage_id: str) -> bool:
-        """Whether the passage states every aspect the question asks, and the question names no word
-        of the list beside them that the passage lacks ("抽查比例多少" of "…抽查面不低于 50％"; not
-        "他们能录音录像吗")."""
-        text = clean(question)
-        asked = asked_aspects(text)
-        p = self.store.passage_by_id[passage_id]
-        held = self.retriever.words_of([passage_id])
-        return bool(asked) and all(a.answered_in(p.text) for a in asked) and all(
-            w in held or w in p.text for w in self.retriever.list_words(without_asking(text)))
-
-    def _specific_unstated(self, question: str, answer: Answer, asked: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
-        """What the question asks of the list's promises to the person who reports or is charged
-        (RIGHTS_ASPECTS: secrecy, a hearing) that the answer's lead passage does not state."""
-        if asked is None:
-            asked = tuple(a for a in asked_aspects(clean(question)) if a.name in RIGHTS_ASPECTS)
-        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
-        return tuple(a for a in asked if lead is None or not a.answered_in(lead.text))
-
     def _is_penalty_rule(self, answer: Answer) -> bool:
         lead = (answer.context.get("ids") or [None])[0]
         return any(p.clause_id == lead for p in self.store.penalties)
@@ -333,7 +312,7 @@ class AnswerComposer:
                     answered.append((part, a))
                     leads.append(a)
                     continue
-                if a.found and a.context["ids"][0] in before and self._states_all_asked(part, a.context["ids"][0]):
+                if a.found and a.context["ids"][0] in before and self.details.states_all_asked(part, a.context["ids"][0]):
                     continue  # "…日常监督是怎么查的？抽查比例多少？": the answer given states it
             a = self._answer_one(part, intent, entities, dict(about), confidence)
             leads.append(a)
@@ -454,11 +433,11 @@ class AnswerComposer:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
             # passage shares too little of its rare terms (a common word, "登记"): not an answer
             answer = self.kit.not_found(question, [], foreign=foreign)
-        if answer.found and intent in FACTUAL_INTENTS and (unstated := self._specific_unstated(question, answer)):
+        if answer.found and intent in FACTUAL_INTENTS and (unstated := self.details.rights_unstated(question, answer)):
             # "我怕举报了被人知道是我，你们会不会泄露我的信息？", read as a complaint: the intake states
             # no secrecy; the list's clause that does ("…做好保密工作") answers, found without the kind
             plain = self._answer(question, None, entities, context, threshold)
-            if plain.found and not self._specific_unstated(question, plain, unstated):
+            if plain.found and not self.details.rights_unstated(question, plain, unstated):
                 answer = plain
         if "principal" in {a.name for a in asked_aspects(clean(question))}:
             # "你们局长是谁": who signed the list as its principal, if the list says

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import STATED_OR_NOT, asked_aspects
+from ..aspects import STATED_OR_NOT, Aspect, asked_aspects, without_asking
 from ..normalize import clean
 from ..retrieval import HybridRetriever
 from ..store import KnowledgeStore
@@ -27,6 +27,9 @@ NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
 
 # This many first characters of a passage, in an answer, say the answer shows it.
 SHOWN_CHARS = 20
+
+# What the list promises the person who reports or is charged: kept secret, heard.
+RIGHTS_ASPECTS = frozenset({"secrecy", "hearing"})
 
 
 class FollowUpDetails:
@@ -92,3 +95,22 @@ class FollowUpDetails:
         # what it says counts then (not its neighbours or its citation)
         said = "\n".join(line for line in answer.text.splitlines() if not line.startswith(("另见：", "出处：")))
         return lead.text[:SHOWN_CHARS] not in said and not any(a.answered_in(said) for a in asked)
+
+    def states_all_asked(self, question: str, passage_id: str) -> bool:
+        """Whether the passage states every aspect the question asks, and the question names no word
+        of the list beside them that the passage lacks ("抽查比例多少" of "…抽查面不低于 50％"; not
+        "他们能录音录像吗")."""
+        text = clean(question)
+        asked = asked_aspects(text)
+        p = self.store.passage_by_id[passage_id]
+        held = self.retriever.words_of([passage_id])
+        return bool(asked) and all(a.answered_in(p.text) for a in asked) and all(
+            w in held or w in p.text for w in self.retriever.list_words(without_asking(text)))
+
+    def rights_unstated(self, question: str, answer: Answer, asked: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
+        """What the question asks of the list's promises to the person who reports or is charged
+        (RIGHTS_ASPECTS: secrecy, a hearing) that the answer's lead passage does not state."""
+        if asked is None:
+            asked = tuple(a for a in asked_aspects(clean(question)) if a.name in RIGHTS_ASPECTS)
+        lead = self.store.passage_by_id.get((answer.context.get("ids") or [""])[0])
+        return tuple(a for a in asked if lead is None or not a.answered_in(lead.text))
