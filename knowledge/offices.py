@@ -85,7 +85,8 @@ def build_offices(duties: list[Duty], services: list[Service], alias_path: Path 
     # A brigade or an institute goes by its last words ("执法大队" of 劳动保障监察综合执法大队, "仲裁院"
     # of 劳动人事争议仲裁院) when no other office's name ends so.
     tails = {name: tail for name in canonical if (tail := _short_name(name))}
-    shared = Counter(tails[n] for n in tails)
+    # (counted once per office: two spellings of one office may end alike)
+    shared = Counter(tail for tail, _ in {(tails[n], canonical[n]) for n in tails})
     for name, tail in tails.items():
         office = offices[canonical[name]]
         if shared[tail] == 1 and tail != office.name and tail not in office.aliases and tail not in canonical:

@@ -164,8 +164,10 @@ class OfficeComposer:
         for service in store.services:
             other = next((c.phone for c in service.contacts if c.phone and c.phone != record.phone
                           and self.kit.directory.canonical(c.office) == office), None)
+            if not other or other in text:
+                continue
             row = next((p.id for p in store.passages if p.kind == "service" and p.record_id == service.id), None)
-            if other and row and other not in text:
+            if row:
                 text += f"\n另：{service.citation}（{service.item}）载明{office}电话 {other}。"
                 sources.append({"id": row, "citation": service.citation, "excerpt": f"{office} {other}"})
         return Answer(text, sources, [], True,
