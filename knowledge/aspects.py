@@ -69,8 +69,19 @@ def default_aspects() -> tuple[Aspect, ...]:
     return load_aspects()
 
 
+# "几" beside a numeral tells a rough number ("十几个人", "二十几天", "几十家"); it asks nothing.
+_ROUGH_NUMBER = re.compile(r"(?<=[一二两三四五六七八九十百千万\d])几|几(?=[十百千万])")
+
+
+def told_numbers_read(question: str) -> str:
+    """The question with a rough number's "几" read as "多" ("拖了我们十几个人三个月工资" asks no
+    head count)."""
+    return _ROUGH_NUMBER.sub("多", question)
+
+
 def aspects_of(question: str, aspects: tuple[Aspect, ...] | None = None) -> tuple[Aspect, ...]:
     """The aspects a (cleaned) question asks about, in the file's order."""
+    question = told_numbers_read(question)
     return tuple(a for a in (aspects or default_aspects()) if a.question.search(question))
 
 
@@ -100,7 +111,7 @@ def asking_part(question: str) -> str:
         if marked and len(marked) < len(told):
             return "".join(marked)
     if len(told) >= _STORY_SENTENCES:
-        asking = [s for s in told if _ASKING.search(s)]
+        asking = [s for s in told if _ASKING.search(told_numbers_read(s))]
         if asking:
             return "".join(asking)
     return question
@@ -121,7 +132,7 @@ def asking_clauses(question: str) -> str:
     if len(part) < _LONG_SENTENCE:
         return part
     clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(part)) if c]
-    asking = [c for c in clauses if _ASKING.search(c)]
+    asking = [c for c in clauses if _ASKING.search(told_numbers_read(c))]
     return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
@@ -130,7 +141,7 @@ def asking_clause(question: str) -> str:
     是人社局哪个科管仲裁的？"), its last clause with a word that asks; the message when it has
     one clause or none asks."""
     clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(question)) if c]
-    asking = [c for c in clauses if _ASKING.search(c)]
+    asking = [c for c in clauses if _ASKING.search(told_numbers_read(c))]
     return asking[-1] if len(clauses) > 1 and asking else question
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import Aspect, answering_sentences
+from ..aspects import SITUATIONS, Aspect, answering_sentences, asking_clause
 from ..headings import heading_asked
 from ..normalize import clean, parties
 from ..passages import Passage
@@ -48,6 +48,8 @@ MAX_NEIGHBOURS = 2
 INTAKE_WORDS = re.compile(r"举报|投诉")
 # A wrong the complaint channel lists, this close to the passage found, is what a complaint tells.
 ACT_MARGIN = 0.05
+# Words that point back at the story told ("这种情况能投诉吗"): they ask of nothing new.
+TOLD_BACK = re.compile(r"(这|那)(种|个|样|样的|类|些)(情况|事情|事儿|事|问题|行为|做法)")
 # What a supervision system's title names it supervises: the title without the word for the
 # supervising ("人力资源服务机构监管" → 人力资源服务机构; "…定点零售药店医疗服务监管" → …定点零售药店).
 SUPERVISING = re.compile(r"(医疗服务|使用|事项)?监管$")
@@ -144,6 +146,8 @@ class PassageComposer:
             if chosen is not None:
                 chosen.found = True
                 hits = [chosen, *(h for h in hits if h.id != chosen.id)]
+        if intent == "ask_complaint" and not named and hits:
+            hits = self._act_first(question, hits, aspects)
         decisive = self.decisive.find(question, intent, aspects, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
@@ -509,6 +513,30 @@ class PassageComposer:
                 c.id for c in store.clauses
                 if opening is not None and c.id in store.passage_by_id and self.groups.lead_in(c) is opening)
         return self._acts
+
+    def _act_first(self, question: str, hits: list[SearchHit], aspects: tuple[Aspect, ...]) -> list[SearchHit]:
+        """A complaint that tells a wrong the complaint channel lists ("老板拖了我们十几个人三个月
+        工资，能投诉吗") is answered by that act, when it is close to the best passage: not by a
+        campaign or a check that shares its words (三春行动's wage checks, 书面审查). Not when it
+        asks what the act does not state ("…几天能录进系统？": the step's time limit)."""
+        acts = self.reported_acts()
+        asked = [a for a in aspects if a.name not in SITUATIONS]
+        if not acts or hits[0].id in acts or asked or not says(clean(question), "violation"):
+            return hits
+        act = next((h for h in hits if h.id in acts), None)
+        if act is None:
+            found = self.kit.retriever.search(question, k=1, only=acts)
+            act = found[0] if found else None
+        if act is None or not act.found or act.score < hits[0].score - ACT_MARGIN:
+            return hits
+        # (nor when what it asks names what the best passage holds and the act does not: "…窗口收了
+        # 材料后会怎么处理？录到哪个系统？" asks of the step that enters the case in the system)
+        retriever = self.kit.retriever
+        asking = TOLD_BACK.sub("", asking_clause(clean(question)))
+        asked_words = set(retriever.list_words(asking, said_only=True))
+        if asked_words & (retriever.words_of([hits[0].id]) - retriever.words_of([act.id])):
+            return hits
+        return [act, *(h for h in hits if h.id != act.id)]
 
     def intake(self, system_id: str) -> Passage | None:
         """The clause by which a supervision system takes reports itself ("接受群众对参保单位…的举报、
