@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import SITUATIONS, Aspect, answering_sentences, asking_clause
+from ..aspects import SITUATIONS, Aspect, answering_sentences, asking_clause, without_asking
 from ..headings import heading_asked
 from ..normalize import clean, parties
 from ..passages import Passage
@@ -48,6 +48,8 @@ MAX_NEIGHBOURS = 2
 INTAKE_WORDS = re.compile(r"举报|投诉")
 # A wrong the complaint channel lists, this close to the passage found, is what a complaint tells.
 ACT_MARGIN = 0.05
+# What the office line of any answer states: who handles it, and the number.
+OFFICE_LINE_ASPECTS = frozenset({"who", "phone"})
 # Words that point back at the story told ("这种情况能投诉吗"): they ask of nothing new.
 TOLD_BACK = re.compile(r"(这|那)(种|个|样|样的|类|些)(情况|事情|事儿|事|问题|行为|做法)")
 # What a supervision system's title names it supervises: the title without the word for the
@@ -520,8 +522,7 @@ class PassageComposer:
         campaign or a check that shares its words (三春行动's wage checks, 书面审查). Not when it
         asks what the act does not state ("…几天能录进系统？": the step's time limit)."""
         acts = self.reported_acts()
-        asked = [a for a in aspects if a.name not in SITUATIONS]
-        if not acts or hits[0].id in acts or asked or not says(clean(question), "violation"):
+        if not acts or hits[0].id in acts or not says(clean(question), "violation"):
             return hits
         act = next((h for h in hits if h.id in acts), None)
         if act is None:
@@ -529,11 +530,14 @@ class PassageComposer:
             act = found[0] if found else None
         if act is None or not act.found or act.score < hits[0].score - ACT_MARGIN:
             return hits
+        # (who handles it and the number: the answer's office line says them)
+        if any(a.name not in SITUATIONS | OFFICE_LINE_ASPECTS and not a.answered_in(act.text) for a in aspects):
+            return hits
         # (nor when what it asks names what the best passage holds and the act does not: "…窗口收了
         # 材料后会怎么处理？录到哪个系统？" asks of the step that enters the case in the system)
         retriever = self.kit.retriever
-        asking = TOLD_BACK.sub("", asking_clause(clean(question)))
-        asked_words = set(retriever.list_words(asking, said_only=True))
+        asking = without_asking(TOLD_BACK.sub("", asking_clause(clean(question))))
+        asked_words = {w for w in retriever.list_words(asking, said_only=True) if not retriever.names_the_bureau(w)}
         if asked_words & (retriever.words_of([hits[0].id]) - retriever.words_of([act.id])):
             return hits
         return [act, *(h for h in hits if h.id != act.id)]
