@@ -566,7 +566,7 @@ class AnswerComposer:
             # (the wrong is told in so many words: its act passes a lower bar)
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
             act = self.retriever.search(question, k=1, only=acts, threshold=bar)
-            if act and act[0].found:
+            if (act and act[0].found) or self.passages.told_act(question) is not None:
                 return self.passages.compose(question, "ask_complaint", asked_aspects(cleaned),
                                              threshold=bar, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)

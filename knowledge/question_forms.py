@@ -44,6 +44,16 @@ def says(question: str, kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...
     return any(k == kind and pattern.search(question) for k, pattern in forms or default_forms())
 
 
+_CLAUSE = re.compile(r"[^，,。；;？?！!]+")
+
+
+def clauses_saying(question: str, kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> list[str]:
+    """The clauses of a (cleaned) message that have the form of ``kind`` ("violation": of "俺是曹庄
+    的，…俺们二十多个人的工钱都压着，…", the clause that tells the wrong)."""
+    patterns = [pattern for k, pattern in forms or default_forms() if k == kind]
+    return [c for c in _CLAUSE.findall(question) if any(p.search(c) for p in patterns)]
+
+
 def form_of(kind: str, forms: tuple[tuple[str, re.Pattern[str]], ...] | None = None) -> re.Pattern[str]:
     """The pattern of ``kind``'s form (one that never matches when the file has none)."""
     return next((pattern for k, pattern in forms or default_forms() if k == kind), NEVER)

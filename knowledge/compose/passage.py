@@ -11,10 +11,10 @@ import re
 
 from ..aspects import SITUATIONS, Aspect, answering_sentences, asking_clause, without_asking
 from ..headings import heading_asked
-from ..normalize import clean, parties
+from ..normalize import clean, expand, parties
 from ..passages import Passage
 from ..phones import find_phones
-from ..question_forms import says
+from ..question_forms import clauses_saying, says
 from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
 from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
@@ -528,6 +528,9 @@ class PassageComposer:
         if act is None:
             found = self.kit.retriever.search(question, k=1, only=acts)
             act = found[0] if found else None
+        if (act is None or not act.found) and not hits[0].found:
+            # nothing found for the whole story: the clause that tells the wrong may find its act
+            act = self.told_act(question)
         if act is None or not act.found or act.score < hits[0].score - ACT_MARGIN:
             return hits
         # (who handles it and the number: the answer's office line says them)
@@ -541,6 +544,20 @@ class PassageComposer:
         if asked_words & (retriever.words_of([hits[0].id]) - retriever.words_of([act.id])):
             return hits
         return [act, *(h for h in hits if h.id != act.id)]
+
+    def told_act(self, question: str) -> SearchHit | None:
+        """The act the complaint channel lists that the clauses telling the wrong find by themselves
+        ("俺是曹庄的，…俺们二十多个人的工钱都压着，少的六七千…": the rest of a long story does not
+        dilute them); None when they find none."""
+        acts = self.reported_acts()
+        told = clauses_saying(clean(question), "violation")
+        if not acts or not told:
+            return None
+        # each clause as said, and in the list's terms its everyday words stand for ("工钱都压着" →
+        # 拖欠工资): the model reads the everyday words less well than the list's
+        queries = [*told, *(terms for c in told if (terms := expand(c)[len(c):].strip()))]
+        found = [h for q in queries for h in self.kit.retriever.search(q, k=1, only=acts) if h.found]
+        return max(found, key=lambda h: h.score) if found else None
 
     def intake(self, system_id: str) -> Passage | None:
         """The clause by which a supervision system takes reports itself ("接受群众对参保单位…的举报、
