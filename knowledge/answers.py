@@ -17,6 +17,7 @@ from .aspects import (
     SITUATIONS,
     Aspect,
     asked_aspects,
+    asking_part,
     asking_clause,
     asking_clauses,
     aspects_of,
@@ -428,6 +429,10 @@ class AnswerComposer:
         # reports: "银行乱扣我手续费，我要举报" names a matter the list lacks)
         foreign = (self.retriever.foreign_matter(question)
                    if answer.found and (unsure or intent == "ask_complaint") and intent != "follow_up" else [])
+        if foreign and self._asks_of_the_list(question):
+            # the words the list lacks are the story's ("…还挂着定点的牌子招生"), not what it asks
+            # ("你们就不考核考核它吗")
+            foreign = []
         if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
                 question, answer.context["ids"][0]) < RARE_IDF:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the
@@ -475,6 +480,14 @@ class AnswerComposer:
             # a miss does not erase what the conversation is about
             answer.context = {**context}
         return answer
+
+    def _asks_of_the_list(self, question: str) -> bool:
+        """Whether a message that tells a story before it asks asks in the list's words only: its
+        asking sentences name a word of the list and none it lacks."""
+        cleaned = clean(question)
+        asking = asking_part(cleaned)
+        return (asking != cleaned and bool(self.retriever.list_words(asking, said_only=True))
+                and not self.retriever.unknown_matter_words(asking))
 
     def _totals(self, question: str, answer: Answer) -> list[str]:
         """A total the question asks for ("加起来最长多少个工作日"), or the band of a score it tells

@@ -69,8 +69,9 @@ def default_aspects() -> tuple[Aspect, ...]:
     return load_aspects()
 
 
-# "几" beside a numeral tells a rough number ("十几个人", "二十几天", "几十家"); it asks nothing.
-_ROUGH_NUMBER = re.compile(r"(?<=[一二两三四五六七八九十百千万\d])几|几(?=[十百千万])")
+# "几" beside a numeral tells a rough number ("十几个人", "二十几天", "几十家", "好几个人"), as after
+# a word that points ("这几个人", "前几天"); it asks nothing.
+_ROUGH_NUMBER = re.compile(r"(?<=[一二两三四五六七八九十百千万\d好这那前])几|几(?=[十百千万])")
 
 
 def told_numbers_read(question: str) -> str:
