@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import aspects_of
+from ..aspects import aspects_of, without_asking
 from ..normalize import STOPWORDS, clean
 from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
@@ -177,7 +177,9 @@ class OfficeComposer:
     def one_phone(self, question: str, entities: dict, context: dict) -> Answer:
         kit = self.kit
         office = kit.mentioned_office(question, entities)
-        short = elliptical(kit.retriever, question)
+        # (few words, or none but those that ask for a number: "往哪打电话？")
+        short = elliptical(kit.retriever, question) or not kit.retriever.list_words(
+            without_asking(clean(question)), said_only=True)
         if office is None and short:
             # "电话多少" after the fund's clause "设立投诉举报电话8565682": the number the passage the
             # conversation is at prints; without an office of the conversation, also one it cited

@@ -81,6 +81,8 @@ class OutOfScopeGate:
 
     def changes_a_detail(self, question: str) -> bool:
         """Whether a follow-up says no matter the list lacks, or as many of the list's words as of
-        other words ("那要是查出毛病了，还让基金亏了钱呢": 基金 beside 毛病; not "那护照呢")."""
+        other words ("那要是查出毛病了，还让基金亏了钱呢": 基金 beside 毛病; not "那护照呢"). The list's
+        words said, not those the synonym table gives for everyday ones ("孩子…上户口": 户口 beside
+        no word of the list; 孩子 only stands for 未成年人)."""
         unknown = self.retriever.unknown_matter_words(question, strict=True)
-        return not unknown or len(self.retriever.list_words(question)) >= len(unknown)
+        return not unknown or len(self.retriever.list_words(question, said_only=True)) >= len(unknown)
