@@ -17,10 +17,11 @@ from .aspects import (
     SITUATIONS,
     Aspect,
     asked_aspects,
-    asking_part,
     asking_clause,
     asking_clauses,
+    asking_part,
     aspects_of,
+    sentences,
     without_asking,
 )
 from .compose.bands import BandComposer
@@ -486,6 +487,8 @@ class AnswerComposer:
         asking sentences name a word of the list and none it lacks."""
         cleaned = clean(question)
         asking = asking_part(cleaned)
+        if asking == cleaned and len(told := sentences(cleaned)) > 1:
+            asking = told[-1]  # "…还挂着定点的牌子招生。你们就不考核考核它吗"
         return (asking != cleaned and bool(self.retriever.list_words(asking, said_only=True))
                 and not self.retriever.unknown_matter_words(asking))
 

@@ -219,3 +219,26 @@ def test_a_party_that_will_not_correct_is_a_situation_told():
     assert "not_corrected" in names(asked_aspects(message))
     # already corrected is the other situation
     assert "not_corrected" not in names(asked_aspects(clean("老板已经改正了，还罚不罚？")))
+
+
+def test_a_rough_number_told_asks_no_count():
+    # "几" beside a numeral or after 好/这/前 tells a number; alone it asks one
+    for told in ("老板拖了我们十几个人三个月工资", "村里好几个人在那上过课", "几十家单位都这样", "前几天去问过"):
+        assert not names(aspects_of(clean(told))) & {"headcount", "ratio", "time_limit"}, told
+    assert "headcount" in names(aspects_of(clean("来查的时候几个人？")))
+    assert "ratio" in names(aspects_of(clean("一次抽几家？")))
+
+
+def test_a_time_limit_is_asked_many_ways():
+    for message in ("投诉以后几天能录进系统？", "这个调查是不是有个期限？", "查不完能往后延多长？"):
+        assert "time_limit" in names(aspects_of(clean(message))), message
+
+
+def test_a_story_of_being_told_to_go_asks_no_hearing():
+    # "让她上夜班，说不干就走人": 让 and 说 in two clauses; "让我们说说" asks to be heard
+    assert "hearing" not in names(aspects_of(clean("厂里非让她上夜班，说不干就走人")))
+    assert "hearing" in names(aspects_of(clean("罚之前让不让我们说说理由？")))
+
+
+def test_wages_already_paid_is_a_correction_told():
+    assert "corrected" in names(asked_aspects(clean("我已经把钱全给工人了，这案子还罚吗？")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.normalize import clean
 from knowledge.question_forms import QuestionFormError, kind_of, load_forms, says
 
 
@@ -110,3 +111,21 @@ def test_a_figure_checked_is_checked_against_a_passage_stating_its_unit():
     assert told_unit_stated("罚五千块钱够不够？", rule)
     assert not told_unit_stated("都80个工作日了，算不算超期？", rule)  # the rule states no days
     assert told_unit_stated("都80个工作日了，算不算超期？", "自立案之日起 60 个工作日内完成调查")
+
+
+@pytest.mark.parametrize("question", [
+    "老板已经拖了我们十几个人三个月工资",
+    "俺们二十多个人的工钱都压着",
+    "厂里让她上夜班，不干就走人",
+    "公司把我辞退了",
+])
+def test_more_wrongs_told(question):
+    assert says(question, "violation")
+
+
+def test_the_clauses_that_tell_a_wrong():
+    from knowledge.question_forms import clauses_saying
+
+    story = clean("俺是北关村的，跟着包工头盖厂房，俺们十来个人的工钱都压着，家里急得不行。")
+    assert clauses_saying(story, "violation") == ["俺们十来个人的工钱都压着"]
+    assert clauses_saying(clean("集体合同归哪个科管？"), "violation") == []

@@ -1,0 +1,76 @@
+"""Complaints told as stories, with the real embedding model, on questions written for these tests:
+the wrong a story tells leads its answer, a long story's wrong is found by the clause that tells
+it, a story's everyday words do not make a question another department's, and the number asked
+after a complaint is the number of the part of the list it went to."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+WAGES_WITHHELD = "sup-7.7"  # (五)用人单位克扣或者无故拖欠劳动者工资的
+WOMEN_WORKERS = "sup-7.11"  # (九)…违反女职工、未成年工、残疾人特殊劳动保护规定的
+CASE_FILED = "sup-7.16"  # 1、立案。…5个工作日内将案件录入…信息系统
+
+
+def test_a_wage_complaint_with_a_rough_head_count_is_answered_by_the_act(real_kb):
+    # "二十几个人" tells how many, it asks no head count (a check of "3 人以上用人单位" states one)
+    answer = real_kb.answer("我们工地上二十几个人被老板拖了两个月工资了，这事能告吗", intent="ask_complaint",
+                            confidence=0.8)
+    assert answer.found and answer.context["ids"][0] == WAGES_WITHHELD
+    assert "劳动监察保障大队" in answer.text and "7523309" in answer.text
+
+
+def test_a_long_story_without_a_question_is_found_by_the_clause_that_tells_the_wrong(real_kb):
+    story = ("俺是北关村的，跟着一个包工头在乡里盖厂房，干了小半年，说是上头没拨款，俺们十来个人的工钱都压着，"
+             "多的一万出头，少的也有五六千。这两天包工头电话也打不通了，家里等着钱用，急得不行。")
+    first = real_kb.answer(story, intent="ask_office", confidence=0.6)
+    assert first.found and "劳动监察保障大队" in first.text
+    phone = real_kb.answer("电话多少？俺先打过去问问。", intent="ask_phone", confidence=0.9, context=first.context)
+    assert phone.found and "7523309" in phone.text
+
+
+def test_a_pregnant_workers_story_is_the_act_on_women_workers(real_kb):
+    answer = real_kb.answer("我老婆怀孕六个多月了，厂里还非让她上夜班，说不干就走人，这种事人社局哪个部门管？",
+                            intent=None)
+    assert answer.found and answer.context["ids"][0] == WOMEN_WORKERS
+    assert "劳动监察保障大队" in answer.text
+
+
+def test_a_storys_everyday_words_do_not_make_its_question_another_departments(real_kb):
+    # "牌子" is a word the list lacks; the question asks in the list's words (考核) of a party it supervises
+    answer = real_kb.answer("村里好几个人在那个电焊培训学校上过课，说是糊弄人，人家年年挂着定点的牌子招生。"
+                            "你们就不考核它吗", intent="ask_office", confidence=0.45)
+    assert answer.found
+    assert "牌子" not in answer.text and "培训" in answer.text
+
+
+def test_a_matter_of_another_department_asked_after_a_topic_stays_refused(real_kb):
+    first = real_kb.answer("城乡居民养老保险归哪个科室管？", intent="ask_office", confidence=0.95)
+    assert first.found and "农保中心" in first.text
+    # 孩子 stands for the list's 未成年人; 上户口 is no word of the list
+    other = real_kb.answer("那再问一下，家里孩子上户口去哪办？", intent="out_of_scope", confidence=0.97,
+                           context=first.context)
+    assert not other.found
+    assert "7591916" not in other.text and "7523309" not in other.text
+
+
+def test_the_number_asked_after_a_fund_fraud_complaint_is_its_hotline(real_kb):
+    first = real_kb.answer("邻居家老人去世三年了，家里人还一直在领养老金，这个能举报吗？", intent="ask_complaint",
+                           confidence=0.93)
+    assert first.found and "8565682" in first.text
+    phone = real_kb.answer("往哪儿打电话？", intent="ask_phone", confidence=0.93, context=first.context)
+    assert phone.found and "8565682" in phone.text
+
+
+def test_how_many_days_to_enter_a_complaint_is_the_filing_steps_time_limit(real_kb):
+    answer = real_kb.answer("我投诉单位欠薪，几天能录进系统？", intent="ask_complaint", confidence=0.87)
+    assert answer.found and answer.context["ids"][0] == CASE_FILED
+    assert "5个工作日" in answer.text
+
+
+def test_wages_already_paid_is_a_correction(real_kb):
+    answer = real_kb.answer("工人告我拖欠工资，监察大队立了案，可我已经把钱全给他们了，这案子还得往下走吗？",
+                            intent="ask_procedure", confidence=0.6)
+    assert answer.found and "撤销立案" in answer.text
