@@ -58,6 +58,10 @@ PERSON_BACK = re.compile(r"^(那|那么|要是|如果)?(他|她)(?!们)")
 HOLDING = "好的，不着急，您接着问。"
 # A message asking several things: its questions end with a question mark ("…几个人？能录音吗？").
 QUESTION_SPLIT = re.compile(r"[？?]+")
+# A space between Chinese words, where a message typed without marks ends one question.
+SPACE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+SPACED_QUESTION_WORDS = 2
+ASKS = re.compile(r"吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
 MAX_QUESTIONS = 3
 # A question of its own has this many words of the list at least (not "对吗？", "是吧？").
 QUESTION_TOKENS = 2
@@ -263,6 +267,13 @@ class AnswerComposer:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
+        if len(parts) == 1 and len(spaced := SPACE_SPLIT.split(message.strip())) > 1 and all(
+                ASKS.search(p) and len(self.retriever.list_words(p, said_only=True)) >= SPACED_QUESTION_WORDS
+                for p in spaced):
+            # questions typed one after the other with a space for a mark ("…的中介罚多少 超出批准业务
+            # 范围的又罚多少"), each with a word that asks and a matter of its own ("…找哪个科啊 电话多少"
+            # is one question and its number)
+            parts = spaced
         # after a first question, one word is a question about its matter ("…一年几次？谁牵头？"),
         # but thanks or a request for a reply ("…哪个科室？多谢", "…？在线等") asks nothing
         # nor does a question that tells ("…按最低档的基数报，这不是少报吗？")

@@ -51,15 +51,18 @@ def _syllables() -> frozenset[str]:
 
 
 # A word of the language this common (jieba's dictionary count) is read in a message typed in
-# pinyin where no word of the list or of asking is spelt ("yihou": 以后).
+# pinyin where no word of the list or of asking is spelt ("yihou": 以后); a noun only this common
+# ("hukou": 户口, a matter the list lacks, is read rather than left out for the rest to be read
+# as another question: "wo xiang ban hu kou qian yi" is no 扣钱).
 EVERYDAY_SPELLING_FREQ = 300
+EVERYDAY_NOUN_FREQ = 1000
 
 
 @lru_cache(maxsize=1)
 def _everyday_spellings() -> dict[str, str]:
-    """The commonest word of two to four characters of jieba's dictionary for each spelling; not
-    a noun (a thing read from letters the caller may not have meant would be a matter the list
-    lacks, and the question refused)."""
+    """The commonest word of two to four characters of jieba's dictionary for each spelling; a
+    noun only among the commonest (a thing read from letters the caller may not have meant would
+    be a matter the list lacks, and the question refused)."""
     import jieba
     import jieba.posseg
 
@@ -68,8 +71,9 @@ def _everyday_spellings() -> dict[str, str]:
     tags = jieba.posseg.dt.word_tag_tab
     best: dict[str, tuple[str, int]] = {}
     for word, freq in jieba.dt.FREQ.items():
-        if (freq >= EVERYDAY_SPELLING_FREQ and 2 <= len(word) <= 4 and _CJK.match(word)
-                and not tags.get(word, "n").startswith(("n", "vn"))):
+        noun = tags.get(word, "n").startswith(("n", "vn"))
+        if (freq >= (EVERYDAY_NOUN_FREQ if noun else EVERYDAY_SPELLING_FREQ) and 2 <= len(word) <= 4
+                and _CJK.match(word)):
             spelt = spelling_of(word)
             if spelt not in best or best[spelt][1] < freq:
                 best[spelt] = (word, freq)
