@@ -159,3 +159,21 @@ def test_a_follow_up_asking_a_number_the_passage_does_not_state_is_not_about_it(
     second = real_kb.answer("那调查一般多少天能查完？", intent="ask_procedure", confidence=0.98, context=first.context)
     assert second.context["ids"][0] == "sup-7.19"
     assert "60 个工作日" in second.text.splitlines()[0] or "60个工作日" in second.text.splitlines()[0]
+
+
+def test_two_questions_typed_with_a_space_between_are_answered_each(real_kb):
+    answer = real_kb.answer("职业中介超出批准的业务范围罚多少 年检不合格还继续营业的罚多少", intent="ask_penalty",
+                            confidence=0.9)
+    assert answer.found
+    assert "1000 元以上 5000 元以下" in answer.text and "1000 元以上 3000 元以下" in answer.text
+
+
+def test_a_number_asked_in_english_for_a_matter_named_in_english(real_kb):
+    answer = real_kb.answer("Which number do I call for urban and rural residents pension insurance?", intent=None)
+    assert answer.found and "7591916" in answer.text
+
+
+def test_another_departments_matter_typed_in_pinyin_is_refused(real_kb):
+    answer = real_kb.answer("wo yao ban hu kou qian yi, gai qu na li", intent=None)
+    assert not answer.found
+    assert "7523309" not in answer.text and "7591916" not in answer.text

@@ -81,3 +81,9 @@ def test_a_message_written_in_english_is_told_from_one_with_english_mixed_in():
     assert not written_in_english("my boss 拖欠 salary 三个月了，where can I complain?")
     assert not written_in_english("wo de laoban qian wo gongzi san ge yue le")  # pinyin
     assert not written_in_english("OK thanks")  # too few words to tell
+
+
+def test_a_common_noun_typed_in_pinyin_is_read_not_left_out():
+    # "hu kou" left out, "kou qian" would read as 扣钱 and the question as a wage complaint
+    fix = HomophoneCorrector(["扣钱", "工资"], is_word=lambda w: False, corpus="", asking=["我想", "哪里"])
+    assert "户口" in fix.correct("wo xiang ban hu kou qian yi, qu na li ban a")
