@@ -65,10 +65,14 @@ class OrdinalPart:
         store, retriever = self.kit.store, self.kit.retriever
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         after = self.groups.next_step(at) if at is not None else None
+        named = retriever.list_words(NEXT_STEP.sub(" ", text))
+        if after is None or any(w not in retriever.words_of([at.id, after.id]) for w in named):
+            # "调查完了呢？再下一步是啥？" after a complaint's act: the step it names, of the
+            # conversation's system, and the one after it ("那稽核下一步呢" names another unit)
+            at = self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "")
+            after = self.groups.next_step(at) if at is not None else None
         if after is None or after.id not in store.passage_by_id:
             return None
-        if any(w not in retriever.words_of([at.id, after.id]) for w in retriever.list_words(NEXT_STEP.sub(" ", text))):
-            return None  # "那稽核下一步呢" names another unit
         part = store.passage_by_id[after.id]
         # (a new stage says its name: "（二）调查阶段")
         stage = after.subsection.split(" / ")[-1] if after.subsection and after.subsection != at.subsection else ""
@@ -80,6 +84,19 @@ class OrdinalPart:
         return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
                       {**context, "ids": [part.id], "cited": [part.id],
                        "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+
+    def _step_named(self, text: str, named: list[str], system: str) -> Clause | None:
+        """The step of a procedure in ``system`` that holds every word ``named`` (the best found
+        for ``text``); None when it names none or no such step is found."""
+        if not named or not system:
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        steps = frozenset(c.id for c in store.clauses if c.system_id == system and c.id in store.passage_by_id
+                          and self.groups.next_step(c) is not None)
+        hits = retriever.search(text, k=1, only=steps) if steps else []
+        if not hits or not hits[0].found or any(w not in retriever.words_of([hits[0].id]) for w in named):
+            return None
+        return store.clause_by_id.get(hits[0].id)
 
     def _part_at(self, title: str, parts: list[str], index: int) -> tuple[list[str], str, list[dict]]:
         kit = self.kit

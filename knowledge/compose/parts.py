@@ -35,9 +35,10 @@ STAGES_ASKED = re.compile(r"(哪几个|哪些|几个|多少个?|都有啥|都有
 STAGE_LEAD_CHARS = 12
 STAGE_WORD = re.compile(r"阶段|环节|步骤|程序")
 
-# "下一步干啥", "然后呢", "批准以后呢": the step after the one the conversation is at
+# "下一步干啥", "然后呢", "批准以后呢", "调查完了呢": the step after the one the conversation is at
 NEXT_STEP = re.compile(r"下一(步|个?步骤|个?环节|个?阶段)|接下来|然后(呢|干啥|是啥|咋办|怎么办|怎么走|咋走)|"
-                       r"再往(后|下)|(之后|以后|后面)(呢|干啥|是啥|咋办|怎么办|还有啥)")
+                       r"再往(后|下)|(之后|以后|后面)(呢|干啥|是啥|咋办|怎么办|还有啥)|"
+                       r"(?<![不没])(完|完了|结束了?)(以后|之后)?(呢|干啥|是啥|咋办|怎么办)")
 
 # "还有哪些情况会被立案？", "还有别的吗", "其他的呢" after one part of a numbered unit: the rest of it
 REST_OF_UNIT = re.compile(r"^(那|那么)?(另外|此外)?还有(别的|其他|其它|哪些|啥|什么|几种|几个|没有别的|呢)|"

@@ -140,3 +140,13 @@ def test_what_is_done_when_the_checks_find_a_wrong(real_kb):
                             context=first.context)
     assert answer.found
     assert "追究" in answer.text or "追回资金" in answer.text or "终止拨付" in answer.text
+
+
+def test_the_step_after_the_one_a_follow_up_says_is_done(real_kb):
+    first = real_kb.answer("我们投诉老板拖欠工资，监察大队已经立案了，接下来干啥？", intent="ask_complaint",
+                           confidence=0.8)
+    assert first.found
+    # the conversation is at the complaint's act, no step; the follow-up names the step done
+    after = real_kb.answer("那调查完了呢？下一步是啥？", intent="ask_procedure", confidence=0.85, context=first.context)
+    assert after.found and after.context["ids"][0] == "sup-7.20"
+    assert "审批阶段" in after.text and "处理报批表" in after.text

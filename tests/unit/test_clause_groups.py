@@ -37,6 +37,10 @@ def test_next_step_and_document_patterns():
     assert NEXT_STEP.search("人定下来以后，下一步干啥")
     assert NEXT_STEP.search("批准以后呢")
     assert not NEXT_STEP.search("立案以后多久能查完")
+    # a step said done asks what follows it; one not done does not
+    assert NEXT_STEP.search("调查完了呢")
+    assert NEXT_STEP.search("办公室审完了呢")
+    assert not NEXT_STEP.search("60个工作日要是查不完咋办")
     assert POINTED_DOCUMENT.search("那这个文书里一般写哪些内容")
     names = [m.group(1) or m.group(2) for m in DOCUMENT_NAME.finditer("稽核部门应向被稽核对象发出《社会保险实地稽核通知书》")]
     assert names == ["社会保险实地稽核通知书"]
