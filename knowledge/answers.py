@@ -221,12 +221,28 @@ class AnswerComposer:
         lines = again.text.split("\n")
         # (the composers' own "依据：" line, or a sentence that states one)
         stated = [line for line in lines if line.startswith(BASIS_LINE) or (basis is not None and basis.answered_in(line))]
+        if not stated and basis is not None and (preamble := self._system_basis(lead, basis)) is not None:
+            # a clause of a system whose opening states the basis of the whole system ("根据《劳动保障
+            # 监察条例》…制定如下…"): "立案查案子是根据啥定的？" after one of its clauses
+            sentence = "".join(s for s in sentences(preamble.text) if basis.answered_in(s))
+            stated = [f"{BASIS_LINE}{sentence}（{preamble.citation}）"]
+            lines = [*stated, *lines]
+            again.sources.append(self.kit.source(preamble.id, sentence))
         if not stated:
             return None
         again.text = "\n".join([*stated, *(line for line in lines if line not in stated)])
         again.context = {**context, **again.context, "topic": context["topic"],
                          "earlier": context.get("earlier", [])}
         return again
+
+    def _system_basis(self, lead: str, basis: Aspect):
+        """The first clause of ``lead``'s supervision system that states a legal basis (its opening
+        sentence, for the system as a whole); None for a passage of no system or one that states none."""
+        system = self.store.passage_by_id[lead].system_id
+        if not system:
+            return None
+        return next((p for p in self.store.passages
+                     if p.system_id == system and p.kind == "clause" and basis.answered_in(p.text)), None)
 
     def _is_penalty_rule(self, answer: Answer) -> bool:
         lead = (answer.context.get("ids") or [None])[0]

@@ -43,7 +43,7 @@ NEXT_STEP = re.compile(r"下一(步|个?步骤|个?环节|个?阶段)|接下来|
 # "还有哪些情况会被立案？", "还有别的吗", "其他的呢" after one part of a numbered unit: the rest of it
 REST_OF_UNIT = re.compile(r"^(那|那么)?(另外|此外)?还有(别的|其他|其它|哪些|啥|什么|几种|几个|没有别的|呢)|"
                           r"^(那|那么)?(其他|其它|别的)的?(呢|还有|有哪些|有啥|都是啥|都有啥)|"
-                          r"除了(这|那)(个|些|条|项|种|一条|一项|一种)?(以外|之外)?还有")
+                          r"除了(这|那)(个|些|条|项|种|一条|一项|一种)?(以外|之外)?[，,]?(还有|另外还有)")
 
 
 def ordinal_asked(question: str) -> int | None:
@@ -133,12 +133,15 @@ class ClauseGroups:
         first = group[0] if group else None
         return first if first is not None and not first.marker and first is not clause else None
 
-    def opened_by(self, clause: Clause) -> list[Clause]:
+    def opened_by(self, clause: Clause, whole_paragraph: bool = False) -> list[Clause]:
         """The numbered parts an unnumbered sentence ending in a colon opens ("根据督查报告，作如下
-        处理：" (一)… (二)…): what it says is said by them; [] for any other clause."""
+        处理：" (一)… (二)…): what it says is said by them; [] for any other clause.
+        ``whole_paragraph``: also those a paragraph that states things before its colon opens
+        ("…取消其培训资质。依据…有下列情形之一的，…可取消培训资格：" 1、2、…)."""
         text = clause.text.rstrip()
         # (one sentence: a paragraph that states things before its colon says them itself)
-        if clause.marker or clause.parent_id or not text.endswith(("：", ":")) or re.search(r"[。；;]", text):
+        if (clause.marker or clause.parent_id or not text.endswith(("：", ":"))
+                or (not whole_paragraph and re.search(r"[。；;]", text))):
             return []
         group = self._groups.get((clause.system_id, clause.section, clause.subsection), [])
         parts = [c for c in group if c.marker and not c.parent_id]

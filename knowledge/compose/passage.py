@@ -375,7 +375,10 @@ class PassageComposer:
             return None
         store, retriever = self.kit.store, self.kit.retriever
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
-        siblings = self.groups.siblings(at) if at is not None else []
+        # (a clause that opens a list, "…有下列情形之一的，…可取消培训资格：", is answered by its
+        # parts: "除了这个，还有啥情况也会这样？")
+        opened = self.groups.opened_by(at, whole_paragraph=True) if at is not None else None
+        siblings = (opened or self.groups.siblings(at)) if at is not None else []
         parts = [c.id for c in siblings if c.id in store.passage_by_id]
         # (the words beside the cue are the unit's system's: "情况会被立案"; "那稽核还有哪些步骤" names
         # another part of the list)
@@ -386,7 +389,7 @@ class PassageComposer:
                                  for w in retriever.list_words(REST_OF_UNIT.sub(" ", text))):
             return None
         p = store.passage_by_id[at.id]
-        lines, citation, sources = self._parts(at, p)
+        lines, citation, sources = self._opened_lines(at, opened, p) if opened else self._parts(at, p)
         lines.append(f"出处：{citation}。")
         offices = [o for o in p.office.split("、") if o]
         return Answer("\n".join(lines), sources, [], True,

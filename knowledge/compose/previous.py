@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import COUNTED_ASPECTS, asked_aspects, without_asking
+from ..aspects import COUNTED_ASPECTS, SITUATIONS, asked_aspects, without_asking
 from ..normalize import clean
 from ..question_forms import says
 from ..retrieval import RARE_IDF
@@ -107,6 +107,10 @@ class PreviousPassageComposer:
             if previous is None or previous.kind != "clause":
                 continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
+            if any(a.name in SITUATIONS and a not in aspects for a in asked):
+                # a situation the follow-up tells that the passage does not speak of ("可老板已经把钱补上
+                # 了，这案子还得罚？" after the complaint channel): the clause that does decides it
+                continue
             held = retriever.words_of([previous.id]) | referred
             counted = any(a.name in COUNTED_ASPECTS for a in asked)
             if not aspects and (counted or not (short and all(w in held for w in words))):
