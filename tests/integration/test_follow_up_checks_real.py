@@ -150,3 +150,27 @@ def test_the_step_after_the_one_a_follow_up_says_is_done(real_kb):
     after = real_kb.answer("那调查完了呢？下一步是啥？", intent="ask_procedure", confidence=0.85, context=first.context)
     assert after.found and after.context["ids"][0] == "sup-7.20"
     assert "审批阶段" in after.text and "处理报批表" in after.text
+
+
+def test_a_correction_told_after_a_complaint_is_answered_by_the_closing_stage(real_kb):
+    first = real_kb.answer("工人告我们厂晚发工资，监察大队已经立案了。", intent="ask_complaint", confidence=0.79)
+    assert first.found and first.context["ids"][0] == "sup-7.7"
+    after = real_kb.answer("可我们已经把工资都补发了，问题也不大，还得罚吗？", intent="ask_procedure", confidence=0.69,
+                           context=first.context)
+    assert after.found and "撤销立案" in after.text
+
+
+def test_the_basis_of_a_systems_clause_is_the_systems_opening(real_kb):
+    first = real_kb.answer("老板天天逼着我们加班，不给加班费，监察能立案吗？", intent="ask_complaint", confidence=0.85)
+    assert first.found and first.context["system"] == "sup-7"
+    basis = real_kb.answer("你们立案是根据什么规定？", intent="ask_procedure", confidence=0.7, context=first.context)
+    assert basis.found
+    assert basis.text.startswith("依据：") and "劳动保障监察条例" in basis.text.splitlines()[0]
+
+
+def test_the_rest_of_a_paragraph_that_opens_a_list(real_kb):
+    first = real_kb.answer("定点培训机构把培训经费截留了，会取消培训资格吗？", intent="ask_penalty", confidence=0.9)
+    assert first.found and first.context["ids"][0] == "sup-1.14"
+    rest = real_kb.answer("除了这个，还有什么情况也会这样？", intent="ask_penalty", confidence=0.6, context=first.context)
+    assert rest.found
+    assert "教学管理混乱" in rest.text and "乱收费" in rest.text
