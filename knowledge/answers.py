@@ -20,6 +20,7 @@ from .aspects import (
     asking_clause,
     asking_clauses,
     asking_part,
+    asks,
     aspects_of,
     sentences,
     without_asking,
@@ -38,6 +39,7 @@ from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
 from .homophones import written_in_english
 from .normalize import clean, fix_typos, has_content, story_terms
+from .passages import Passage
 from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
 from .store import KnowledgeStore
@@ -61,7 +63,6 @@ QUESTION_SPLIT = re.compile(r"[？?]+")
 # A space between Chinese words, where a message typed without marks ends one question.
 SPACE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 SPACED_QUESTION_WORDS = 2
-ASKS = re.compile(r"吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
 MAX_QUESTIONS = 3
 # A question of its own has this many words of the list at least (not "对吗？", "是吧？").
 QUESTION_TOKENS = 2
@@ -235,7 +236,7 @@ class AnswerComposer:
                          "earlier": context.get("earlier", [])}
         return again
 
-    def _system_basis(self, lead: str, basis: Aspect):
+    def _system_basis(self, lead: str, basis: Aspect) -> Passage | None:
         """The first clause of ``lead``'s supervision system that states a legal basis (its opening
         sentence, for the system as a whole); None for a passage of no system or one that states none."""
         system = self.store.passage_by_id[lead].system_id
@@ -284,7 +285,7 @@ class AnswerComposer:
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
         if len(parts) == 1 and len(spaced := SPACE_SPLIT.split(message.strip())) > 1 and all(
-                ASKS.search(p) and len(self.retriever.list_words(p, said_only=True)) >= SPACED_QUESTION_WORDS
+                asks(p) and len(self.retriever.list_words(p, said_only=True)) >= SPACED_QUESTION_WORDS
                 for p in spaced):
             # questions typed one after the other with a space for a mark ("…的中介罚多少 超出批准业务
             # 范围的又罚多少"), each with a word that asks and a matter of its own ("…找哪个科啊 电话多少"

@@ -88,8 +88,15 @@ def aspects_of(question: str, aspects: tuple[Aspect, ...] | None = None) -> tupl
 
 # A sentence that asks (the rest of a long message tells the story: "结果等了三个礼拜" is no
 # question about a result)
-_ASKING = re.compile(r"[？?]|吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
+ASKING = re.compile(r"[？?]|吗|呢|怎么|咋|多少|哪|谁|什么|啥|几|是否|能否|能不能|可不可以|有没有|会不会")
 _STORY_SENTENCES = 3
+
+
+def asks(text: str) -> bool:
+    """Whether a sentence has a word that asks (a rough number's "几" is none: "十几个人")."""
+    return bool(ASKING.search(told_numbers_read(text)))
+
+
 # What opens the question in a long run without stops, and how much must follow it.
 _ASK_OPENER = re.compile(r"(?:我?就?想|请|我要)问(?:一下|一句|问|下)?|想知道|想了解(?:一下)?|请教(?:一下)?")
 _ASKED_CHARS = 4
@@ -112,7 +119,7 @@ def asking_part(question: str) -> str:
         if marked and len(marked) < len(told):
             return "".join(marked)
     if len(told) >= _STORY_SENTENCES:
-        asking = [s for s in told if _ASKING.search(told_numbers_read(s))]
+        asking = [s for s in told if asks(s)]
         if asking:
             return "".join(asking)
     return question
@@ -133,7 +140,7 @@ def asking_clauses(question: str) -> str:
     if len(part) < _LONG_SENTENCE:
         return part
     clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(part)) if c]
-    asking = [c for c in clauses if _ASKING.search(told_numbers_read(c))]
+    asking = [c for c in clauses if asks(c)]
     return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
@@ -142,7 +149,7 @@ def asking_clause(question: str) -> str:
     是人社局哪个科管仲裁的？"), its last clause with a word that asks; the message when it has
     one clause or none asks."""
     clauses = [c for c in (x.strip() for x in _CLAUSE_END.split(question)) if c]
-    asking = [c for c in clauses if _ASKING.search(told_numbers_read(c))]
+    asking = [c for c in clauses if asks(c)]
     return asking[-1] if len(clauses) > 1 and asking else question
 
 
