@@ -246,8 +246,7 @@ class AnswerComposer:
                      if p.system_id == system and p.kind == "clause" and basis.answered_in(p.text)), None)
 
     def _is_penalty_rule(self, answer: Answer) -> bool:
-        lead = (answer.context.get("ids") or [None])[0]
-        return any(p.clause_id == lead for p in self.store.penalties)
+        return (answer.context.get("ids") or [None])[0] in self.store.penalty_by_clause
 
     def _situation_only_in(self, question: str, own: Answer, with_topic: Answer) -> bool:
         """Whether a follow-up's own answer states the situation it tells ("…就是一直不改呢？":

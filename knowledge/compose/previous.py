@@ -76,7 +76,7 @@ class PreviousPassageComposer:
         store, retriever = self.kit.store, self.kit.retriever
         asked = tuple(a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS)
         if (intent == "ask_penalty" and not [a for a in asked if a.name not in PENALTY_ASPECTS]
-                and any(p.clause_id in (context.get("ids") or [])[:1] for p in store.penalties)):
+                and (context.get("ids") or [None])[0] in store.penalty_by_clause):
             # a penalty rule's follow-up ("那要是介绍了4个呢") is the penalty composer's, unless it
             # asks something else the rule states (its time limit, who, how)
             return None
