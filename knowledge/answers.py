@@ -379,7 +379,7 @@ class AnswerComposer:
                                 and confidence < self.weak_intent)
         topic = context.get("topic")
         # (few words, or only words that ask what is asked of the topic: "一万是最低的吧？顶格能罚到多少？")
-        elliptical = self._elliptical(question) or bool(topic and context.get("ids") and self._asks_only(question))
+        elliptical = self._elliptical(question) or bool(topic and context.get("ids") and self.reading.asks_only(question))
         threshold = None
         if (intent in FACTUAL_INTENTS and confidence is not None and confidence >= self.prior_confidence
                 and not elliptical):  # two words are too little evidence to lower the bar for
@@ -557,14 +557,6 @@ class AnswerComposer:
         if lead is None:
             return None
         return next((a.name for a in asked if not a.answered_in(lead.text)), None)
-
-    def _asks_only(self, question: str) -> bool:
-        """Whether the question asks an aspect and names nothing else (no word of the list, no
-        matter the list lacks): "顶格能罚到多少？", "一年几次？"."""
-        text = clean(question)
-        rest = without_asking(text)
-        return (bool(asked_aspects(text)) and not self.retriever.list_words(rest)
-                and not self.retriever.unknown_matter_words(rest))
 
     def _elliptical(self, question: str) -> bool:
         return self.reading.elliptical(question)

@@ -22,6 +22,7 @@ SYNONYMS = RESOURCES / "synonyms.tsv"
 TYPOS = RESOURCES / "typos.tsv"
 QUESTION_WORDS = RESOURCES / "question_words.txt"
 PARTIES = RESOURCES / "parties.tsv"
+PEOPLE = RESOURCES / "people.txt"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202f\ufeff]")
 _SPACE = re.compile(r"\s+")
@@ -38,7 +39,7 @@ STOPWORDS = frozenset(
 )
 # In a synonym phrase, "*" stands for a few characters said in between ("不*交社保" also
 # matches "不给我们交社保").
-SYNONYM_GAP = ".{0,6}?"
+SYNONYM_GAP = "[^。！？!?]{0,12}?"
 
 
 def load_pairs(path: Path) -> list[tuple[str, list[str]]]:
@@ -109,6 +110,25 @@ def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
 def parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Everyday names of supervised parties → words of their system's title (parties.tsv)."""
     return tuple((phrase, tuple(names)) for phrase, names in load_pairs(PARTIES))
+
+
+@lru_cache(maxsize=1)
+def _people() -> tuple[frozenset[str], str]:
+    words: set[str] = set()
+    surnames = ""
+    for raw in PEOPLE.read_text(encoding="utf-8").splitlines() if PEOPLE.exists() else []:
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("@surnames"):
+            surnames += line.removeprefix("@surnames").strip()
+        else:
+            words.update(line.split())
+    return frozenset(words), surnames
+
+
+def names_a_person(word: str) -> bool:
+    """Whether ``word`` names a person (people.txt): "老爷子", "邻居", "老李"."""
+    words, surnames = _people()
+    return word in words or (len(word) == 2 and word[0] in "老小" and word[1] in surnames)
 
 
 @lru_cache(maxsize=1)

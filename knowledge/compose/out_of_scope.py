@@ -85,4 +85,6 @@ class OutOfScopeGate:
         words said, not those the synonym table gives for everyday ones ("孩子…上户口": 户口 beside
         no word of the list; 孩子 only stands for 未成年人)."""
         unknown = self.retriever.unknown_matter_words(question, strict=True)
-        return not unknown or len(self.retriever.list_words(question, said_only=True)) >= len(unknown)
+        # (the words that ask are no matter: "那护照找谁办？电话多少？" names 护照 only)
+        named = self.retriever.list_words(without_asking(clean(question)), said_only=True)
+        return not unknown or len(named) >= len(unknown)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import asked_aspects
+from ..aspects import asked_aspects, without_asking
 from ..homophones import typed_in_pinyin
 from ..normalize import clean
 from ..question_forms import kind_of, says
@@ -54,6 +54,14 @@ class IntentReading:
     def elliptical(self, question: str) -> bool:
         return elliptical(self.retriever, question)
 
+    def asks_only(self, question: str) -> bool:
+        """Whether the question asks an aspect and names nothing else (no word of the list, no
+        matter the list lacks): "顶格能罚到多少？", "一年几次？", "找谁管？电话多少？"."""
+        text = clean(question)
+        rest = without_asking(text)
+        return (bool(asked_aspects(text)) and not self.retriever.list_words(rest)
+                and not self.retriever.unknown_matter_words(rest))
+
     def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
         """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
         text = clean(question)
@@ -71,6 +79,10 @@ class IntentReading:
             # the NLU was unsure, but the message leans on the previous answer, or asks a few words
             # about it ("一年几次？" after the clause on the yearly check)
             return "follow_up"
+        if intent == "out_of_scope" and topic and self.asks_only(question):
+            # "找谁管？电话多少？" after a story of unpaid wages: it names no matter at all, the
+            # NLU's call on its form alone says nothing; it asks about the topic
+            return kind_of(text) or "follow_up"
         if intent == "out_of_scope" and topic and (FOLLOW_UP_CUE.search(text) or POINTS_BACK.search(text)) \
                 and (weak or self.out_of_scope.changes_a_detail(question)):
             # "要是只考了58分呢" changes one detail of the topic, "这些活动是哪个单位在张罗" points at

@@ -74,3 +74,26 @@ def test_wages_already_paid_is_a_correction(real_kb):
     answer = real_kb.answer("工人告我拖欠工资，监察大队立了案，可我已经把钱全给他们了，这案子还得往下走吗？",
                             intent="ask_procedure", confidence=0.6)
     assert answer.found and "撤销立案" in answer.text
+
+
+def test_a_follow_up_that_only_asks_who_and_the_number_stays_with_the_story(real_kb):
+    # the NLU calls "这事找谁管？电话多少？" out of scope: it names no matter, so it asks about the story
+    story = real_kb.answer("俺们二十来个人给一个老板盖厂房，活干完快俩月了，工钱一分没给", intent=None)
+    assert story.found and story.context["ids"][0] == WAGES_WITHHELD
+    for follow_up in ("这事找谁管？电话多少？", "找谁管？电话多少？"):
+        answer = real_kb.answer(follow_up, intent="out_of_scope", confidence=0.8, context=story.context)
+        assert answer.found and "劳动监察保障大队" in answer.text and "7523309" in answer.text
+        assert "就业局" not in answer.text.split("\n")[0]
+
+
+def test_a_follow_up_that_names_a_matter_of_its_own_is_not_read_with_the_story(real_kb):
+    story = real_kb.answer("俺们二十来个人给一个老板盖厂房，活干完快俩月了，工钱一分没给", intent=None)
+    other = real_kb.answer("那护照找谁办？电话多少？", intent="out_of_scope", confidence=0.9, context=story.context)
+    assert not other.found and "7523309" not in other.text
+
+
+def test_a_story_about_a_named_person_is_not_refused_for_the_name(real_kb):
+    # "老李" is who the story is about, not a matter of another department; the wrong is 冒领
+    answer = real_kb.answer("俺们厂退休的老李走了一年多了他家里还在领他的退休金", intent=None)
+    assert answer.found and "冒领" in answer.text
+    assert "老李" not in answer.text

@@ -34,6 +34,11 @@ TOPIC = {"topic": "定点培训机构考核多少分合格", "ids": ["sup-1.1"]}
         ("那要是钱已经打到我们账上了呢？", "out_of_scope", 0.45, TOPIC, "follow_up"),
         # sure of it, a matter the list lacks stays out of scope
         ("那护照呢？", "out_of_scope", 0.9, TOPIC, "out_of_scope"),
+        # (the words that ask are no matter of the list: "电话" beside 护照 does not make it a detail)
+        ("那护照找谁办？电话多少？", "out_of_scope", 0.9, TOPIC, "out_of_scope"),
+        # a message that only asks (who, the number) names no matter: it asks about the topic
+        ("找谁管？电话多少？", "out_of_scope", 0.8, TOPIC, "ask_office"),
+        ("找谁管？电话多少？", "out_of_scope", 0.8, {}, "out_of_scope"),
         # a boundary call without much confidence keeps the search to boundary rows only when the
         # message asks whether the bureau is the place; a sure call stands
         ("人社局会不会去查那些职业中介？", "ask_boundary", 0.65, {}, None),

@@ -83,3 +83,19 @@ def test_a_section_asked_for_is_an_office_asked_for():
     assert fix_typos("这个归哪个股管？") == "这个归哪个科室管？"
     assert fix_typos("局里哪个股室承办") == "局里哪个科室承办"
     assert tokens(fix_typos("这个归哪个股管？")) == ["科室", "管"]
+
+
+def test_a_synonyms_gap_spans_a_clause_but_not_a_sentence():
+    # "走了*领*退休金": what is said between may run over a comma, not past the sentence's end
+    assert "冒领" in expand("俺们厂退休的老李走了一年多了他家里还在领他的退休金")
+    assert "冒领" in expand("老爷子走了三年了，家里人还一直领着他的退休金")
+    assert "冒领" not in expand("老李上个月走了。他家里想领他的退休金，咋办手续")
+
+
+def test_a_person_a_story_is_about_is_no_matter():
+    from knowledge.normalize import names_a_person
+
+    assert names_a_person("老李") and names_a_person("小王") and names_a_person("老爷子")
+    assert names_a_person("邻居") and names_a_person("家里人")
+    # 老/小 before a word that is no surname, and matters, are not people
+    assert not names_a_person("小学") and not names_a_person("老家") and not names_a_person("户口")
