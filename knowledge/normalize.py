@@ -67,8 +67,9 @@ def _typos() -> tuple[tuple[str, str], ...]:
     return tuple((a, b[0]) for a, b in load_pairs(TYPOS) if b)
 
 
-# A synonym row for an age said below a limit: "岁<16" (十五岁, 才十四, 不到十六, 15周岁).
-_AGE_ROW = re.compile(r"岁<(\d+)")
+# A synonym row for an age said below a limit: "岁<16" (十五岁, 才十四, 不到十六, 15周岁), or from
+# one age up to a limit: "16≤岁<18" (十六岁半, 才十七).
+_AGE_ROW = re.compile(r"(?:(\d+)≤)?岁<(\d+)")
 _AGE_FOLLOWS = r"(?![\d" + CN_NUMERAL_CHARS + r"元块天个号点分钟小时年月斤米钱倍次])"
 _AGE = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
 _BELOW = r"不到|还不到|没满|未满|不满"
@@ -93,8 +94,9 @@ def said_ages(text: str) -> list[int]:
 
 
 @lru_cache(maxsize=1)
-def _age_rows() -> tuple[tuple[int, tuple[str, ...]], ...]:
-    return tuple((int(m.group(1)), tuple(b)) for a, b in load_pairs(SYNONYMS) if (m := _AGE_ROW.fullmatch(a)))
+def _age_rows() -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    return tuple((int(m.group(1) or 0), int(m.group(2)), tuple(b))
+                 for a, b in load_pairs(SYNONYMS) if (m := _AGE_ROW.fullmatch(a)))
 
 
 @lru_cache(maxsize=1)
@@ -211,7 +213,7 @@ def story_terms(message: str, asking: str) -> str:
 def read_ages(text: str) -> str:
     """Append the list's terms for the ages a question states ("才十五" → 未满十六周岁)."""
     ages = said_ages(text)
-    extra = [t for limit, targets in _age_rows() if any(age < limit for age in ages) for t in targets
+    extra = [t for low, limit, targets in _age_rows() if any(low <= age < limit for age in ages) for t in targets
              if t not in text]
     return text if not extra else text + " " + " ".join(dict.fromkeys(extra))
 

@@ -69,9 +69,14 @@ class OutOfScopeGate:
         # as people say them: "…头一天就让交五百块钱押金，还把俺身份证收走了…找哪个部门")
         told = not certain and hits[0].found and one_rare and says(retriever.normalize(question), "violation") and (
             len(retriever.list_words(question)) > len(retriever.unknown_matter_words(question)))
-        if not (strong or worded or told):
+        # an unsure call on a story the synonym table reads in the list's terms ("化工厂天天往河里排
+        # 黑水" → 环境污染, "车间粉尘大" → 职业卫生): the passage found holds them, and the story
+        # names more words of the list than matters it lacks
+        read = doubted and hits[0].found and rare and (
+            len(retriever.list_words(question)) > len(retriever.unknown_matter_words(question)))
+        if not (strong or worded or told or read):
             return False, None
-        return True, kind_of(retriever.said(question)) if doubted or worded or told else None
+        return True, kind_of(retriever.said(question)) if doubted or worded or told or read else None
 
     def in_list_words(self, question: str) -> bool:
         """Whether the message says LIST_WORDED words of the list or more, and more of them than

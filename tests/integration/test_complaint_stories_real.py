@@ -97,3 +97,22 @@ def test_a_story_about_a_named_person_is_not_refused_for_the_name(real_kb):
     answer = real_kb.answer("俺们厂退休的老李走了一年多了他家里还在领他的退休金", intent=None)
     assert answer.found and "冒领" in answer.text
     assert "老李" not in answer.text
+
+
+@pytest.mark.parametrize("story,office", [
+    ("俺们村边上那个化工厂天天往河里排黑水，味儿大得呛人", "环保局"),
+    ("俺们厂车间粉尘大得很，啥防护也没有，干了几年也没见有人来查过", "安监局"),
+])
+def test_a_story_the_nlu_is_unsure_is_out_of_scope_goes_to_the_boundary_department(real_kb, story, office):
+    # told without a question; the synonym table reads it in the list's terms (环境污染, 职业卫生)
+    answer = real_kb.answer(story, intent="out_of_scope", confidence=0.5)
+    assert answer.found and office in answer.text.split("\n")[0]
+    # the NLU sure of its call: the story stays refused, with no office or number
+    sure = real_kb.answer(story, intent="out_of_scope", confidence=0.95)
+    assert not sure.found and "7523309" not in sure.text
+
+
+def test_a_minor_workers_night_shifts_are_the_act_on_special_protection(real_kb):
+    answer = real_kb.answer("俺儿子才十六岁半，砖厂叫他天天上夜班搬砖坯", intent="out_of_scope", confidence=0.96)
+    assert answer.found and answer.context["ids"][0] == WOMEN_WORKERS
+    assert "劳动监察保障大队" in answer.text

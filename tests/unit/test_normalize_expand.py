@@ -99,3 +99,14 @@ def test_a_person_a_story_is_about_is_no_matter():
     assert names_a_person("邻居") and names_a_person("家里人")
     # 老/小 before a word that is no surname, and matters, are not people
     assert not names_a_person("小学") and not names_a_person("老家") and not names_a_person("户口")
+
+
+def test_an_age_of_sixteen_or_seventeen_is_a_minor_worker_not_child_labour():
+    from knowledge.normalize import read_ages
+
+    assert "未成年工" in read_ages("俺儿子才十六岁半，砖厂叫他天天上夜班")
+    assert "未成年工" in read_ages("她今年十七岁")
+    assert "未满十六周岁" not in read_ages("她今年十七岁")
+    # fifteen is child labour only; an adult's age is neither
+    assert "未成年工" not in read_ages("俺家妞儿才十五") and "未满十六周岁" in read_ages("俺家妞儿才十五")
+    assert read_ages("年满60岁退休") == "年满60岁退休"
