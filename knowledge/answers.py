@@ -73,6 +73,8 @@ STANDALONE_MARGIN = 0.05
 BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规定|法|条)|哪(一)?(条|部|个)(法|规定|条例|文件|政策)|"
                          r"第几条|(什么|啥)(规定|法律|法规|文件|条例)|凭(什么|啥)")
 SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
+# A question that points back at the act a story told ("中介这么干罚不罚？", "这种做法合法吗").
+ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|这个|这样的)(行为|做法)|这么着")
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
@@ -156,8 +158,10 @@ class AnswerComposer:
             question = self.details.document_named(question, context)
         whole = self._answer_one(question, intent, entities, context, confidence)
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
-        # matter: its questions are not read apart from it
-        parts = self._questions(question) if intent != "follow_up" else []
+        # matter, one that points back at its act asks of it ("这么干罚不罚？罚多少？"): its
+        # questions are not read apart from it
+        back = bool(context.get("topic")) and ACT_BACK.search(clean(question)) is not None
+        parts = self._questions(question) if intent != "follow_up" and not back else []
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
@@ -408,6 +412,13 @@ class AnswerComposer:
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
                 answer = previous
+        if (topic and topic != question and intent in FACTUAL_INTENTS and ACT_BACK.search(clean(question))
+                and not self.retriever.unknown_matter_words(question)):
+            # "中介这么干罚不罚？" after the story of an agency that placed a girl of fifteen: the act
+            # asked about is the story's, not whatever act of the agencies the words reach
+            with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+            if with_topic.found:
+                answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and (REFERS_BACK.search(clean(question)) or FOLLOW_UP_CUE.search(clean(question)))
                 and not self.retriever.unknown_matter_words(question)):

@@ -23,13 +23,18 @@ NOT_THE_RULE = frozenset({"who", "definition", "appeal", "hearing", "refuse", "e
 
 
 def count_in(question: str, entities: dict) -> int | None:
+    said = list(COUNT.finditer(clean(question)))
     for value in entities.get("count") or []:
+        # (the NLU's count, where the question says it as a count of people: "三个" of "干满三个月"
+        # counts time)
+        if not any(str(value) in (m.group(0), m.group(1)) for m in said):
+            continue
         try:
             return cn_to_int(re.sub(r"[个名位人]", "", str(value)))
         except ValueError:
             continue
     # the last count said: a follow-up read with its topic ("…1个… 那要是介绍了4个呢") changes it
-    m = next(reversed(list(COUNT.finditer(clean(question)))), None)
+    m = next(reversed(said), None)
     if m:
         try:
             return cn_to_int(m.group(1))

@@ -116,3 +116,20 @@ def test_a_minor_workers_night_shifts_are_the_act_on_special_protection(real_kb)
     answer = real_kb.answer("俺儿子才十六岁半，砖厂叫他天天上夜班搬砖坯", intent="out_of_scope", confidence=0.96)
     assert answer.found and answer.context["ids"][0] == WOMEN_WORKERS
     assert "劳动监察保障大队" in answer.text
+
+
+def test_a_penalty_asked_of_the_act_a_story_told_is_that_acts_rule(real_kb):
+    story = real_kb.answer("俺闺女才十五，有个中介把她介绍到外地电子厂去了，俺都不知道", intent=None)
+    assert story.found
+    # "这么干" is the story's act: the rule on placing a child under sixteen, asked as one question
+    answer = real_kb.answer("中介这么干罚不罚？罚多少？", intent="ask_penalty", confidence=0.99,
+                            context=story.context)
+    assert answer.found and "五千元" in answer.text and "吊销" in answer.text
+    assert "问：" not in answer.text
+
+
+def test_an_id_card_kept_by_an_agency_is_the_check_on_withheld_papers(real_kb):
+    answer = real_kb.answer("中介把俺身份证扣下了，说干满三个月才给俺", intent="ask_penalty", confidence=0.68,
+                            entities={"count": ["三个"]})
+    assert answer.found and "扣押劳动者的居民身份证" in answer.text
+    assert "按 3 人计算" not in answer.text

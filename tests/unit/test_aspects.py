@@ -242,3 +242,10 @@ def test_a_story_of_being_told_to_go_asks_no_hearing():
 
 def test_wages_already_paid_is_a_correction_told():
     assert "corrected" in names(asked_aspects(clean("我已经把钱全给工人了，这案子还罚吗？")))
+
+
+def test_a_fine_told_unpaid_asks_how_it_is_enforced():
+    # the fine and its not being paid told apart ("被罚了款，到现在也不交")
+    assert "enforce" in {a.name for a in aspects_of("厂里被罚了款，到现在也不交，就这么一直拖着咋整？")}
+    assert "enforce" in {a.name for a in aspects_of("罚款一直没交咋办")}
+    assert "enforce" not in {a.name for a in aspects_of("罚款交了没有")}
