@@ -659,10 +659,12 @@ class AnswerComposer:
                  threshold: float | None = None, subject: str | None = None) -> Answer:
         aspects = asked_aspects(clean(question))
         answer = self.penalties.compose(question, entities, aspects, boost, threshold, subject=subject)
-        if answer is not None and (not answer.found or not self.penalties.asks_beyond_the_rule(aspects, answer)):
+        if answer is not None and not self.penalties.asks_beyond_the_rule(aspects, answer):
             return answer
-        # "谁实施处罚", "不服怎么办": the penalty rule found does not say; the clause that does
-        return self.passages.compose(question, "ask_penalty", aspects, boost, threshold, subject=subject)
+        # "谁实施处罚", "不服怎么办", "补签上了还会罚不": what the question asks no penalty rule
+        # states (found or not); the clause that does
+        stated = self.passages.compose(question, "ask_penalty", aspects, boost, threshold, subject=subject)
+        return stated if stated.found or answer is None else answer
 
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         answer = self._follow_up_answer(question, entities, context)

@@ -133,3 +133,16 @@ def test_an_id_card_kept_by_an_agency_is_the_check_on_withheld_papers(real_kb):
                             entities={"count": ["三个"]})
     assert answer.found and "扣押劳动者的居民身份证" in answer.text
     assert "按 3 人计算" not in answer.text
+
+
+def test_a_wrong_put_right_before_the_case_ends_is_answered_by_withdrawing_the_case(real_kb):
+    # no penalty rule of the list covers an unsigned contract; what the list says of a wrong put
+    # right answers ("情节轻微且已改正的…直接撤销立案")
+    answer = real_kb.answer("劳动监察查出俺厂里三个工人没签合同，俺当天就补签上了，事儿不大，还会罚俺吗？", intent=None)
+    assert answer.found and "撤销立案" in answer.text.split("\n")[0]
+
+
+def test_an_agency_that_threatens_and_keeps_people_is_fined_for_coercion(real_kb):
+    answer = real_kb.answer("那个职介所把找活的人关在屋里不让走，还吓唬他们不交钱就别想出去，这得咋罚？",
+                            intent="ask_penalty", confidence=0.9)
+    assert answer.found and "一万元以上三万元以下" in answer.text and "吊销" in answer.text

@@ -249,3 +249,14 @@ def test_a_fine_told_unpaid_asks_how_it_is_enforced():
     assert "enforce" in {a.name for a in aspects_of("厂里被罚了款，到现在也不交，就这么一直拖着咋整？")}
     assert "enforce" in {a.name for a in aspects_of("罚款一直没交咋办")}
     assert "enforce" not in {a.name for a in aspects_of("罚款交了没有")}
+
+
+def test_a_wrong_put_right_is_told_in_everyday_words():
+    assert "corrected" in {a.name for a in asked_aspects(clean("俺第二天就给补签上了，事也不大，这还会罚俺不？"))}
+    assert "corrected" in {a.name for a in asked_aspects(clean("合同已经补齐了，事儿不大吧"))}
+
+
+def test_a_threat_to_pay_is_no_refusal_to_pay_a_fine():
+    # "不交钱就别想出门" is what an agency threatens, not a fined party refusing to pay
+    assert "enforce" not in {a.name for a in aspects_of("中介吓唬人家不交钱就别想出门，这种中介咋罚？")}
+    assert "enforce" in {a.name for a in aspects_of("他就是赖着不交钱，咋办")}
