@@ -146,3 +146,10 @@ def test_an_agency_that_threatens_and_keeps_people_is_fined_for_coercion(real_kb
     answer = real_kb.answer("那个职介所把找活的人关在屋里不让走，还吓唬他们不交钱就别想出去，这得咋罚？",
                             intent="ask_penalty", confidence=0.9)
     assert answer.found and "一万元以上三万元以下" in answer.text and "吊销" in answer.text
+
+
+def test_a_fund_fraud_reporter_asking_to_hear_back_in_secret_gets_the_audits_reply_clause(real_kb):
+    answer = real_kb.answer("前些天俺举报邻村有人冒领养老金，查完了能给俺回个话不？俺的名字不会叫人知道吧？",
+                            intent="ask_complaint", confidence=0.78)
+    assert answer.found and "回复举报人" in answer.text and "保密" in answer.text
+    assert "经济补偿" not in answer.text

@@ -260,3 +260,12 @@ def test_a_threat_to_pay_is_no_refusal_to_pay_a_fine():
     # "不交钱就别想出门" is what an agency threatens, not a fined party refusing to pay
     assert "enforce" not in {a.name for a in aspects_of("中介吓唬人家不交钱就别想出门，这种中介咋罚？")}
     assert "enforce" in {a.name for a in aspects_of("他就是赖着不交钱，咋办")}
+
+
+def test_being_told_the_result_and_kept_secret_are_asked_in_everyday_words():
+    asked = {a.name for a in asked_aspects(clean("查完了会跟俺说一声不？俺的名字会不会叫人知道？"))}
+    assert {"result", "secrecy"} <= asked
+    assert "secrecy" in {a.name for a in asked_aspects(clean("俺想举报又怕露了名"))}
+    # telling someone where to go, or paying them, asks no result
+    assert "result" not in {a.name for a in asked_aspects(clean("告诉俺们去哪办"))}
+    assert "result" not in {a.name for a in asked_aspects(clean("给我们发工资"))}
