@@ -177,3 +177,10 @@ def test_another_departments_matter_typed_in_pinyin_is_refused(real_kb):
     answer = real_kb.answer("wo yao ban hu kou qian yi, gai qu na li", intent=None)
     assert not answer.found
     assert "7523309" not in answer.text and "7591916" not in answer.text
+
+
+def test_printed_material_asked_after_the_policy_service_is_its_booklets(real_kb):
+    first = real_kb.answer("社保上的政策俺看不懂，县里有人给讲讲不？", intent="ask_service", confidence=0.7)
+    assert first.found
+    more = real_kb.answer("那有没有宣传资料能拿一份？", intent=None, context=first.context)
+    assert more.found and "宣传小册子" in more.text
