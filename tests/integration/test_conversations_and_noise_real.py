@@ -179,8 +179,9 @@ def test_another_departments_matter_typed_in_pinyin_is_refused(real_kb):
     assert "7523309" not in answer.text and "7591916" not in answer.text
 
 
-def test_printed_material_asked_after_the_policy_service_is_its_booklets(real_kb):
-    first = real_kb.answer("社保上的政策俺看不懂，县里有人给讲讲不？", intent="ask_service", confidence=0.7)
+@pytest.mark.parametrize("follow_up", ["那有没有印好的资料能拿一份？", "那有没有宣传资料能拿一份回去？"])
+def test_printed_material_asked_after_the_policy_office_is_the_services_booklets(real_kb, follow_up):
+    first = real_kb.answer("养老医疗这些社保政策有不懂的，县里谁给讲？", intent="ask_office", confidence=0.68)
     assert first.found
-    more = real_kb.answer("那有没有宣传资料能拿一份？", intent=None, context=first.context)
+    more = real_kb.answer(follow_up, intent=None, context=first.context)
     assert more.found and "宣传小册子" in more.text
