@@ -149,6 +149,8 @@ class AnswerComposer:
             return checked
         if context.get("topic") and (nth := self.passages.ordinal.answer(question, context)) is not None:
             return nth  # "第三步是啥？" after a step of a procedure
+        if not context.get("topic") and (after := self.passages.ordinal.after_named(question)) is not None:
+            return self._begun(question, after)  # "俺们厂被立案调查了，调查完了下一步是啥？"
         if context.get("topic") and (again := self._basis_given(question, context)) is not None:
             return again  # "这是根据哪条规定罚的？" after the rule's answer, which gave its 依据
         if context.get("topic") and (rest := self.passages.rest_of_unit(question, context)) is not None:
@@ -165,6 +167,12 @@ class AnswerComposer:
         if len(parts) < 2:
             return whole
         return self._several(question, parts, whole, intent, entities, context, confidence)
+
+    @staticmethod
+    def _begun(question: str, answer: Answer) -> Answer:
+        """``answer``, as the first of a conversation about a procedure's steps."""
+        answer.context = {**answer.context, "topic": question, "question": question, "intent": "ask_procedure"}
+        return answer
 
     @staticmethod
     def _one_passage_for_all(question: str, answered: list[tuple[str, Answer]], leads: list[Answer],

@@ -289,7 +289,7 @@ class HybridRetriever:
         words = set(tokens)
         # in the order said (a set's order changes with the process's hash seed)
         whole = [t for t in dict.fromkeys(tokens) if not any(t != u and t in u for u in words)]
-        named = self._content_word if strict else self._names_a_thing
+        named = self._content_word if strict else self.names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter
         # (nor does a word that frames a question: "县里", "不是")
@@ -356,9 +356,9 @@ class HybridRetriever:
             return False
         if self._framing(word, self._word_tags.get(word) or ""):
             return False
-        return self._names_a_thing(word) or not all(self._framing(ch, self._word_tags.get(ch) or "") for ch in word)
+        return self.names_a_thing(word) or not all(self._framing(ch, self._word_tags.get(ch) or "") for ch in word)
 
-    def _names_a_thing(self, word: str) -> bool:
+    def names_a_thing(self, word: str) -> bool:
         """A dictionary noun or noun-like word (户口, 护照, 年检, 食品安全); not a number or a
         fragment jieba made up ("58", "只考")."""
         tag = self._word_tags.get(word) or ""
@@ -376,7 +376,7 @@ class HybridRetriever:
         text = self.said(query) if said_only else self.normalize(query)
         q_tokens = self.query_tokens(text)
         if things_only:
-            q_tokens = [t for t in q_tokens if self._names_a_thing(t)]
+            q_tokens = [t for t in q_tokens if self.names_a_thing(t)]
         return self._rare_evidence(self._query_words(q_tokens), passage_id)
 
     def _rare_evidence(self, q: QueryWords, passage_id: str) -> float:

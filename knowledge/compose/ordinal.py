@@ -7,6 +7,7 @@ conversation moves to that part, so "那第四步呢" counts on from the same un
 
 from __future__ import annotations
 
+from ..aspects import asking_clause
 from ..normalize import clean
 from ..records import Clause
 from .base import Answer, Kit
@@ -65,7 +66,8 @@ class OrdinalPart:
         store, retriever = self.kit.store, self.kit.retriever
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         after = self.groups.next_step(at) if at is not None else None
-        named = retriever.list_words(NEXT_STEP.sub(" ", text))
+        # (the things it names: "报上去以后先是谁审" names no unit, "那稽核下一步呢" names one)
+        named = [w for w in retriever.list_words(NEXT_STEP.sub(" ", text)) if retriever.names_a_thing(w)]
         if after is None or any(w not in retriever.words_of([at.id, after.id]) for w in named):
             # "调查完了呢？再下一步是啥？" after a complaint's act: the step it names, of the
             # conversation's system, and the one after it ("那稽核下一步呢" names another unit)
@@ -84,6 +86,22 @@ class OrdinalPart:
         return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
                       {**context, "ids": [part.id], "cited": [part.id],
                        "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+
+    def after_named(self, question: str) -> Answer | None:
+        """"调查完了下一步是啥？" asked with no conversation before it: the step after the one its
+        asking clause names, in the supervision system of the passage the message finds; None when
+        it asks no next step, names no step, or finds nothing."""
+        text = clean(question)
+        asking = asking_clause(text)
+        retriever = self.kit.retriever
+        if (m := NEXT_STEP.search(asking)) is None or any(
+                retriever.names_a_thing(w) for w in retriever.list_words(asking[m.end():])):
+            # (a step named after "下一步" is the one asked about: "下一步交给谁做法制审核")
+            return None
+        hits = retriever.search(text, k=1)
+        if not hits or not hits[0].found:
+            return None
+        return self._next(asking, {"system": self.kit.store.passage_by_id[hits[0].id].system_id})
 
     def _step_named(self, text: str, named: list[str], system: str) -> Clause | None:
         """The step of a procedure in ``system`` that holds every word ``named`` (the best found

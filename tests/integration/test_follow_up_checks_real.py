@@ -174,3 +174,20 @@ def test_the_rest_of_a_paragraph_that_opens_a_list(real_kb):
     rest = real_kb.answer("除了这个，还有什么情况也会这样？", intent="ask_penalty", confidence=0.6, context=first.context)
     assert rest.found
     assert "教学管理混乱" in rest.text and "乱收费" in rest.text
+
+
+def test_the_step_after_a_named_one_is_answered_first_and_counted_on(real_kb):
+    # asked with no conversation before it: the step after the investigation, then on up the chain
+    first = real_kb.answer("俺厂让劳动监察立了案，他们调查完了以后下一步是啥？", intent="ask_procedure", confidence=0.95)
+    assert first.found and "提出建议" in first.text.split("\n")[0]
+    second = real_kb.answer("报上去以后先是谁审？", intent="ask_procedure", confidence=0.95, context=first.context)
+    assert second.found and "监察大队队长认真审核" in second.text.split("\n")[0]
+    third = real_kb.answer("那再往上呢？", intent="follow_up", confidence=0.8, context=second.context)
+    assert third.found and "局办公室负责人" in third.text.split("\n")[0]
+
+
+def test_a_step_named_after_next_is_the_step_asked_about(real_kb):
+    # "下一步交给谁做法制审核" asks who does the 法制审核 step, not the step after it
+    answer = real_kb.answer("报批表监察大队长审过了，下一步交给谁做法制审核？", intent="ask_procedure", confidence=0.95)
+    assert answer.found and "局办公室负责人" in answer.text.split("\n")[0]
+    assert "集体讨论" not in answer.text.split("\n")[0]
