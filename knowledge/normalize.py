@@ -37,7 +37,7 @@ STOPWORDS = frozenset(
     for line in (QUESTION_WORDS.read_text(encoding="utf-8").splitlines() if QUESTION_WORDS.exists() else [])
     for word in line.split("#", 1)[0].split()
 )
-# In a synonym phrase, "*" stands for a few characters said in between ("不*交社保" also
+# In a synonym phrase, "*" stands for up to twelve characters said in between, within one sentence ("不*交社保" also
 # matches "不给我们交社保").
 SYNONYM_GAP = "[^。！？!?]{0,12}?"
 

@@ -7,12 +7,17 @@ conversation moves to that part, so "那第四步呢" counts on from the same un
 
 from __future__ import annotations
 
+import re
+
 from ..aspects import asking_clause
 from ..normalize import clean
 from ..records import Clause
 from .base import Answer, Kit
 from .parts import NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
 from .service import ServiceComposer
+
+# A step's short title: "1、立案。", "（五）执行阶段。", "3、法制审核。"
+STEP_TITLE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*([^。，,；;：:（(]{1,8})。")
 
 
 class OrdinalPart:
@@ -73,7 +78,12 @@ class OrdinalPart:
             # conversation's system, and the one after it ("那稽核下一步呢" names another unit)
             at = self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "")
             after = self.groups.next_step(at) if at is not None else None
-        if after is None or after.id not in store.passage_by_id:
+        return self._step_after(at, after, context)
+
+    def _step_after(self, at: Clause | None, after: Clause | None, context: dict) -> Answer | None:
+        """The answer telling the step ``after`` (the one after ``at``)."""
+        store = self.kit.store
+        if at is None or after is None or after.id not in store.passage_by_id:
             return None
         part = store.passage_by_id[after.id]
         # (a new stage says its name: "（二）调查阶段")
@@ -101,7 +111,22 @@ class OrdinalPart:
         hits = retriever.search(text, k=1)
         if not hits or not hits[0].found:
             return None
-        return self._next(asking, {"system": self.kit.store.passage_by_id[hits[0].id].system_id})
+        system = self.kit.store.passage_by_id[hits[0].id].system_id
+        asked = NEXT_STEP.sub(" ", asking)
+        named = [w for w in retriever.list_words(asked) if retriever.names_a_thing(w)]
+        at = self._step_named(asked, named, system)
+        # (the word it names is the step's name: "调查" of （二）调查阶段, not "投诉" that the filing
+        # step speaks of - "投诉以后谁来处理" asks what is done with a complaint)
+        if at is None or not any(w in self._label(at) for w in named):
+            return None
+        return self._step_after(at, self.groups.next_step(at), {"system": system})
+
+    def _label(self, clause: Clause) -> str:
+        """A step's name: its short title ("1、立案。" → 立案) and its stage's ("（二）调查阶段")."""
+        text = self.kit.store.passage_by_id[clause.id].text if clause.id in self.kit.store.passage_by_id else ""
+        title = STEP_TITLE.match(text)
+        stage = clause.subsection.split(" / ")[-1] if clause.subsection else ""
+        return f"{title.group(1) if title else ''} {stage}"
 
     def _step_named(self, text: str, named: list[str], system: str) -> Clause | None:
         """The step of a procedure in ``system`` that holds every word ``named`` (the best found

@@ -191,3 +191,10 @@ def test_a_step_named_after_next_is_the_step_asked_about(real_kb):
     answer = real_kb.answer("报批表监察大队长审过了，下一步交给谁做法制审核？", intent="ask_procedure", confidence=0.95)
     assert answer.found and "局办公室负责人" in answer.text.split("\n")[0]
     assert "集体讨论" not in answer.text.split("\n")[0]
+
+
+def test_a_word_before_next_that_names_no_step_asks_no_step_after_it(real_kb):
+    # "投诉" is no step's name: "投诉以后谁来处理" asks what is done with a complaint (the filing step)
+    answer = real_kb.answer("投诉以后谁来处理？", intent="ask_procedure", confidence=0.94)
+    assert answer.found and "立案" in answer.text.split("\n")[0]
+    assert not answer.text.startswith("接下来是")
