@@ -72,7 +72,7 @@ class OrdinalPart:
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         after = self.groups.next_step(at) if at is not None else None
         # (the things it names: "报上去以后先是谁审" names no unit, "那稽核下一步呢" names one)
-        named = [w for w in retriever.list_words(NEXT_STEP.sub(" ", text)) if retriever.names_a_thing(w)]
+        named = self._things_named(NEXT_STEP.sub(" ", text))
         if after is None or any(w not in retriever.words_of([at.id, after.id]) for w in named):
             # "调查完了呢？再下一步是啥？" after a complaint's act: the step it names, of the
             # conversation's system, and the one after it ("那稽核下一步呢" names another unit)
@@ -104,8 +104,7 @@ class OrdinalPart:
         text = clean(question)
         asking = asking_clause(text)
         retriever = self.kit.retriever
-        if (m := NEXT_STEP.search(asking)) is None or any(
-                retriever.names_a_thing(w) for w in retriever.list_words(asking[m.end():])):
+        if (m := NEXT_STEP.search(asking)) is None or self._things_named(asking[m.end():]):
             # (a step named after "下一步" is the one asked about: "下一步交给谁做法制审核")
             return None
         hits = retriever.search(text, k=1)
@@ -113,13 +112,18 @@ class OrdinalPart:
             return None
         system = self.kit.store.passage_by_id[hits[0].id].system_id
         asked = NEXT_STEP.sub(" ", asking)
-        named = [w for w in retriever.list_words(asked) if retriever.names_a_thing(w)]
+        named = self._things_named(asked)
         at = self._step_named(asked, named, system)
         # (the word it names is the step's name: "调查" of （二）调查阶段, not "投诉" that the filing
         # step speaks of - "投诉以后谁来处理" asks what is done with a complaint)
         if at is None or not any(w in self._label(at) for w in named):
             return None
         return self._step_after(at, self.groups.next_step(at), {"system": system})
+
+    def _things_named(self, text: str) -> list[str]:
+        """The words of the list ``text`` names things by (not verbs: "报上" of "报上去")."""
+        retriever = self.kit.retriever
+        return [w for w in retriever.list_words(text) if retriever.names_a_thing(w)]
 
     def _label(self, clause: Clause) -> str:
         """A step's name: its short title ("1、立案。" → 立案) and its stage's ("（二）调查阶段")."""
