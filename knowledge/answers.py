@@ -12,6 +12,7 @@ the closest matters.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .aspects import (
     SITUATIONS,
@@ -28,6 +29,7 @@ from .aspects import (
 from .compose.bands import BandComposer
 from .compose.base import Answer, Kit
 from .compose.followup import FollowUpDetails
+from .compose.matters import matters_asked
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
@@ -38,7 +40,7 @@ from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, only_courtesy
 from .homophones import written_in_english
-from .normalize import clean, fix_typos, has_content, story_terms
+from .normalize import clean, fix_typos, has_content, parties, story_terms
 from .passages import Passage
 from .question_forms import form_of, kind_of, says
 from .retrieval import RARE_IDF, HybridRetriever
@@ -75,6 +77,9 @@ BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规
 SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
 # A question that points back at the act a story told ("中介这么干罚不罚？", "这种做法合法吗").
 ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|这个|这样的)(行为|做法)|这么着")
+# ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样"), by a demonstrative
+# before a party's everyday name (parties.tsv) or an employer's.
+PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个)({parties}|老板|厂子|厂|公司|单位)"
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
@@ -162,11 +167,22 @@ class AnswerComposer:
         # a follow-up ("那要是介绍了4个呢？一共罚多少？") changes a detail of the conversation's
         # matter, one that points back at its act asks of it ("这么干罚不罚？罚多少？"): its
         # questions are not read apart from it
-        back = bool(context.get("topic")) and ACT_BACK.search(clean(question)) is not None
+        back = bool(context.get("topic")) and self._points_back(clean(question))
         parts = self._questions(question) if intent != "follow_up" and not back else []
         if len(parts) < 2:
             return whole
-        return self._several(question, parts, whole, intent, entities, context, confidence)
+        return self._several(question, parts, whole, intent, entities, context, confidence,
+                             apart=QUESTION_SPLIT.search(question.rstrip(" ？?")) is None)
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def _party_back() -> re.Pattern[str]:
+        names = sorted({phrase for phrase, _ in parties()}, key=len, reverse=True)
+        return re.compile(PARTY_BACK.format(parties="|".join(map(re.escape, names))))
+
+    def _points_back(self, cleaned: str) -> bool:
+        """Whether a follow-up points back at the act or the party the story told of."""
+        return ACT_BACK.search(cleaned) is not None or self._party_back().search(cleaned) is not None
 
     @staticmethod
     def _begun(question: str, answer: Answer) -> Answer:
@@ -295,6 +311,9 @@ class AnswerComposer:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
+        if len([p for p in parts if p]) == 1 and (matters := matters_asked(
+                message, lambda clause: bool(self.retriever.list_words(clause, said_only=True)))):
+            return matters  # "…城乡居民养老，还有…工伤，这俩分别打哪个电话？"
         if len(parts) == 1 and len(spaced := SPACE_SPLIT.split(message.strip())) > 1 and all(
                 asks(p) and len(self.retriever.list_words(p, said_only=True)) >= SPACED_QUESTION_WORDS
                 for p in spaced):
@@ -311,12 +330,14 @@ class AnswerComposer:
         return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
 
     def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,
-                 context: dict, confidence: float | None) -> Answer:
+                 context: dict, confidence: float | None, apart: bool = False) -> Answer:
         """A message that asks two or three things ("最少来几个人？能录音录像吗？"): each question
         answered on its own, shown together when they are answered from different parts of the
         list. A question's own answer counts when it is the whole message's or holds a rare term
         of the list the question names ("录音"); one that holds none ("一共罚多少") is read as
-        part of the whole message. Otherwise the answer to the whole message."""
+        part of the whole message. Otherwise the answer to the whole message. ``apart``: the
+        questions are one question asked of matters told apart ("…养老，还有…工伤，这俩分别打哪个
+        电话"), none read with another's matter."""
         whole_ids = whole.context.get("ids") if whole.found else None
         answered: list[tuple[str, Answer]] = []
         topic = ""
@@ -339,7 +360,7 @@ class AnswerComposer:
                     leads.append(a)
                     topic = topic or part
                     continue
-            if topic:
+            if topic and not apart:
                 # a later question may ask about the first one's matter ("…定期检查一年几次？
                 # 抽查比例多少？"): read with it, it counts when it is answered by another passage
                 # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
@@ -420,7 +441,7 @@ class AnswerComposer:
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
                 answer = previous
-        if (topic and topic != question and intent in FACTUAL_INTENTS and ACT_BACK.search(clean(question))
+        if (topic and topic != question and intent in FACTUAL_INTENTS and self._points_back(clean(question))
                 and not self.retriever.unknown_matter_words(question)):
             # "中介这么干罚不罚？" after the story of an agency that placed a girl of fifteen: the act
             # asked about is the story's, not whatever act of the agencies the words reach

@@ -289,7 +289,11 @@ class PassageComposer:
                     margin = 1.0
             if top.score - h.score > margin or p.kind != top_p.kind:
                 continue
-            said = answering or (p.text if len(p.text) <= MAX_EXCERPT else p.text[:MAX_EXCERPT] + "……")
+            if p.kind != "clause" and all(a.name in OFFICE_LINE_ASPECTS for a in aspects):
+                # a table row states who and the number in its columns, every row alike: what it
+                # shows is its duty nearest the question ("负责…" of any duty is no answer to "找谁")
+                answering = ""
+            said = answering or self.kit.excerpt(p.text, question)
             if p.office and p.office != top_p.office and p.kind != "clause":
                 said += self.kit.office_line(p.office, p.phone).rstrip("。").replace("：", " ", 1).join("（）")
             lines.append(f"另见：{said}（{p.citation}）")
