@@ -346,7 +346,9 @@ class AnswerComposer:
 
         def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
-            return a.found and bool(ids) and (ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
+            # (a matter told apart is a question of its own, whatever its words' rarity)
+            return a.found and bool(ids) and (apart or ids == whole_ids
+                                              or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
 
         leads: list[Answer] = []  # each question's own answer, counted or not
         for part in parts:
@@ -376,7 +378,12 @@ class AnswerComposer:
                     continue
                 if a.found and a.context["ids"][0] in before and self.details.states_all_asked(part, a.context["ids"][0]):
                     continue  # "…日常监督是怎么查的？抽查比例多少？": the answer given states it
-            a = self._answer_one(part, intent, entities, dict(about), confidence)
+            asked, sure = intent, confidence
+            if apart and intent not in FACTUAL_INTENTS and "phone" in {x.name for x in asked_aspects(clean(part))}:
+                # each matter asked its number ("…仲裁，电话告诉我呗"): a phone question, whatever the
+                # NLU made of the whole message
+                asked, sure = "ask_phone", None
+            a = self._answer_one(part, asked, entities, dict(about), sure)
             leads.append(a)
             if counts(a, part):
                 answered.append((part, a))

@@ -146,17 +146,13 @@ def everyday_phrases() -> tuple[str, ...]:
 
 
 def clean(text: str) -> str:
-    """Characters only: control characters out, full-width → half-width, traditional → simplified,
-    a character held down once ("电话多少啊啊啊")."""
+    """Characters only: control characters out, full-width → half-width, traditional → simplified."""
     text = _CONTROL.sub("", text or "")
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    text = _HELD.sub(r"\1", text)
     return _unspaced(_SPACE.sub(" ", text).strip())
 
 
-# A Chinese character typed three times or more running: no word of the list repeats one so.
-_HELD = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 _CJK_TOKEN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 

@@ -305,8 +305,8 @@ class HybridRetriever:
                 # (nor a term the synonym table gives for the list's, "拖欠工资", nor a party's
                 # everyday name, "医院")
                 and t not in synonym_targets() and t not in party_names
-                # (nor a person a story is about: "老爷子", "老李")
-                and not names_a_person(t)
+                # (nor a person a story is about: "老爷子", "老李"; nor a key held down: "啊啊啊")
+                and not names_a_person(t) and len(set(t)) > 1
                 # (nor a word of the list and one character more: "追回来" is 追回, "月工资" 工资)
                 and t[:-1] not in self.idf and t[1:] not in self.idf]
 

@@ -103,6 +103,10 @@ class IntentReading:
         if intent == "ask_phone" and weak and "phone" not in {a.name for a in asked_aspects(text)}:
             # "会不会打电话问我们学员？", an unsure phone call on a message that asks no number
             return kind_of(text)
+        if intent == "ask_boundary" and weak and says(text, "asks_bureau"):
+            # "…偷偷排污，找人社局管用不？该找谁？": an unsure boundary call the form agrees with
+            # (whether the bureau is the place at all), though it asks who too
+            return intent
         if intent is None or weak:
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
             # does not, a guess that would keep the search to one kind of passage (a boundary row for

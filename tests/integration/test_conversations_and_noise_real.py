@@ -26,6 +26,16 @@ def test_asking_whether_the_bureau_is_the_place_keeps_the_boundary(real_kb):
     assert "人力资源服务许可证" not in answer.text
 
 
+def test_an_unsure_boundary_call_the_form_agrees_with_keeps_the_boundary(real_kb):
+    # below the weak-intent bar the form "找谁" alone would make it an office question (the agencies'
+    # licence rule); "找人社局管用不" is the form of a boundary question
+    answer = real_kb.answer("隔壁厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？",
+                            intent="ask_boundary", confidence=0.55)
+    assert answer.found
+    assert "环保" in answer.text
+    assert "人力资源服务许可证" not in answer.text
+
+
 def test_questions_one_step_answers_all_are_answered_by_that_step(real_kb):
     # both questions are the approval step's (who decides to file, how many inspectors handle it);
     # the whole message reads the filing step ("投诉递上去")

@@ -324,3 +324,30 @@ def test_e5_engine_and_cache_are_shared_across_components(e5_features):
 
 def test_e5_featurizer_rejects_bad_options(e5_features):
     assert e5_features["bad"] == {"variant": "rejected", "prefix": "rejected", "threads": "rejected"}
+
+
+def test_small_talk_that_asks_something_takes_the_next_intent():
+    out = run_in_rasa(
+        """
+        from rasa_components.small_talk_guard import SmallTalkGuard
+        guard = make(SmallTalkGuard)
+        ranking = [{"name": "goodbye", "confidence": 0.49}, {"name": "thanks", "confidence": 0.2},
+                   {"name": "ask_procedure", "confidence": 0.18}, {"name": "follow_up", "confidence": 0.1}]
+        texts = ["那要是停下来了，啥时候再接着查？", "好的谢谢，再见", "谢谢啊？", "你好，请问社保中心电话多少"]
+        messages = []
+        for text in texts:
+            m = Message(data={"text": text})
+            m.set("intent", dict(ranking[0]))
+            m.set("intent_ranking", [dict(r) for r in ranking])
+            messages.append(m)
+        guard.process(messages)
+        out = {t: (m.get("intent")["name"], [r["name"] for r in m.get("intent_ranking")])
+               for t, m in zip(texts, messages)}
+        """
+    )
+    # a question in farewell words: the next intent that is no small talk, small talk out of the ranking
+    assert out["那要是停下来了，啥时候再接着查？"] == ["ask_procedure", ["ask_procedure", "follow_up"]]
+    assert out["你好，请问社保中心电话多少"][0] == "ask_procedure"
+    # a farewell, and thanks asking nothing beyond courtesy, keep theirs
+    assert out["好的谢谢，再见"][0] == "goodbye"
+    assert out["谢谢啊？"][0] == "goodbye"

@@ -111,11 +111,3 @@ def test_an_age_of_sixteen_or_seventeen_is_a_minor_worker_not_child_labour():
     assert "未成年工" not in read_ages("俺家妞儿才十五") and "未满十六周岁" in read_ages("俺家妞儿才十五")
     assert read_ages("年满60岁退休") == "年满60岁退休"
 
-
-def test_a_character_held_down_is_typed_once():
-    from knowledge.normalize import clean
-
-    assert clean("俺娘在农村 电话多少啊啊啊") == "俺娘在农村 电话多少啊"
-    assert clean("好好好好") == "好"
-    # two of a kind are words ("谢谢", "常常"); digits are amounts
-    assert clean("谢谢，罚1000元") == "谢谢,罚1000元"
