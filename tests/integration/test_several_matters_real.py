@@ -56,3 +56,25 @@ def test_a_row_shown_beside_the_answer_shows_its_duty_nearest_the_question(real_
     assert answer.context["office"].startswith("就业局")
     beside = [line for line in answer.text.splitlines() if line.startswith("另见：")]
     assert beside and all("境外" in line for line in beside)
+
+
+def test_matters_told_in_a_message_the_nlu_cannot_place_ask_their_numbers(real_kb):
+    # no intent: each matter is asked its number ("告诉我" is no 告知 of an audit's result)
+    answer = real_kb.answer("我跟厂里闹纠纷要打仲裁，俺爸在村里交城乡养老保险，两个电话都告诉我呗。")
+    assert answer.found
+    assert "劳动仲裁科" in answer.text and "农保中心" in answer.text
+    assert "7591916" in answer.text
+    assert "稽核" not in answer.text
+
+
+def test_a_follow_up_naming_another_systems_check_asks_its_frequency(real_kb):
+    first = real_kb.answer("发就业补贴的那些单位，你们平时多长时间检查一回？", intent="ask_supervision", confidence=0.94)
+    second = real_kb.answer("那社保经办的内部稽核呢，多长时间一回？", intent="ask_supervision", confidence=0.77,
+                            context=first.context)
+    assert second.found
+    assert "每月对上个月" in second.text
+    assert "每季度一次" not in second.text
+
+
+def test_a_key_held_down_is_no_matter_the_list_lacks(real_kb):
+    assert real_kb.retriever.unknown_matter_words("农保中心电话多少啊啊啊") == []

@@ -102,6 +102,8 @@ def test_how_often_is_answered_by_a_frequency_not_by_a_check_named_regular():
     assert frequency.answered_in("（二）每年定期、不定期开展专项检查工作。")
     # a check's name says nothing of how often: "定期检查。由人社部门牵头", "不定期检查。由市…进行"
     assert not frequency.answered_in("（一）定期检查。由人社部门牵头，组织卫生等部门进行。")
+    # "每月对…进行稽核" says how often without 次
+    assert frequency.answered_in("1、内部稽核：每月对上个月已处理完毕的社保经办业务进行稽核，稽核面不低于 20%；")
     assert not frequency.answered_in("（二）不定期检查。由市社会保险管理中心等单位进行。")
 
 
