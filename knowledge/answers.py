@@ -168,11 +168,14 @@ class AnswerComposer:
         # matter, one that points back at its act asks of it ("这么干罚不罚？罚多少？"): its
         # questions are not read apart from it
         back = bool(context.get("topic")) and self._points_back(clean(question))
-        parts = self._questions(question) if intent != "follow_up" and not back else []
+        if intent == "follow_up" or back:
+            return whole
+        # "…城乡居民养老，还有…工伤，这俩分别打哪个电话？": one question asked of matters told apart
+        matters = self._matters(question)
+        parts = matters or self._questions(question)
         if len(parts) < 2:
             return whole
-        return self._several(question, parts, whole, intent, entities, context, confidence,
-                             apart=QUESTION_SPLIT.search(question.rstrip(" ？?")) is None)
+        return self._several(question, parts, whole, intent, entities, context, confidence, apart=bool(matters))
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -311,9 +314,6 @@ class AnswerComposer:
         """The questions of a message that asks several (each with words of its own); [] when
         it asks one or more than MAX_QUESTIONS."""
         parts = [p.strip(" ，,。.！!；;") for p in QUESTION_SPLIT.split(message)]
-        if len([p for p in parts if p]) == 1 and (matters := matters_asked(
-                message, lambda clause: bool(self.retriever.list_words(clause, said_only=True)))):
-            return matters  # "…城乡居民养老，还有…工伤，这俩分别打哪个电话？"
         if len(parts) == 1 and len(spaced := SPACE_SPLIT.split(message.strip())) > 1 and all(
                 asks(p) and len(self.retriever.list_words(p, said_only=True)) >= SPACED_QUESTION_WORDS
                 for p in spaced):
@@ -328,6 +328,13 @@ class AnswerComposer:
                  if len(self.retriever.query_tokens(clean(p))) >= (QUESTION_TOKENS if i == 0 else 1)
                  and not (i and only_courtesy(p)) and not says(clean(p), "rhetorical")]
         return parts if 2 <= len(parts) <= MAX_QUESTIONS else []
+
+    def _matters(self, message: str) -> list[str]:
+        """The questions of a message that asks one thing of several matters told before it, one
+        per matter (see compose/matters.py); [] for a message that asks more than one question."""
+        if len([p for p in QUESTION_SPLIT.split(message) if p.strip(" ，,。.！!；;")]) != 1:
+            return []
+        return matters_asked(message, lambda clause: bool(self.retriever.list_words(clause, said_only=True)))
 
     def _several(self, question: str, parts: list[str], whole: Answer, intent: str | None, entities: dict,
                  context: dict, confidence: float | None, apart: bool = False) -> Answer:

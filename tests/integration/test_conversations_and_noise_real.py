@@ -17,20 +17,15 @@ def test_a_long_storys_matter_stays_with_its_asking_clause(real_kb):
     assert "监察" in answer.context["office"]
 
 
-def test_asking_whether_the_bureau_is_the_place_keeps_the_boundary(real_kb):
+@pytest.mark.parametrize("question, confidence", [
     # an unsure boundary call that also asks who: the boundary row of the other department
-    answer = real_kb.answer("村里有个厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？",
-                            intent="ask_boundary", confidence=0.62)
-    assert answer.found
-    assert "环保" in answer.text
-    assert "人力资源服务许可证" not in answer.text
-
-
-def test_an_unsure_boundary_call_the_form_agrees_with_keeps_the_boundary(real_kb):
-    # below the weak-intent bar the form "找谁" alone would make it an office question (the agencies'
-    # licence rule); "找人社局管用不" is the form of a boundary question
-    answer = real_kb.answer("隔壁厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？",
-                            intent="ask_boundary", confidence=0.55)
+    ("村里有个厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？", 0.62),
+    # below the weak-intent bar the form "找谁" alone would make it an office question (the
+    # agencies' licence rule); "找人社局管用不" is the form of a boundary question
+    ("隔壁厂子没有排污许可证偷偷排污，找人社局管用不？该找谁？", 0.55),
+])
+def test_asking_whether_the_bureau_is_the_place_keeps_the_boundary(real_kb, question, confidence):
+    answer = real_kb.answer(question, intent="ask_boundary", confidence=confidence)
     assert answer.found
     assert "环保" in answer.text
     assert "人力资源服务许可证" not in answer.text
