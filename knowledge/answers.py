@@ -140,6 +140,8 @@ class AnswerComposer:
             question = fix_typos(question)
             if intent in ("out_of_scope", "nlu_fallback", None) or (confidence or 0.0) < self.weak_intent:
                 intent, confidence = None, None
+        if (number := self.offices.number_named(question)) is not None:
+            return number  # "7591916是哪个单位的电话？": a number the list prints, asked about
         if context.get("topic") and only_courtesy(question):
             # "稍等我记一下": nothing asked; the conversation waits where it is ("再说一遍罚款是多少")
             return Answer(HOLDING, [], [], True, dict(context))

@@ -6,6 +6,7 @@ import re
 
 from ..aspects import aspects_of, without_asking
 from ..normalize import STOPWORDS, clean
+from ..phones import find_phones, split_phones
 from ..question_forms import form_of, says
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
@@ -22,6 +23,9 @@ REPORTING = re.compile(r"举报|投诉|反映")
 CONFIRM_WORDS = 1
 # A question word: the message asks something, not whether something is so.
 WH_WORD = re.compile(r"哪|什么|啥|几|多少|怎|咋|谁|如何")
+# A number asked about: a word that asks whose or what it is, in its clause ("7591916是哪个单位的",
+# "8565682这是啥电话").
+NUMBER_ASKED = re.compile(r"^\d+[^，,。？?！!；;]{0,6}?(是哪|是啥|是什么|是谁|哪个|哪儿|哪里|什么|啥)")
 # "A和B的电话": the words that join two things asked about
 AND = re.compile(r"和|跟|与|及|还有|以及|、")
 
@@ -96,6 +100,52 @@ class OfficeComposer:
                 return Answer("\n".join(a.text for a in answers), [s for a in answers for s in a.sources], [],
                               True, {**answers[-1].context, "ids": [i for a in answers for i in a.context["ids"]]})
         return self.one_phone(question, entities, context)
+
+    def number_named(self, question: str) -> Answer | None:
+        """"７５９１９１６是哪个单位的电话？", "8565682这是啥电话啊？打过去能干啥": a number the list
+        prints, asked about: whose it is (every office sharing it) and where the list prints it;
+        None when the question names no number the list prints or asks nothing of it."""
+        text = clean(question)
+        # (the number is what is asked about: "8565682这是啥电话", not "打了8565682，多久有结果")
+        numbers = [n for n in find_phones(text) if NUMBER_ASKED.search(text[text.find(n.split("-")[-1]):])]
+        if not numbers:
+            return None
+        store, kit = self.kit.store, self.kit
+        lines: list[str] = []
+        sources: list[dict] = []
+        offices: list[str] = []
+
+        def same(printed: str, said: str) -> bool:  # with or without the area code
+            a, b = printed.replace("-", ""), said.replace("-", "")
+            return a.endswith(b) or b.endswith(a)
+
+        for number in numbers:
+            holders = [o for o in store.offices if any(same(p, number) for p in split_phones(o.phone))]
+            if holders:
+                names = "、".join(o.name for o in holders)
+                duty = next((d for d in store.duties if d.id in holders[0].duty_ids), None)
+                citation = duty.citation if duty else "责任清单"
+                shared = ""
+                if len(holders) > 1:  # (the table, not the first sharer's row)
+                    citation, shared = citation.split(" ")[0], f"（{len(holders)}个科室共用）"
+                lines.append(f"{number} 是{names}的联系电话{shared}。")
+                lines.append(f"出处：{citation}（责任科室及联系方式）。")
+                sources.extend({"id": d, "citation": citation, "excerpt": f"{o.name} {o.phone}"}
+                               for o in holders[:1] for d in o.duty_ids[:1])
+                offices.extend(o.name for o in holders)
+            for c in store.contact_points:
+                if c.kind == "phone" and any(same(p, number) for p in split_phones(c.value)):
+                    passage = store.passage_by_id.get(c.clause_id)
+                    lines.append(f"{number}：{passage.text if passage else c.context}")
+                    lines.append(f"出处：{c.citation}。")
+                    sources.append(kit.source(c.clause_id) if passage else
+                                   {"id": c.clause_id, "citation": c.citation, "excerpt": c.context})
+        if not lines:
+            return None
+        ids = [s["id"] for s in sources]
+        return Answer("\n".join(lines), sources, [], True,
+                      {"intent": "ask_phone", "office": offices[0] if len(set(offices)) == 1 else None,
+                       "ids": ids, "question": question})
 
     def several_offices(self, question: str) -> list[str]:
         """The offices a phone question asks about when it joins two ("社保中心和农保中心的电话",
