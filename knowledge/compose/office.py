@@ -129,9 +129,15 @@ class OfficeComposer:
                 if len(holders) > 1:  # (the table, not the first sharer's row)
                     citation, shared = citation.split(" ")[0], f"（{len(holders)}个科室共用）"
                 lines.append(f"{number} 是{names}的联系电话{shared}。")
-                lines.append(f"出处：{citation}（责任科室及联系方式）。")
-                sources.extend({"id": d, "citation": citation, "excerpt": f"{o.name} {o.phone}"}
-                               for o in holders[:1] for d in o.duty_ids[:1])
+                if len(holders) == 1:
+                    # one office's number: what that office handles too ("…主要管啥业务")
+                    profile = self.profile(holders[0].name, question)
+                    lines.extend(profile.text.splitlines())
+                    sources.extend(profile.sources)
+                else:
+                    lines.append(f"出处：{citation}（责任科室及联系方式）。")
+                    sources.extend({"id": d, "citation": citation, "excerpt": f"{o.name} {o.phone}"}
+                                   for o in holders[:1] for d in o.duty_ids[:1])
                 offices.extend(o.name for o in holders)
             for c in store.contact_points:
                 if c.kind == "phone" and any(same(p, number) for p in split_phones(c.value)):

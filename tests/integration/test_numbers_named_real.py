@@ -20,6 +20,8 @@ def test_an_offices_number_names_its_office(real_kb):
     assert answer.found
     assert answer.text.startswith("7591916 是农保中心的联系电话")
     assert answer.context["office"] == "农保中心"
+    # one office's number: what it handles too
+    assert "城乡居民养老保险" in answer.text
 
 
 def test_a_shared_number_names_every_office_sharing_it(real_kb):
