@@ -55,3 +55,10 @@ def join_phones(phones: list[str]) -> str:
 def split_phones(phone: str | None) -> list[str]:
     """The numbers of a joined phone string (``"7523309、13812345678"`` → both)."""
     return [p.strip() for p in (phone or "").split(SEPARATOR) if p.strip()]
+
+
+def same_number(printed: str, said: str) -> bool:
+    """Whether a number said is one printed, with or without its area code ("7523309" is
+    "0310-7523309")."""
+    a, b = printed.replace("-", ""), said.replace("-", "")
+    return a.endswith(b) or b.endswith(a)

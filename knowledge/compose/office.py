@@ -6,8 +6,9 @@ import re
 
 from ..aspects import aspects_of, without_asking
 from ..normalize import STOPWORDS, clean
-from ..phones import find_phones, split_phones
+from ..phones import find_phones, same_number, split_phones
 from ..question_forms import form_of, says
+from ..records import Duty, Office
 from ..retrieval import RARE_IDF
 from .base import Answer, Kit
 from .reading import elliptical
@@ -114,33 +115,24 @@ class OfficeComposer:
         lines: list[str] = []
         sources: list[dict] = []
         offices: list[str] = []
-
-        def same(printed: str, said: str) -> bool:  # with or without the area code
-            a, b = printed.replace("-", ""), said.replace("-", "")
-            return a.endswith(b) or b.endswith(a)
-
         for number in numbers:
-            holders = [o for o in store.offices if any(same(p, number) for p in split_phones(o.phone))]
-            if holders:
-                names = "、".join(o.name for o in holders)
-                duty = next((d for d in store.duties if d.id in holders[0].duty_ids), None)
-                citation = duty.citation if duty else "责任清单"
-                shared = ""
-                if len(holders) > 1:  # (the table, not the first sharer's row)
-                    citation, shared = citation.split(" ")[0], f"（{len(holders)}个科室共用）"
-                lines.append(f"{number} 是{names}的联系电话{shared}。")
-                if len(holders) == 1:
-                    # one office's number: what that office handles too ("…主要管啥业务")
-                    profile = self.profile(holders[0].name, question)
-                    lines.extend(profile.text.splitlines())
-                    sources.extend(profile.sources)
-                else:
-                    lines.append(f"出处：{citation}（责任科室及联系方式）。")
-                    sources.extend({"id": d, "citation": citation, "excerpt": f"{o.name} {o.phone}"}
-                                   for o in holders[:1] for d in o.duty_ids[:1])
-                offices.extend(o.name for o in holders)
+            holders = [o for o in store.offices if any(same_number(p, number) for p in split_phones(o.phone))]
+            if len(holders) == 1:
+                # one office's number: what that office handles too ("…主要管啥业务")
+                profile = self.profile(holders[0].name, question)
+                lines.extend([f"{number} 是{holders[0].name}的联系电话。", *profile.text.splitlines()])
+                sources.extend(profile.sources)
+            elif holders:
+                row = self._row_of(holders[0])
+                # (the table, not the first sharer's row, is where they all are)
+                table = row.citation.split(" ")[0] if row else "责任清单"
+                lines.append(f"{number} 是{'、'.join(o.name for o in holders)}的联系电话（{len(holders)}个科室共用）。")
+                lines.append(f"出处：{table}（责任科室及联系方式）。")
+                if row:
+                    sources.append({"id": row.id, "citation": table, "excerpt": f"{holders[0].name} {holders[0].phone}"})
+            offices.extend(o.name for o in holders)
             for c in store.contact_points:
-                if c.kind == "phone" and any(same(p, number) for p in split_phones(c.value)):
+                if c.kind == "phone" and any(same_number(p, number) for p in split_phones(c.value)):
                     passage = store.passage_by_id.get(c.clause_id)
                     lines.append(f"{number}：{passage.text if passage else c.context}")
                     lines.append(f"出处：{c.citation}。")
@@ -152,6 +144,10 @@ class OfficeComposer:
         return Answer("\n".join(lines), sources, [], True,
                       {"intent": "ask_phone", "office": offices[0] if len(set(offices)) == 1 else None,
                        "ids": ids, "question": question})
+
+    def _row_of(self, record: Office) -> Duty | None:
+        """The office's first row of the duty table (its citation), or None."""
+        return next((d for d in self.kit.store.duties if d.id in record.duty_ids), None)
 
     def several_offices(self, question: str) -> list[str]:
         """The offices a phone question asks about when it joins two ("社保中心和农保中心的电话",
@@ -211,7 +207,7 @@ class OfficeComposer:
         record = next((o for o in store.offices if o.name == office), None)
         if record is None or not record.phone:
             return self.kit.not_found(question, [], f"抱歉，责任清单没有载明{office}的电话。")
-        duty = next((d for d in store.duties if d.id in record.duty_ids), None)
+        duty = self._row_of(record)
         citation = duty.citation if duty else "责任清单"
         sources = [{"id": duty.id, "citation": duty.citation, "excerpt": f"{office} {record.phone}"}] if duty else []
         text = f"{office}的联系电话：{record.phone}。\n出处：{citation}（责任科室及联系方式）。"

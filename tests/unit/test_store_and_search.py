@@ -124,3 +124,11 @@ def test_knowledge_base_is_lazy(fake_settings):
     assert kb.ready is False
     kb.warm_up()
     assert kb.ready is True
+
+
+def test_a_number_said_is_the_one_printed_with_or_without_its_area_code():
+    from knowledge.phones import same_number
+
+    assert same_number("0310-7523309", "7523309")
+    assert same_number("7523309", "0310-7523309")
+    assert not same_number("7523309", "7591916")
