@@ -353,11 +353,19 @@ class AnswerComposer:
         # (each is read apart from the conversation's topic, not from the party it is about)
         about = {"subject": context["subject"]} if context.get("subject") else {}
 
+        passages = self.store.passage_by_id
+        whole_system = passages[whole_ids[0]].system_id if whole_ids else ""
+
         def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
-            # (a matter told apart is a question of its own, whatever its words' rarity)
+            # (a matter told apart is a question of its own, whatever its words' rarity; so is one
+            # its answer's clause states in the system the whole message is about: "…两定单位的
+            # 定期检查一年几次？" by the clause "1、定期检查。每年一次…", which names no party)
             return a.found and bool(ids) and (apart or ids == whole_ids
-                                              or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF)
+                                              or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF
+                                              or bool(whole_system) and passages[ids[0]].system_id == whole_system
+                                              and any(x.answered_in(passages[ids[0]].text)
+                                                      for x in asked_aspects(clean(asked))))
 
         leads: list[Answer] = []  # each question's own answer, counted or not
         for part in parts:
@@ -376,7 +384,8 @@ class AnswerComposer:
                 # 抽查比例多少？"): read with it, it counts when it is answered by another passage
                 # than the questions before ("…最少来几个人？他们能录音录像吗？" is not)
                 # (with the first one's office: "…哪个部门管？电话多少？" asks that office's number)
-                first = {k: answered[0][1].context[k] for k in ("office", "complaint_office") if answered[0][1].context.get(k)}
+                said = answered[0][1].context if answered else {}
+                first = {k: said[k] for k in ("office", "complaint_office") if said.get(k)}
                 a = self._answer_one(part, intent, entities, {**about, **first, "topic": topic}, confidence)
                 before = {earlier.context["ids"][0] for _, earlier in answered}
                 theirs = (a.found and a.context.get("intent") == "ask_phone" and bool(first)
@@ -397,6 +406,10 @@ class AnswerComposer:
             if counts(a, part):
                 answered.append((part, a))
                 topic = topic or part
+            elif not leads[:-1] and a.found:
+                # the first question names the matter the others ask about, though its own answer
+                # does not count ("医保两定单位的定期检查一年几次？抽查比例多少？")
+                topic = part
         if len({tuple(a.context["ids"]) for _, a in answered}) < 2:
             own = answered[0][1] if answered else None
             if (own is not None and not whole.found and context.get("system")

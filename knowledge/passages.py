@@ -126,6 +126,30 @@ def _nearly_same(a: str, b: str) -> bool:
     return a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_TEXT_RATIO
 
 
+_CASE_SENTENCE = re.compile(r"[^。；;！!？?]+")
+_CASE_CLAUSE = re.compile(r"[^，,]+")
+# what a department's name ends with that a case leaves off ("安监部门", "卫生" for 卫生局)
+_DEPARTMENT_TAIL = re.compile(r"(局|厅|委|办|部门)$")
+
+
+def case_by_department(case: str, departments: list[str]) -> dict[str, str]:
+    """A boundary item's 案例 split by the department each clause tells of ("…卫生对该人进行了职业病
+    诊断鉴定，人社部门发现企业已…为职工参加工伤保险…": the 工伤 clause is the 人社局's). A clause
+    that names none is told of the department its sentence named last, or names first; a
+    sentence naming none, of no one in particular (key "")."""
+    stems = {d: _DEPARTMENT_TAIL.sub("", d) or d for d in departments}
+    told: dict[str, list[str]] = {}
+    for sentence in _CASE_SENTENCE.findall(case):
+        clauses = _CASE_CLAUSE.findall(sentence)
+        named = [[d for d, stem in stems.items() if stem in c] for c in clauses]
+        actors = next((n for n in named if n), [""])
+        for clause, names in zip(clauses, named, strict=True):
+            actors = names or actors
+            for actor in actors:
+                told.setdefault(actor, []).append(clause)
+    return {d: "，".join(c) for d, c in told.items()}
+
+
 def build_passages(records: ResponsibilityList) -> list[Passage]:
     directory = OfficeDirectory(records.offices)
     out: list[Passage] = []

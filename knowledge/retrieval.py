@@ -30,11 +30,13 @@ from .normalize import (
     fix_typos,
     has_content,
     names_a_person,
+    normalize_passage,
     parties,
     synonym_targets,
     tokenizer,
     tokens,
 )
+from .passages import case_by_department
 from .question_forms import says
 from .store import KnowledgeStore
 
@@ -80,6 +82,8 @@ NEGATION_SPAN = 3
 # "(人社局)哪个部门管", "(人社局)能办吗", "(人社局)管这个不".
 DESTINATION = r"(?=(?:这边|那边|里边|里面|里)?(?:找|去|到)?(?:哪个|哪些|哪|谁|能办|能不能办|管不管|管吗|办不办|管(?:这个|这事|这些)?(?:不|吗|没)))"
 RARE_MARGIN = 0.06
+# a word a boundary row holds only in its item's example covers the question half
+EXAMPLE_COVERAGE = 0.5
 # A name the question puts in quotation marks or title marks (“三支一扶”, 《就业失业登记证》) that
 # at most QUOTED_PASSAGES passages hold word for word is the thing asked about: those passages
 # pass the found bar lowered by RARE_MARGIN and rank QUOTED_LIFT higher.
@@ -169,6 +173,7 @@ class HybridRetriever:
         self.office_words = tuple(w for o in store.offices for w in (o.name, *o.aliases))
         rows = store.db.query("select id, tokens from passages")
         self.passage_tokens = {r["id"]: set(r["tokens"].split()) for r in rows}
+        self._example_words = self._others_case_words(store)
         df: Counter[str] = Counter()
         for toks in self.passage_tokens.values():
             df.update(toks)
@@ -210,6 +215,29 @@ class HybridRetriever:
         vectors = index.index.reconstruct_n(0, len(index.ids)) if len(index.ids) else np.zeros((0, 1))
         hub = vectors @ vectors.mean(axis=0) if len(index.ids) else np.zeros(0)
         self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
+
+    def _others_case_words(self, store: KnowledgeStore) -> dict[str, set[str]]:
+        """A boundary item's 案例 is said on its first row: the words of its clauses that tell of
+        another department of the item show the item, not the row's department's share ("…人社部门
+        发现企业已…为职工参加工伤保险" on the 卫生局 row: 工伤 is the 人社局's matter)."""
+        items: dict[int, list] = {}
+        for b in store.boundaries:
+            items.setdefault(b.number, []).append(b)
+        out: dict[str, set[str]] = {}
+        for rows in items.values():
+            first = rows[0]
+            if not first.case.strip():
+                continue
+            told = case_by_department(first.case, [b.department for b in rows])
+
+            def words(text: str) -> set[str]:
+                return set(tokens(normalize_passage(text), self.office_words))
+
+            own = words(f"{first.topic} {first.department} {first.share} {first.legal_basis} "
+                        f"{told.get(first.department, '')} {told.get('', '')}")
+            others = words(" ".join(text for d, text in told.items() if d not in ("", first.department)))
+            out[first.id] = (self.passage_tokens.get(first.id, set()) & others) - own
+        return out
 
     def _said(self, query: str) -> str:
         """The query as said: cleaned, its known misspellings fixed, its words typed by sound read
@@ -382,7 +410,7 @@ class HybridRetriever:
     def _rare_evidence(self, q: QueryWords, passage_id: str) -> float:
         """IDF mass of the question's rare words of the list (in few passages) that the passage
         holds; words the list never uses add nothing, so out-of-scope matters find none."""
-        have = self.passage_tokens.get(passage_id, set())
+        have = self.passage_tokens.get(passage_id, set()) - self._example_words.get(passage_id, set())
         return sum(idf for t, idf in q.rare if t in have)
 
     def _query_words(self, q_tokens: list[str], covering: list[str] | None = None) -> QueryWords:
@@ -408,10 +436,11 @@ class HybridRetriever:
         if not q.total:
             return 0.0
         have = self.passage_tokens.get(passage_id, set())
+        example = self._example_words.get(passage_id, set())
 
         def covered(word: str) -> float:
             if word in have:
-                return 1.0
+                return EXAMPLE_COVERAGE if word in example else 1.0
             return max((len(u) for u in q.parts[word] if u in have), default=0) / len(word)
 
         return sum(w * covered(t) for t, w in q.weights.items()) / q.total

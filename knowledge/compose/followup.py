@@ -29,7 +29,7 @@ NEGATED = r"(不|没有|没|未|无)(?=(需要|需|用|必)?{word})"
 SHOWN_CHARS = 20
 
 # What the list promises the person who reports or is charged: kept secret, heard.
-RIGHTS_ASPECTS = frozenset({"secrecy", "hearing"})
+RIGHTS_ASPECTS = frozenset({"secrecy", "hearing", "by_letter"})
 
 
 class FollowUpDetails:

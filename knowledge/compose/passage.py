@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import SITUATIONS, Aspect, answering_sentences, asking_clause, without_asking
+from ..aspects import COUNTED_ASPECTS, SITUATIONS, Aspect, answering_sentences, asking_clause, without_asking
 from ..headings import heading_asked
 from ..normalize import clean, expand, parties
 from ..passages import Passage
@@ -160,7 +160,7 @@ class PassageComposer:
         if not hits or not hits[0].found:
             return kit.not_found(question, hits)
         if decisive is None:
-            hits = self._stating_first(hits, aspects)
+            hits = self._stating_first(hits, aspects, question)
         hits = self._heading_first(question, hits)
         top = hits[0]
         p = kit.store.passage_by_id[top.id]
@@ -253,14 +253,18 @@ class PassageComposer:
         top_p = self.kit.store.passage_by_id[top.id]
         sanction = next((a for a in aspects if a.name == "sanction"), None)
         sanction_bar = 1.0
-        if sanction is not None and top_p.system_id:
-            # the system's other clauses that state sanctions, wherever the question's words rank them
+        # (and a number asked: "多久查一次" of a fund checked quarterly and once a year besides)
+        stated = [a for a in aspects if a is sanction or a.name in COUNTED_ASPECTS]
+        if stated and top_p.system_id:
+            # the system's other clauses that state it, wherever the question's words rank them
             store, retriever = self.kit.store, self.kit.retriever
             seen = {h.id for h in hits}
-            ids = frozenset(pid for pid in retriever.answering(sanction)
+            ids = frozenset(pid for a in stated for pid in retriever.answering(a)
                             if store.passage_by_id[pid].system_id == top_p.system_id and pid not in seen)
             if ids:
                 hits = [*hits, *retriever.search(question, k=len(ids), only=ids)]
+        if sanction is not None and top_p.system_id:
+            retriever = self.kit.retriever
             # their bar is lower by the aspect's re-rank weight, as for a decisive clause: the
             # question's words are the wrong's, the clause's are the procedure's
             sanction_bar = retriever.found_threshold - retriever.aspect_weight * retriever.specificity(sanction)
@@ -300,7 +304,8 @@ class PassageComposer:
             sources.append(self.kit.source(p.id, said))
         return lines
 
-    def _stating_first(self, hits: list[SearchHit], aspects: tuple[Aspect, ...]) -> list[SearchHit]:
+    def _stating_first(self, hits: list[SearchHit], aspects: tuple[Aspect, ...],
+                       question: str | None = None) -> list[SearchHit]:
         """The clause of the best passage's supervision system that states what the question asks,
         found within SAME_SYSTEM_MARGIN of it, answers before it when it does not state it
         ("医保定点医院多长时间查一回": the yearly check's clause, not the sanctions clause that
@@ -316,6 +321,22 @@ class PassageComposer:
             if (h.found and h.kind == "clause" and top.score - h.score <= STATING_MARGIN
                     and store.passage_by_id[h.id].system_id == system and any(a.answered_in(h.text) for a in asked)):
                 return [h, *(x for x in hits if x is not h)]
+        # none among those found: the system's clauses that state it, ranked for the question
+        # ("就业补贴多久查一次": the fund's 日常检查 clause, which shares no word with the question
+        # but 查, under the clause on 贪污补贴 that shares 补贴)
+        stating = frozenset(pid for a in asked for pid in retriever.answering(a)
+                            if store.passage_by_id[pid].system_id == system)
+        if question is not None and stating:
+            best = retriever.search(question, k=1, aspects=tuple(asked), only=stating)
+            # (how often the matter is checked, which the top clause does not state at all: the
+            # system's clause on its checks answers however many more of the words the top shares;
+            # not a share or a count, which the system may state of another thing than the one
+            # asked: "报销比例" is no 抽查面)
+            often = any(a.name == "frequency" for a in asked)
+            if best and often:
+                best[0].found = True  # the matter was found; its system's clause says what is asked
+            if best and best[0].found and top.score - best[0].score <= (1.0 if often else STATING_MARGIN):
+                return [best[0], *(x for x in hits if x.id != best[0].id)]
         return hits
 
     def _another_offence(self, top_id: str, other_id: str) -> bool:

@@ -132,3 +132,29 @@ def test_a_number_said_is_the_one_printed_with_or_without_its_area_code():
     assert same_number("0310-7523309", "7523309")
     assert same_number("7523309", "0310-7523309")
     assert not same_number("7523309", "7591916")
+
+
+def test_a_boundary_cases_clauses_go_to_the_department_each_tells_of():
+    from knowledge.passages import case_by_department
+
+    told = case_by_department(
+        "有人向安监部门举报，他得了某种职业病。安监、人社、卫生等部门联合进行了调查，卫生对该人进行了诊断鉴定，"
+        "人社部门发现企业已为职工参加工伤保险。通过本次检查，该企业进行了申报。",
+        ["卫生局", "安监局", "人社局"])
+    # a clause naming no department is its sentence's last named one's ("他得了…" after 安监部门)
+    assert "他得了某种职业病" in told["安监局"] and "工伤" not in told["安监局"]
+    assert "工伤保险" in told["人社局"] and "工伤" not in told["卫生局"]
+    # one naming several is each one's
+    assert all("联合进行了调查" in told[d] for d in ("卫生局", "安监局", "人社局"))
+    # a sentence naming none is no one's in particular
+    assert told[""] == "通过本次检查，该企业进行了申报"
+
+
+def test_a_boundary_rows_example_words_of_another_department_weigh_less(fake_kb):
+    retriever = fake_kb.retriever
+    example = retriever._example_words
+    # the seed list's 职业病 item: its case tells of the 人社局's 工伤保险 on the 卫生局's first row
+    first = next(b for b in fake_kb.store.boundaries if "职业病" in b.topic)
+    assert "工伤" in example[first.id]
+    # the department's own words are not discounted
+    assert "职业病" not in example[first.id]

@@ -1,0 +1,87 @@
+"""What the question asks, stated for its matter: a boundary case's words by department, how often
+a fund is checked, a report by letter, fraud told in everyday words - with the real embedding model."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_word_of_a_boundary_case_told_of_another_department_is_not_the_first_rows(real_kb):
+    # the 职业病 item's case (on the 卫生局's row) tells of the 人社局's 工伤保险; the duty table
+    # gives 工伤 to 社会保障中心
+    answer = real_kb.answer("工伤的事找哪个部门", intent="ask_office", confidence=0.84)
+    assert answer.found
+    assert answer.context["office"] == "社会保障中心"
+    assert "卫生局" not in answer.text
+
+
+def test_a_boundary_case_of_the_first_rows_own_department_still_answers(real_kb):
+    answer = real_kb.answer("社保基金支出这块，有没有请外面的机构来审查过的例子？", intent="ask_boundary", confidence=0.7)
+    assert answer.found
+    assert "会计事务所" in answer.text
+
+
+def test_how_often_a_fund_is_checked_is_its_systems_clause_on_checks(real_kb):
+    # the clause on 贪污补贴 shares 补贴 with the question; the check clauses share only 查
+    answer = real_kb.answer("就业补贴多久查一次", intent="ask_supervision", confidence=0.92)
+    assert answer.found
+    assert answer.text.startswith("1、日常检查：每季度一次")
+    # the system's other check, which states how often too, beside it
+    assert "专项检查：每年不少于 1 次" in answer.text
+
+
+def test_how_often_told_after_a_story_gives_every_check_of_the_system(real_kb):
+    answer = real_kb.answer("俺们公司领过就业补贴，以后还会有人来核查吗？多长时间查一回？",
+                            intent="ask_supervision", confidence=0.5)
+    assert answer.found
+    assert "每季度一次" in answer.text and "每年不少于 1 次" in answer.text
+
+
+def test_a_share_of_another_thing_than_the_one_asked_is_no_answer(real_kb):
+    # the medical system states a share of units checked (抽查面不少于 30%), not a refund rate
+    answer = real_kb.answer("职工医保住院报销比例是多少？一级医院和县医院报的一样不？",
+                            intent="out_of_scope", confidence=0.74)
+    assert not answer.found
+    assert "30%" not in answer.text
+
+
+def test_questions_on_one_matter_read_with_the_first_though_its_own_answer_names_no_party(real_kb):
+    answer = real_kb.answer("医保两定单位的定期检查一年几次？抽查比例多少？谁牵头？",
+                            intent="ask_supervision", confidence=0.97)
+    assert answer.found
+    assert "每年一次，检查对象随机确定，抽查面不少于 30%" in answer.text
+    assert "由人社部门牵头" in answer.text
+    # not the penalty system's 比例原则, read without the first question's matter
+    assert "比例原则" not in answer.text
+
+
+def test_a_report_by_letter_is_the_clause_that_takes_letters(real_kb):
+    answer = real_kb.answer("俺不会用手机也不会上网，能不能给你们写封信举报那个黑中介？",
+                            intent="ask_complaint", confidence=0.94)
+    assert answer.found
+    assert "接举报投诉电话或信件" in answer.text
+
+
+def test_fraud_told_in_everyday_words_is_the_lists_though_the_nlu_doubts(real_kb):
+    answer = real_kb.answer("听说城边那个诊所弄假病历骗了几十万医保，光让它退钱罚点款就完事了？",
+                            intent="out_of_scope", confidence=0.62)
+    assert answer.found
+    assert "移送司法机关" in answer.text
+
+
+def test_which_department_asked_with_gui_is_no_duty_named(real_kb):
+    # "归哪个部门管": 部门 is what asks, not a duty the story names (人事科's row says 部门)
+    answer = real_kb.answer("用人单位没给职工上工伤保险，归哪个部门管", intent="ask_office", confidence=0.79)
+    assert answer.found
+    assert "劳动监察保障大队" in answer.text
+    assert "人事科" not in answer.text
+
+
+def test_a_party_who_fled_and_came_back_resumes_the_investigation(real_kb):
+    first = real_kb.answer("老板跑了找不着人，俺们欠薪的案子还查不查？")
+    assert "中止案件的调查" in first.text
+    answer = real_kb.answer("那要是老板又回来了呢？", intent="follow_up", confidence=0.98, context=first.context)
+    assert answer.found
+    assert "应当恢复调查" in answer.text
