@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..normalize import normalize_passage, tokens
 from ..passages import Passage
 from .base import Kit
 
@@ -10,10 +11,14 @@ class BoundaryComposer:
     def __init__(self, kit: Kit):
         self.kit = kit
 
-    def lines(self, p: Passage) -> list[str]:
+    def lines(self, p: Passage, question: str | None = None) -> list[str]:
+        """The row's department and share, the item's case, the other departments' shares (those
+        the ``question`` concerns, when given) and the basis."""
         boundaries = self.kit.store.boundaries
         record = next(b for b in boundaries if b.id == p.record_id)
         others = [b for b in boundaries if b.number == record.number and b.id != record.id]
+        if question is not None:
+            others = [b for b in others if self._concerned(b, question, record.share)]
         text = [f"关于“{record.topic}”，{record.department}的职责是：{record.share}"]
         case = " ".join(next((b.case for b in boundaries if b.number == record.number and b.case), "").split())
         if case:
@@ -23,3 +28,19 @@ class BoundaryComposer:
         if record.legal_basis:
             text.append(f"依据：{record.legal_basis.splitlines()[0][:120]}")
         return text
+
+    def _concerned(self, row, question: str, answered: str) -> bool:
+        """Whether a department's share of an item concerns the question: the bureau's own (the
+        question is asked of it), one the question names, or one whose share says a word of the
+        list the question or the share answered says ("职业病诊断鉴定找谁" is not the 环保局's
+        环境污染 row of the 职业病 item; the 地税局's 征收社会保险费 is the 财政局's 社会保险's)."""
+        retriever = self.kit.retriever
+        stem = row.department.removesuffix("局")
+        if any(name.endswith(row.department) for name in (self.kit.store.meta.get("short_name", ""), self.kit.bureau)
+               if name) or stem in question:
+            return True
+
+        def words(text: str) -> set[str]:
+            return {t for t in tokens(normalize_passage(text), retriever.office_words) if retriever.names_a_thing(t)}
+
+        return bool(words(row.share) & (set(retriever.list_words(question)) | words(answered)))

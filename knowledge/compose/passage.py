@@ -169,7 +169,7 @@ class PassageComposer:
         citation = p.citation
         states = self._states_asked(p, aspects)
         if p.kind == "boundary":
-            lines = self.boundaries.lines(p)
+            lines = self.boundaries.lines(p, question)
             sources.append(kit.source(p.id))
         elif p.kind == "service":
             lines, citation = self.services.lines(p)

@@ -85,3 +85,25 @@ def test_a_party_who_fled_and_came_back_resumes_the_investigation(real_kb):
     answer = real_kb.answer("那要是老板又回来了呢？", intent="follow_up", confidence=0.98, context=first.context)
     assert answer.found
     assert "应当恢复调查" in answer.text
+
+
+def test_a_boundary_answer_shows_the_departments_the_question_concerns(real_kb):
+    answer = real_kb.answer("那职业病到底找谁给俺鉴定？", intent="ask_boundary", confidence=0.9)
+    assert answer.found
+    assert answer.text.startswith("关于“职业病防治”，卫生局的职责是")
+    # the item's 环保局 row (环境污染) concerns neither the question nor the 卫生局's share
+    assert "环保局" not in answer.text
+    # the bureau's own share is always beside it
+    assert "人社局：负责落实劳动合同、工伤保险" in answer.text
+    # a row sharing the answered row's matter stays (征收社会保险费 beside 财政局's 社会保险)
+    fees = real_kb.answer("交社保的钱到底是你们收还是税务收？", intent="ask_boundary", confidence=0.9)
+    assert "征收社会保险费" in fees.text
+
+
+def test_how_a_fine_is_decided_is_the_discretion_rules(real_kb):
+    answer = real_kb.answer("监察大队罚俺们厂的那个罚款数目是咋算出来的？是不是他们想罚多少就罚多少？",
+                            intent="ask_penalty", confidence=0.54)
+    assert answer.found
+    assert "裁量" in answer.text
+    # not one of the agencies' penalty rules
+    assert "人力资源服务许可证" not in answer.text.splitlines()[0]

@@ -271,3 +271,22 @@ def test_being_told_the_result_and_kept_secret_are_asked_in_everyday_words():
     # telling someone where to go, or paying them, asks no result
     assert "result" not in {a.name for a in asked_aspects(clean("告诉俺们去哪办"))}
     assert "result" not in {a.name for a in asked_aspects(clean("给我们发工资"))}
+
+
+def test_whether_a_fine_is_at_the_inspectors_whim_asks_their_discretion_not_an_amount():
+    for message in ("监察大队罚款多少是不是看心情？", "劳动监察罚款的数额是承办人员随便定的吗？",
+                    "有个标准没有，还是你们说罚多少就罚多少？", "罚款罚多罚少，有没有人管着他们？"):
+        assert "discretion" in names(aspects_of(clean(message))), message
+    # how a fine is computed for the act told is the rule's amount ("介绍了3个人，罚款咋算")
+    for message in ("介绍了3个人，罚款咋算", "这种罚款的标准是多少"):
+        assert "discretion" not in names(aspects_of(clean(message))), message
+
+
+def test_a_document_to_follow_is_a_basis_but_a_document_sent_is_not():
+    assert "basis" in names(aspects_of(clean("这套标准是照着哪个文件定的？")))
+    assert "basis" not in names(aspects_of(clean("监督机构会给单位发个啥文件？")))
+
+
+def test_a_report_by_letter_and_a_reporters_name_kept_are_asked_in_everyday_words():
+    assert "by_letter" in names(aspects_of(clean("能不能给你们写封信举报那个黑中介？")))
+    assert "secrecy" in names(aspects_of(clean("你们会不会把俺的名字透给他？")))
