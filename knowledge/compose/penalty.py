@@ -20,7 +20,7 @@ RULE_MARGIN = 0.1
 # What a penalty question may ask that a penalty rule does not state: who imposes penalties,
 # the appeal route, service and enforcement of the decision, a corrected case, the steps.
 NOT_THE_RULE = frozenset({"who", "definition", "appeal", "hearing", "refuse", "enforce", "corrected", "steps", "time_limit", "result",
-                          "discretion"})
+                          "discretion", "score"})
 
 
 def count_in(question: str, entities: dict) -> int | None:

@@ -107,3 +107,11 @@ def test_how_a_fine_is_decided_is_the_discretion_rules(real_kb):
     assert "裁量" in answer.text
     # not one of the agencies' penalty rules
     assert "人力资源服务许可证" not in answer.text.splitlines()[0]
+
+
+def test_a_poor_assessment_score_is_the_assessments_clause_not_a_penalty_rule(real_kb):
+    # no penalty rule states a score; the annual assessment's clause does, with what it decides
+    answer = real_kb.answer("俺们培训学校年底考核要是分数考得不咋样，对以后有啥影响不？", intent="ask_penalty", confidence=0.52)
+    assert answer.found
+    assert "60 分以下的，为年度职业技能培训工作不合格单位" in answer.text
+    assert "考核结果作为定点培训机构资质认定" in answer.text
