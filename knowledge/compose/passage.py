@@ -23,6 +23,7 @@ from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
 from .parts import MAX_PARTS, REST_OF_UNIT, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
+from .thresholds import ThresholdClause
 
 # Aspects that ask for the parts of a unit rather than one sentence of it.
 PARTS_ASPECTS = frozenset({"parts", "steps"})
@@ -81,6 +82,7 @@ class PassageComposer:
         self.groups = ClauseGroups(kit.store)
         self.services = ServiceComposer(kit)
         self.boundaries = BoundaryComposer(kit)
+        self.thresholds = ThresholdClause(kit)
         self.decisive = DecisiveClause(kit)
         self.ordinal = OrdinalPart(kit, self.groups, self.services)
         self.time_limits_by_system: dict[str, list] = {}
@@ -150,7 +152,7 @@ class PassageComposer:
                 hits = [chosen, *(h for h in hits if h.id != chosen.id)]
         if intent == "ask_complaint" and not named and hits:
             hits = self._act_first(question, hits, aspects)
-        decisive = self.decisive.find(question, intent, aspects, hits)
+        decisive = self.decisive.find(question, intent, aspects, hits) or self.thresholds.find(question, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
             hits = [decisive, *(h for h in hits if h.id != decisive.id)]

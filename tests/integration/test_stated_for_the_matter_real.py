@@ -115,3 +115,14 @@ def test_a_poor_assessment_score_is_the_assessments_clause_not_a_penalty_rule(re
     assert answer.found
     assert "60 分以下的，为年度职业技能培训工作不合格单位" in answer.text
     assert "考核结果作为定点培训机构资质认定" in answer.text
+
+
+def test_a_workforce_told_is_answered_by_the_threshold_it_meets(real_kb):
+    small = real_kb.answer("俺们厂才五六个人，人社局也让俺们报书面材料审查吗？", intent="ask_procedure", confidence=0.57)
+    assert small.found
+    assert "3 人以上用人单位" in small.text.split("另见")[0]
+    first = real_kb.answer("俺开了个小作坊，雇了5个人，劳动监察那个书面审查会查到俺这吗？")
+    grown = real_kb.answer("那以后要是扩大到25个工人呢，还有啥别的要求？", intent="follow_up", confidence=0.86,
+                           context=first.context)
+    assert grown.found
+    assert "用工 20 人以上单位建立联系人制度" in grown.text.split("另见")[0]
