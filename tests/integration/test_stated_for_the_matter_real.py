@@ -126,3 +126,12 @@ def test_a_workforce_told_is_answered_by_the_threshold_it_meets(real_kb):
                            context=first.context)
     assert grown.found
     assert "用工 20 人以上单位建立联系人制度" in grown.text.split("另见")[0]
+
+
+def test_an_audited_employer_that_still_does_not_pay_is_reported_for_a_penalty(real_kb):
+    context: dict = {}
+    for turn in ("俺们公司二十多个人，老板一个都不给交社保。", "俺举报了，社保那边说会去稽核。"):
+        context = real_kb.answer(turn, context=context).context
+    answer = real_kb.answer("要是查出来了公司还是不给补交呢？", context=context)
+    assert answer.found
+    assert answer.text.startswith("对情节严重或拒不执行整改意见的，经办机构应报请劳动保障行政部门依法处罚")

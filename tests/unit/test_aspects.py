@@ -290,3 +290,9 @@ def test_a_document_to_follow_is_a_basis_but_a_document_sent_is_not():
 def test_a_report_by_letter_and_a_reporters_name_kept_are_asked_in_everyday_words():
     assert "by_letter" in names(aspects_of(clean("能不能给你们写封信举报那个黑中介？")))
     assert "secrecy" in names(aspects_of(clean("你们会不会把俺的名字透给他？")))
+
+
+def test_still_not_paying_after_the_check_is_not_corrected():
+    assert "not_corrected" in names(asked_aspects(clean("要是查出来了公司还是不给补交呢？")))
+    # a first complaint that the employer does not pay is no order left unheeded
+    assert "not_corrected" not in names(asked_aspects(clean("老板到现在还不交社保，找谁")))
