@@ -358,14 +358,15 @@ class AnswerComposer:
 
         def counts(a: Answer, asked: str) -> bool:
             ids = a.context.get("ids") or []
+            if not (a.found and ids):
+                return False
             # (a matter told apart is a question of its own, whatever its words' rarity; so is one
             # its answer's clause states in the system the whole message is about: "…两定单位的
             # 定期检查一年几次？" by the clause "1、定期检查。每年一次…", which names no party)
-            return a.found and bool(ids) and (apart or ids == whole_ids
-                                              or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF
-                                              or bool(whole_system) and passages[ids[0]].system_id == whole_system
-                                              and any(x.answered_in(passages[ids[0]].text)
-                                                      for x in asked_aspects(clean(asked))))
+            stated_in_system = (bool(whole_system) and passages[ids[0]].system_id == whole_system
+                                and any(x.answered_in(passages[ids[0]].text) for x in asked_aspects(clean(asked))))
+            return (apart or ids == whole_ids or self.retriever.rare_evidence(asked, ids[0]) >= RARE_IDF
+                    or stated_in_system)
 
         leads: list[Answer] = []  # each question's own answer, counted or not
         for part in parts:

@@ -220,6 +220,9 @@ class HybridRetriever:
         """A boundary item's 案例 is said on its first row: the words of its clauses that tell of
         another department of the item show the item, not the row's department's share ("…人社部门
         发现企业已…为职工参加工伤保险" on the 卫生局 row: 工伤 is the 人社局's matter)."""
+        def words(text: str) -> set[str]:
+            return set(tokens(normalize_passage(text), self.office_words))
+
         items: dict[int, list] = {}
         for b in store.boundaries:
             items.setdefault(b.number, []).append(b)
@@ -229,10 +232,6 @@ class HybridRetriever:
             if not first.case.strip():
                 continue
             told = case_by_department(first.case, [b.department for b in rows])
-
-            def words(text: str) -> set[str]:
-                return set(tokens(normalize_passage(text), self.office_words))
-
             own = words(f"{first.topic} {first.department} {first.share} {first.legal_basis} "
                         f"{told.get(first.department, '')} {told.get('', '')}")
             others = words(" ".join(text for d, text in told.items() if d not in ("", first.department)))
