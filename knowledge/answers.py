@@ -682,8 +682,7 @@ class AnswerComposer:
         # a boundary row that gives the matter to the bureau as a whole ("人社局") does not say which
         # of its offices handles it; a duty row that does answers (one giving it to 残联 stands)
         department = general.context.get("office") or ""
-        whole_bureau = bool(department) and any(
-            name.endswith(department) for name in (self.store.meta.get("short_name", ""), self.kit.bureau) if name)
+        whole_bureau = self.kit.is_the_bureau(department)
         # a question on the policy ("最低工资标准谁定") that shares its words with a wrong the
         # complaint channel lists is the policy's office's
         policy = not violation and general.found and general.context["ids"][0] in acts

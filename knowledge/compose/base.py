@@ -67,6 +67,11 @@ class Kit:
         for c in store.contact_points:
             self.contacts_by_clause.setdefault(c.clause_id, []).append(c)
 
+    def is_the_bureau(self, department: str) -> bool:
+        """Whether a department a boundary row names is the bureau as a whole ("人社局")."""
+        return bool(department) and any(
+            name.endswith(department) for name in (self.store.meta.get("short_name", ""), self.bureau) if name)
+
     # ------------------------------------------------------------------ search
 
     def search(self, question: str, intent: str | None, boost: dict | None = None,

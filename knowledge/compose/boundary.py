@@ -36,8 +36,7 @@ class BoundaryComposer:
         环境污染 row of the 职业病 item; the 地税局's 征收社会保险费 is the 财政局's 社会保险's)."""
         retriever = self.kit.retriever
         stem = row.department.removesuffix("局")
-        if any(name.endswith(row.department) for name in (self.kit.store.meta.get("short_name", ""), self.kit.bureau)
-               if name) or stem in question:
+        if self.kit.is_the_bureau(row.department) or stem in question:
             return True
 
         def words(text: str) -> set[str]:
