@@ -650,11 +650,37 @@ class AnswerComposer:
             return self._penalty(question, entities, threshold=threshold)
         if intent == "ask_office":
             office = self.kit.mentioned_office(question, entities)
-            hits = self.retriever.search(question, k=5)
+            if office and (matter := self._matter_beside(office, question, threshold)) is not None:
+                return matter
+            hits = self.retriever.search(question, k=5) if office else []
             if office and (not hits or not hits[0].found or office not in hits[0].office):
                 return self.offices.profile(office, question)
             return self._office(question, threshold)
         return self._general(question, intent, threshold=threshold, subject=context.get("subject"))
+
+    def _matter_beside(self, office: str, question: str, threshold: float | None) -> Answer | None:
+        """"就业失业登记证在哪办，是社保中心管吗", "受了工伤要做鉴定往上报，是劳动科不": a matter of its
+        own beside the office the caller guesses handles it. The matter decides, searched without
+        the guess (whose name would pull its own row up); when another office handles it, the
+        answer says that the one guessed does not. None when the question names no thing of the
+        list but the office ("社保中心管啥", "农保中心负责什么"), the matter is not found or it is
+        the office's own (its name then helps choose among its passages)."""
+        rest = clean(question)
+        for alias in sorted(self.kit.directory.aliases(office), key=len, reverse=True):
+            rest = rest.replace(alias, " ")
+        if not any(self.retriever.names_a_thing(w) for w in self.retriever.list_words(rest, said_only=True)):
+            return None
+        # (a guess is overruled only by a matter the list is found to state on its own words)
+        best = self.retriever.search(rest, k=1)
+        if not best or not best[0].found:
+            return None
+        answer = self._office(rest, threshold)
+        handling = answer.context.get("office") or ""
+        if not answer.found or not handling or office in handling.split("、"):
+            return None
+        lead = f"按责任清单，这件事不是{office}负责，由{handling}负责。"
+        return Answer(f"{lead}\n{answer.text}", answer.sources, answer.buttons, True,
+                      {**answer.context, "question": question})
 
     def _office(self, question: str, threshold: float | None) -> Answer:
         """"Which office handles X": the duty table (and the services' own units) assign duties;

@@ -250,6 +250,10 @@ class HomophoneCorrector:
         """``text`` with each stretch that is no word but sounds like one word of the list replaced
         by that word; longest stretches first, none overlapping a word of the list."""
         text = self.spell_out(text)
+        if self._spelt:
+            # a word spelt a syllable at a time ("zhi cheng申报")
+            text = _LATIN_WORDS.sub(lambda m: self._spelt.get(re.sub(r"[ '-]+", "", m.group()).lower(), m.group())
+                                    if " " in m.group() else m.group(), text)
         if self._spelt and _LATIN_RUN.search(text):
             text = _LATIN_RUN.sub(lambda m: self._spelt.get(m.group().lower(), m.group()), text)
         if not self._word_of:

@@ -69,6 +69,9 @@ def _typos() -> tuple[tuple[str, str], ...]:
 
 # A synonym row for an age said below a limit: "岁<16" (十五岁, 才十四, 不到十六, 15周岁), or from
 # one age up to a limit: "16≤岁<18" (十六岁半, 才十七).
+# The age from which a person is no minor, and the list's words for minors.
+ADULT_AGE = 18
+_MINOR = re.compile(r"未成年|童工|十六周岁")
 _AGE_ROW = re.compile(r"(?:(\d+)≤)?岁<(\d+)")
 _AGE_FOLLOWS = r"(?![\d" + CN_NUMERAL_CHARS + r"元块天个号点分钟小时年月斤米钱倍次])"
 _AGE = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
@@ -78,6 +81,16 @@ _SAID_AGE = re.compile(
     rf"|(?:才|刚|只有|刚满)(?P<n2>{_AGE}){_AGE_FOLLOWS}"
     rf"|(?P<below2>{_BELOW})(?P<n3>{_AGE}){_AGE_FOLLOWS}"
 )
+
+
+# The age of someone a story names, told without 岁: "孩子十九了", "俺闺女今年都二十啦".
+_KIN = "孩子|娃|小孩"
+
+
+@lru_cache(maxsize=1)
+def _age_of_person() -> re.Pattern[str]:
+    people = "|".join(sorted((w for w in _people()[0] if re.fullmatch(r"[\u4e00-\u9fff]+", w)), key=len, reverse=True))
+    return re.compile(rf"(?:{_KIN}|{people})(?:今年|都|已经|刚)*(?P<n>{_AGE})(?:了|啦)")
 
 
 def said_ages(text: str) -> list[int]:
@@ -90,6 +103,11 @@ def said_ages(text: str) -> list[int]:
         except ValueError:
             continue
         ages.append(age - 1 if m.group("below") or m.group("below2") else age)
+    for m in _age_of_person().finditer(text):
+        try:
+            ages.append(cn_to_int(m.group("n")))
+        except ValueError:
+            continue
     return ages
 
 
@@ -194,12 +212,15 @@ _ASKED_PLACE = re.compile(r"(哪个|哪家|哪一个|哪些|什么|啥)(单位|�
 
 def expand(text: str) -> str:
     """Append the list's own terms for the everyday phrases found in ``text``."""
+    ages = said_ages(text)
     text = read_ages(text)
     extra: list[str] = []
     said = _ASKED_PLACE.sub("", text)
+    # (a child said to be grown, "孩子十九了", is no minor of the list's)
+    grown = bool(ages) and min(ages) >= ADULT_AGE
     for phrase, targets in _synonyms():
         if phrase.search(said):
-            extra.extend(t for t in targets if t not in text and t not in extra)
+            extra.extend(t for t in targets if t not in text and t not in extra and not (grown and _MINOR.search(t)))
     return text if not extra else text + " " + " ".join(extra)
 
 

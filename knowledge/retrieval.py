@@ -97,8 +97,10 @@ LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九�
 # list does, unquoted ("不需要行政处理的，发个啥"): a caller reading from a notice or repeating
 # an answer.
 LITERAL_CHARS = 7
-# A verb-object word split by an aspect particle: 立了案, 签过字, 交完钱.
-SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:了|过|完|好)(?:个|了)?([\u4e00-\u9fff])")
+# A verb-object word split by an aspect particle or a measure word: 立了案, 签过字, 交完钱, 创个业
+# (not a number or a pointing word before 个: "两个人", "这个事" are no 两人, 这事).
+SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:(?:了|过|完|好)(?:个|了)?|(?<![一二两三四五六七八九十百千几每这那哪某各整半多])个)"
+                       r"([\u4e00-\u9fff])")
 # An aspect this specific (see HybridRetriever.specificity) brings every clause that states it
 # into the re-rank: few clauses do.
 POOL_SPECIFICITY = 0.5  # weight of the fused rank (1.0 = rank 1 in both lists ≈ 2.0) in the re-rank
@@ -301,8 +303,11 @@ class HybridRetriever:
         found = tokens(normalized, self.office_words)
         # A separable word said apart ("立了案", "签过字") is the list's word ("立案", "签字")
         # when the list uses it.
-        joined = (a + b for a, b in SEPARATED.findall(normalized))
-        return tuple(found + [w for w in joined if w in self.idf and w not in found])
+        said = {m.group(): m.group(1) + m.group(2) for m in SEPARATED.finditer(normalized)}
+        said = {apart: word for apart, word in said.items() if word in self.idf}
+        # (the word said apart is no word of its own the list lacks: "创个业" is 创业)
+        return tuple([t for t in found if t not in said]
+                     + [w for w in dict.fromkeys(said.values()) if w not in found])
 
     def dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))

@@ -151,6 +151,34 @@ def test_separable_word_counts_as_the_lists_word(real_kb):
     assert "立案" in tokens
 
 
+def test_a_separable_word_split_by_a_measure_word_is_the_lists_word(real_kb):
+    # "创个业": 创业, and no word of its own that the list lacks
+    tokens = real_kb.retriever.query_tokens("想自己创个业，有培训不")
+    assert "创业" in tokens and "创个业" not in tokens
+    answer = real_kb.answer("想自己干点小买卖 创个业 你们能给提供啥帮助不 有培训不")
+    assert answer.found and "创业" in answer.text
+
+
+@pytest.mark.parametrize("question, named, handling", [
+    ("就业失业登记证在哪办，是社保中心管吗", "社会保障中心", "就业局"),
+    ("评zhi cheng申报推荐 是哪个科管的啊 人事科吗", "人事科", "职称科"),
+    ("俺家那口子在厂里受了工伤 要做鉴定往上报 这事归哪个科室管 是劳动科不？", "劳动科", "社会保障中心"),
+])
+def test_an_office_guessed_wrong_is_corrected_by_the_matters_office(real_kb, question, named, handling):
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.97)
+    assert answer.found
+    assert answer.text.startswith(f"按责任清单，这件事不是{named}负责，由{handling}负责。")
+    assert f"负责科室：{handling}" in answer.text and answer.context["office"] == handling
+
+
+def test_an_office_named_with_no_matter_of_its_own_keeps_its_answer(real_kb):
+    # what it handles, and a guess its own row confirms: no correction
+    answer = real_kb.answer("农保中心负责什么", intent="ask_office", confidence=0.98)
+    assert answer.found and "农保中心" in answer.text and "不是" not in answer.text
+    answer = real_kb.answer("社保中心管不管工伤鉴定", intent="ask_office", confidence=0.9)
+    assert answer.found and "负责科室：社会保障中心" in answer.text and "不是" not in answer.text
+
+
 def test_a_message_that_points_back_reads_with_the_topic(real_kb):
     first = real_kb.answer("中介给没满16岁的娃介绍活干，咋罚？", intent="ask_penalty", confidence=0.9)
     assert first.found and "5000 元" in first.text

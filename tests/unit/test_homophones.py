@@ -49,6 +49,15 @@ def test_a_word_spelt_in_pinyin_is_read_as_the_word_of_the_list():
     assert fix.correct("ke在哪") == "ke在哪"
 
 
+def test_a_word_spelt_a_syllable_at_a_time_is_read_as_the_word_of_the_list():
+    fix = corrector()
+    # "zui di gong zi": the syllables typed apart spell one word of the list
+    assert fix.correct("zui di gong zi是多少") == "最低工资是多少"
+    assert fix.correct("jian cha da dui电话") == "监察大队电话"
+    # words in letters that spell none stay as typed
+    assert fix.correct("thank you 多少钱") == "thank you 多少钱"
+
+
 def test_a_spelling_two_words_of_the_list_share_says_neither():
     fix = HomophoneCorrector(["监察", "检查"], is_word=lambda w: False)
     assert fix.correct("jiancha几次") == "jiancha几次"

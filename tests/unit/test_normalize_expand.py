@@ -33,6 +33,19 @@ def test_an_age_said_below_the_tables_limit_is_the_lists_term_for_it():
     assert "未满十六周岁" not in expand("她今年十七岁，在厂里上班") and "未满十六周岁" not in expand("年满60岁退休")
 
 
+def test_a_grown_child_is_no_minor_of_the_list():
+    from knowledge.normalize import said_ages
+
+    # an age told after the person, without 岁 ("孩子十九了")
+    assert said_ages("俺家孩子十九了想学个电焊") == [19]
+    assert said_ages("闺女今年都二十啦") == [20]
+    assert said_ages("俺爹在厂里干了三十年") == []
+    # a child of nineteen is not the minor the list protects; one of fifteen is
+    assert "未成年人" not in expand("俺家孩子十九了想学个电焊，有培训吗")
+    assert "未成年人" in expand("孩子十五了，厂里让他上夜班") and "未满十六周岁" in expand("孩子十五了，厂里让他上夜班")
+    assert "未成年人" in expand("厂里招孩子干活")
+
+
 @pytest.mark.parametrize("said,term", [
     ("它压根就没证还干着呢", "未取得"),
     ("要是用不着给行政处理", "不需要"),
