@@ -76,7 +76,9 @@ BASIS_ASKED = re.compile(r"依据|根据(什么|啥|哪)|按(什么|啥|哪)(规
                          r"第几条|(什么|啥)(规定|法律|法规|文件|条例)|凭(什么|啥)")
 SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
 # A question that points back at the act a story told ("中介这么干罚不罚？", "这种做法合法吗").
-ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|这个|这样的)(行为|做法)|这么着")
+ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|这个|这样的)(行为|做法)|这么着"
+                      r"|^(这样|这么着|那样)(中不中|行不行|合法|违法|算不算|可以|对吗|对不对)"
+                      r"|(告|投诉|举报)(他们|她们|它们|他|她|人家)")
 # ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样"), by a demonstrative
 # before a party's everyday name (parties.tsv) or an employer's.
 PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个)({parties}|老板|厂子|厂|公司|单位)"

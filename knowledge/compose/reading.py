@@ -17,9 +17,9 @@ from ..retrieval import HybridRetriever
 from .out_of_scope import OutOfScopeGate
 from .previous import THEM
 
-# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…", "除了…还有啥别的"
+# A message that leans on the previous one: "那…呢", "要是…", "如果…", "还有…", "办的话…", "除了…还有啥别的"
 # (a sentence of its own may end so: "情节严重的呢？谁来罚？")
-FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)"
+FOLLOW_UP_CUE = re.compile(r"^(那|那么|那要是|要是|如果|假如|万一|还有|另外)|呢\s*([？?]|$)|^[\u4e00-\u9fff]{1,3}的话"
                            r"|^除了.{1,12}还有(啥|什么)?(别的|其他|其它)")
 # A message that points back at what came before: a pronoun or "altogether".
 REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|这个|那个|这家|那家|这种|那种|这事|那事")

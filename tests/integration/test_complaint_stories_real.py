@@ -153,3 +153,14 @@ def test_a_fund_fraud_reporter_asking_to_hear_back_in_secret_gets_the_audits_rep
                             intent="ask_complaint", confidence=0.78)
     assert answer.found and "回复举报人" in answer.text and "保密" in answer.text
     assert "经济补偿" not in answer.text
+
+
+def test_where_to_complain_of_them_after_a_story_is_the_storys_complaint(real_kb):
+    # "告他们" after an agency kept an ID card: a complaint about the agency, not an appeal
+    # against a decision of the bureau's (review or lawsuit)
+    first = real_kb.answer("俺在一个职介所登记找工作 他们把俺身份证扣下了 还要交五百押金 说找着活再退", intent=None)
+    assert first.found
+    answer = real_kb.answer("这样中不中啊 能去哪告他们", intent=None, context=first.context)
+    assert answer.found and answer.context["system"] == "sup-2"  # the agencies' supervision
+    assert "负责科室：劳动科、就业局" in answer.text and "投诉举报" in answer.text and "行政诉讼" not in answer.text
+

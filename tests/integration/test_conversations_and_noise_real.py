@@ -190,3 +190,12 @@ def test_printed_material_asked_after_the_policy_office_is_the_services_booklets
     assert first.found
     more = real_kb.answer(follow_up, intent=None, context=first.context)
     assert more.found and "宣传小册子" in more.text
+
+
+def test_if_so_leans_on_the_service_the_conversation_is_at(real_kb):
+    # "办的话…": if the campaign is held; the number of the office that holds it
+    first = real_kb.answer("你们那个春风行动招聘会 今年还办不", intent="ask_service", confidence=1.0)
+    assert first.found and "春风行动" in first.text
+    answer = real_kb.answer("办的话俺想报名参加 找哪个科 电话给俺说下 thx", intent="ask_office", confidence=0.6,
+                            context=first.context)
+    assert answer.found and "负责科室：就业局，联系电话：7523309" in answer.text
