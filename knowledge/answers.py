@@ -24,6 +24,7 @@ from .aspects import (
     asks,
     aspects_of,
     sentences,
+    told_clauses,
     without_asking,
 )
 from .compose.bands import BandComposer
@@ -476,8 +477,10 @@ class AnswerComposer:
         if (topic and topic != question and intent in FACTUAL_INTENTS and self._points_back(clean(question))
                 and not self.retriever.unknown_matter_words(question)):
             # "中介这么干罚不罚？" after the story of an agency that placed a girl of fifteen: the act
-            # asked about is the story's, not whatever act of the agencies the words reach
-            with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
+            # asked about is the story's, not whatever act of the agencies the words reach (what the
+            # story asked before, "合法不？归谁管？", is not asked again)
+            story = told_clauses(clean(topic))
+            with_topic = self._answer(f"{story} {question}", intent, entities, context, threshold)
             if with_topic.found:
                 answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS

@@ -144,6 +144,15 @@ def asking_clauses(question: str) -> str:
     return "".join(asking) if asking and len(asking) < len(clauses) else part
 
 
+def told_clauses(question: str) -> str:
+    """Of a (cleaned) message that tells a story and asks of it ("俺侄子才十五，让中介介绍到外地厂子
+    里干活去了，中介这么干合法不？归谁管？"), the clauses that ask nothing: the story; the message
+    when every clause asks."""
+    clauses = [c for c in (x.strip() for x in re.split(r"(?<=[，,。？?！!；;])", question)) if c]
+    told = [c for c in clauses if not asks(c)]
+    return "".join(told).rstrip("，,") if told else question
+
+
 def asking_clause(question: str) -> str:
     """Of a (cleaned) message whose clauses tell a story before its question ("公司把我辞退了，…，
     是人社局哪个科管仲裁的？"), its last clause with a word that asks; the message when it has

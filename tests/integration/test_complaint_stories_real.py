@@ -164,3 +164,19 @@ def test_where_to_complain_of_them_after_a_story_is_the_storys_complaint(real_kb
     assert answer.found and answer.context["system"] == "sup-2"  # the agencies' supervision
     assert "负责科室：劳动科、就业局" in answer.text and "投诉举报" in answer.text and "行政诉讼" not in answer.text
 
+
+
+def test_the_fine_asked_after_a_story_is_for_the_storys_act_not_what_it_asked_before(real_kb):
+    # the story asked whether it is legal and who handles it; the follow-up asks only the fine,
+    # for the act told (placing a girl of fourteen), not the agencies' article as a whole
+    first = real_kb.answer("俺外甥女才十四，被一个职介所介绍去厂里上班了，这合法吗？谁管？", intent=None)
+    assert first.found
+    answer = real_kb.answer("这种职介所罚多少钱？", intent="ask_penalty", confidence=0.95, context=first.context)
+    assert answer.found and answer.text.startswith("罚款：每人5000 元。")
+    assert "不满十六周岁" in answer.text
+
+
+def test_a_fine_left_unpaid_without_review_or_lawsuit_is_the_enforcement_stage(real_kb):
+    first = real_kb.answer("监察大队罚了一家厂的款", intent="ask_penalty", confidence=0.9)
+    answer = real_kb.answer("他们不交 也不复议 也不起诉 就一直拖着", intent=None, context=first.context)
+    assert answer.found and "申请人民法院强制执行" in answer.text

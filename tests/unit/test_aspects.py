@@ -296,3 +296,12 @@ def test_still_not_paying_after_the_check_is_not_corrected():
     assert "not_corrected" in names(asked_aspects(clean("要是查出来了公司还是不给补交呢？")))
     # a first complaint that the employer does not pay is no order left unheeded
     assert "not_corrected" not in names(asked_aspects(clean("老板到现在还不交社保，找谁")))
+
+
+def test_the_clauses_of_a_story_that_ask_nothing_are_its_story():
+    from knowledge.aspects import told_clauses
+
+    assert told_clauses("俺侄子才十五，让中介介绍到外地厂子里干活去了，中介这么干合法不？归谁管？") == (
+        "俺侄子才十五，让中介介绍到外地厂子里干活去了")
+    # every clause asks: the message itself
+    assert told_clauses("罚多少？谁来罚？") == "罚多少？谁来罚？"
