@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
+from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
+from ..question_forms import kind_of
 from ..retrieval import SearchHit
 from .base import Kit
 
@@ -37,6 +39,8 @@ def workforce(question: str) -> int | None:
 
 
 class ThresholdClause:
+    """The clause a workforce told is answered by (see the module's doc)."""
+
     def __init__(self, kit: Kit):
         self.kit = kit
         self.applies_from = {p.id: int(m.group(1)) for p in kit.store.passages
@@ -57,5 +61,20 @@ class ThresholdClause:
         best = max(found, key=lambda h: (self.applies_from[h.id], h.score))
         if hits[0].score - best.score > THRESHOLD_MARGIN:
             return None
+        if self._office_of_another_matter(question, best):
+            return None
         best.found = best.found or hits[0].found
         return best
+
+    def _office_of_another_matter(self, question: str, clause: SearchHit) -> bool:
+        """Whether the question asks which office handles a matter of its own that the clause does
+        not speak of ("俺们厂有二十个工人，签劳动合同的事找哪个科": the office for contracts, not the
+        contact system for employers of 20 and more): the head count is only told."""
+        cleaned = clean(question)
+        if kind_of(cleaned) != "ask_office":
+            return False
+        retriever = self.kit.retriever
+        told = WORKFORCE.sub(" ", cleaned)
+        named = set(retriever.list_words(told, said_only=True))
+        return bool(named) and not named & retriever.words_of([clause.id])
+

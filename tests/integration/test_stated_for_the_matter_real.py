@@ -128,6 +128,23 @@ def test_a_workforce_told_is_answered_by_the_threshold_it_meets(real_kb):
     assert "用工 20 人以上单位建立联系人制度" in grown.text.split("另见")[0]
 
 
+@pytest.mark.parametrize("question, office", [
+    ("俺们厂有二十个工人，签劳动合同的事找哪个科", "劳动科"),
+    ("我们公司有三十个员工，集体合同的事归哪个科管？", "劳动科"),
+])
+def test_a_workforce_told_beside_an_office_asked_for_another_matter_is_only_told(real_kb, question, office):
+    # the head count meets the contact system's threshold (用工 20 人以上单位), but the question asks
+    # which office handles contracts
+    answer = real_kb.answer(question, intent="ask_office", confidence=0.98)
+    assert answer.found and office in answer.text.splitlines()[0]
+    assert "联系人制度" not in answer.text.split("另见")[0]
+
+
+def test_a_workforce_told_with_a_question_on_the_thresholds_matter_keeps_it(real_kb):
+    answer = real_kb.answer("俺们厂有二十个工人，监察大队会来登记吗？", intent="ask_procedure", confidence=0.58)
+    assert answer.found and "用工 20 人以上单位建立联系人制度" in answer.text.split("另见")[0]
+
+
 def test_an_audited_employer_that_still_does_not_pay_is_reported_for_a_penalty(real_kb):
     context: dict = {}
     for turn in ("俺们公司二十多个人，老板一个都不给交社保。", "俺举报了，社保那边说会去稽核。"):
