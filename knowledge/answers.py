@@ -85,6 +85,8 @@ ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|�
 PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个)({parties}|老板|厂子|厂|公司|单位)"
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
+# The list's word for an employer, which the synonym table gives for everyday ones.
+EMPLOYER_TERM = "用人单位"
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -187,6 +189,13 @@ class AnswerComposer:
     def _party_back() -> re.Pattern[str]:
         names = sorted({phrase for phrase, _ in parties()}, key=len, reverse=True)
         return re.compile(PARTY_BACK.format(parties="|".join(map(re.escape, names))))
+
+    def _names_a_party_of_the_list(self, question: str) -> bool:
+        """Whether a message names an employer (the synonym table reads 老板, 包工头, 厂里 as the
+        list's 用人单位) or a party a supervision system watches (parties.tsv: 中介, 药店, …)."""
+        cleaned = clean(question)
+        return EMPLOYER_TERM in self.retriever.normalize(question) or any(
+            phrase in cleaned for phrase, _ in parties())
 
     def _points_back(self, cleaned: str) -> bool:
         """Whether a follow-up points back at the act or the party the story told of."""
@@ -528,6 +537,17 @@ class AnswerComposer:
                 focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
                 if focused.found:
                     answer = focused
+        certain = intent == "out_of_scope" and confidence is not None and confidence >= self.out_of_scope.certain
+        if (not answer.found and not certain and intent != "follow_up" and says(clean(question), "violation")
+                and self._names_a_party_of_the_list(question)
+                and (act := self.passages.told_act(question)) is not None):
+            # a wrong told amid chatter, in one run without stops ("…包工头一分钱没给人跑了俺该找谁
+            # 告他电话多少谢谢了啊"): the clauses that tell it find the act the complaint channel
+            # lists, though the whole message reaches no passage; that act answers, as reported
+            # (a wrong done by an employer or a party the list supervises: a landlord's deposit or a
+            # driving school's fee is another agency's matter whatever words it shares)
+            answer = self._general(act.text, "ask_complaint")
+            answer.context = {**answer.context, "question": question}
         # (a complaint too: the complaint channel takes the list's wrongs, not every wrong a caller
         # reports: "银行乱扣我手续费，我要举报" names a matter the list lacks)
         foreign = (self.retriever.foreign_matter(question)

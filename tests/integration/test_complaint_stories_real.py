@@ -180,3 +180,19 @@ def test_a_fine_left_unpaid_without_review_or_lawsuit_is_the_enforcement_stage(r
     first = real_kb.answer("监察大队罚了一家厂的款", intent="ask_penalty", confidence=0.9)
     answer = real_kb.answer("他们不交 也不复议 也不起诉 就一直拖着", intent=None, context=first.context)
     assert answer.found and "申请人民法院强制执行" in answer.text
+
+
+@pytest.mark.parametrize("intent, confidence", [(None, None), ("out_of_scope", 0.67)])
+def test_a_wrong_told_amid_chatter_without_stops_is_the_complaint_of_its_act(real_kb, intent, confidence):
+    # the whole run reaches no passage; the clause that tells the wrong finds the act
+    message = "喂喂是人社局不我是东关的小刘哎说起来就来气俺在砖厂干了八个月老板一分钱没给现在人也找不着了俺该找谁电话多少啊"
+    answer = real_kb.answer(message, intent=intent, confidence=confidence)
+    assert answer.found and answer.context["ids"][0] == WAGES_WITHHELD
+    assert "劳动监察保障大队" in answer.text and "7523309" in answer.text
+
+
+def test_a_wrong_the_nlu_is_sure_is_another_agencys_stays_refused(real_kb):
+    # a landlord's deposit: the wrong's words (押金) are the list's, its matter is not
+    answer = real_kb.answer("喂喂我是东关的小刘哎说起来就来气房东一直扣着俺的押金不退俺该找谁告他电话多少啊",
+                            intent="out_of_scope", confidence=0.95)
+    assert not answer.found and "7523309" not in answer.text
