@@ -450,8 +450,10 @@ class AnswerComposer:
         intent = self.reading.read(question, intent, confidence, context)
         # an out-of-scope call the NLU is unsure of ("…老人去世了还在领养老金，投诉举报电话是多少")
         # answers on a strong passage even without the question's rare terms
-        doubted_out_of_scope = (intent == "out_of_scope" and confidence is not None
-                                and confidence < self.weak_intent)
+        # (the NLU read a word typed by sound as typed, "养劳保险": its call on it is doubted)
+        doubted_out_of_scope = intent == "out_of_scope" and (
+            (confidence is not None and confidence < self.weak_intent)
+            or self.retriever.said(question) != fix_typos(clean(question)))
         topic = context.get("topic")
         # (few words, or only words that ask what is asked of the topic: "一万是最低的吧？顶格能罚到多少？")
         elliptical = self._elliptical(question) or bool(topic and context.get("ids") and self.reading.asks_only(question))

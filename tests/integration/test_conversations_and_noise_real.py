@@ -199,3 +199,10 @@ def test_if_so_leans_on_the_service_the_conversation_is_at(real_kb):
     answer = real_kb.answer("办的话俺想报名参加 找哪个科 电话给俺说下 thx", intent="ask_office", confidence=0.6,
                             context=first.context)
     assert answer.found and "负责科室：就业局，联系电话：7523309" in answer.text
+
+
+def test_an_out_of_scope_call_on_a_word_typed_by_sound_is_doubted(real_kb):
+    # the NLU read "养劳保险" as typed and was sure it is no matter of the list's; read as the
+    # list's 养老保险 (of a mother in the countryside: 城乡居民养老保险), it is the 农保中心's
+    answer = real_kb.answer("俺娘在农村 养劳保险交哪 电话多少啊啊啊", intent="out_of_scope", confidence=0.98)
+    assert answer.found and "农保中心" in answer.text and "7591916" in answer.text
