@@ -124,3 +124,9 @@ def test_an_age_of_sixteen_or_seventeen_is_a_minor_worker_not_child_labour():
     assert "未成年工" not in read_ages("俺家妞儿才十五") and "未满十六周岁" in read_ages("俺家妞儿才十五")
     assert read_ages("年满60岁退休") == "年满60岁退休"
 
+
+
+def test_wanting_a_small_business_is_starting_one_running_one_is_not():
+    assert "创业" in expand("想自己干点小买卖 有培训不").split(" ", 1)[1]
+    # an employer who runs one already ("雇了仨服务员") asks of its workers, not of starting out
+    assert "创业" not in expand("俺是个体户开了个小饭馆，雇了仨服务员，没给他们弄社保登记")
