@@ -454,6 +454,8 @@ class AnswerComposer:
         doubted_out_of_scope = intent == "out_of_scope" and (
             (confidence is not None and confidence < self.weak_intent)
             or self.retriever.said(question) != fix_typos(clean(question)))
+        certain_out_of_scope = (intent == "out_of_scope" and confidence is not None
+                                and confidence >= self.out_of_scope.certain)
         topic = context.get("topic")
         # (few words, or only words that ask what is asked of the topic: "一万是最低的吧？顶格能罚到多少？")
         elliptical = self._elliptical(question) or bool(topic and context.get("ids") and self.reading.asks_only(question))
@@ -478,8 +480,7 @@ class AnswerComposer:
             answer = self._answer(f"{topic} {question}", intent, entities, context, threshold)
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope,
-                                  certain_out_of_scope=(intent == "out_of_scope" and confidence is not None
-                                                        and confidence >= self.out_of_scope.certain))
+                                  certain_out_of_scope=certain_out_of_scope)
             if previous is not None and self.previous.answers_instead(question, answer, previous):
                 # "抽查面有多大" after the fund's clause on spot checks: the clause just quoted says it;
                 # another part of the list that states a ratio holds no more of the question's words
@@ -539,8 +540,7 @@ class AnswerComposer:
                 focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
                 if focused.found:
                     answer = focused
-        certain = intent == "out_of_scope" and confidence is not None and confidence >= self.out_of_scope.certain
-        if (not answer.found and not certain and intent != "follow_up" and says(clean(question), "violation")
+        if (not answer.found and not certain_out_of_scope and intent != "follow_up" and says(clean(question), "violation")
                 and self._names_a_party_of_the_list(question)
                 and (act := self.passages.told_act(question)) is not None):
             # a wrong told amid chatter, in one run without stops ("…包工头一分钱没给人跑了俺该找谁
