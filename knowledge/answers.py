@@ -36,10 +36,10 @@ from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
-from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, REFERS_BACK, IntentReading
+from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, NARROW_INTENTS, REFERS_BACK, IntentReading
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
-from .courtesy import after_courtesy, only_courtesy
+from .courtesy import after_courtesy, announces_another_matter, only_courtesy
 from .homophones import written_in_english
 from .normalize import clean, fix_typos, has_content, parties, story_terms
 from .passages import Passage
@@ -79,7 +79,8 @@ SUPPOSED = re.compile(r"要是|如果|假如|万一|假设")
 # A question that points back at the act a story told ("中介这么干罚不罚？", "这种做法合法吗").
 ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|这个|这样的)(行为|做法)|这么着"
                       r"|^(这样|这么着|那样)(中不中|行不行|合法|违法|算不算|可以|对吗|对不对)"
-                      r"|(告|投诉|举报)(他们|她们|它们|他|她|人家)")
+                      r"|(告|投诉|举报)(他们|她们|它们|他|她|人家)"
+                      r"|这(种|个|样的|类)?(事(?!业)|情况)")
 # ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样"), by a demonstrative
 # before a party's everyday name (parties.tsv) or an employer's.
 PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个)({parties}|老板|厂子|厂|公司|单位)"
@@ -196,6 +197,14 @@ class AnswerComposer:
         cleaned = clean(question)
         return EMPLOYER_TERM in self.retriever.normalize(question) or any(
             phrase in cleaned for phrase, _ in parties())
+
+    def _party_of_its_own(self, question: str, answer: Answer, said: Answer) -> bool:
+        """Whether a follow-up names a party of its own ("那职业中介呢？平常多长时间查一回？" after
+        the training schools' patrols), the one ``answer``'s system supervises, not ``said``'s."""
+        own = self.passages.subject_system(question)
+        mine, theirs = (self.store.passage_by_id.get((a.context.get("ids") or [""])[0]) for a in (answer, said))
+        return (own is not None and answer.found and mine is not None and theirs is not None
+                and mine.system_id == own != theirs.system_id)
 
     def _points_back(self, cleaned: str) -> bool:
         """Whether a follow-up points back at the act or the party the story told of."""
@@ -469,7 +478,9 @@ class AnswerComposer:
         # that asks what the passage states and names no matter the list lacks: "事先送给我们的那个文书叫啥？")
         about_passage = intent == "out_of_scope" and (elliptical or (
             asked_aspects(clean(question)) and not self.retriever.unknown_matter_words(question)))
-        if topic and (intent is None or intent in FACTUAL_INTENTS or about_passage) and intent != "ask_phone":
+        if (topic and (intent is None or intent in FACTUAL_INTENTS or about_passage) and intent != "ask_phone"
+                and not (announces_another_matter(question) and not elliptical)):
+            # ("另外问下，外国人在咱这就业归哪个部门管？" asks no more of the passage just quoted)
             previous = self.previous.states(question, context.get("intent") or intent, context)
         if previous is not None and elliptical:
             answer = previous
@@ -481,7 +492,8 @@ class AnswerComposer:
         if answer is None or not answer.found:
             answer = self._answer(question, intent, entities, context, threshold, doubted_out_of_scope,
                                   certain_out_of_scope=certain_out_of_scope)
-            if previous is not None and self.previous.answers_instead(question, answer, previous):
+            if (previous is not None and self.previous.answers_instead(question, answer, previous)
+                    and not self._party_of_its_own(question, answer, previous)):
                 # "抽查面有多大" after the fund's clause on spot checks: the clause just quoted says it;
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
@@ -493,6 +505,10 @@ class AnswerComposer:
             # story asked before, "合法不？归谁管？", is not asked again)
             story = told_clauses(clean(topic))
             with_topic = self._answer(f"{story} {question}", intent, entities, context, threshold)
+            if not with_topic.found and intent in NARROW_INTENTS:
+                # "这种事你们人社局管不管？" after a clinic's faked bills: no boundary row tells the
+                # story's act; the clause of the list that does answers whether the bureau handles it
+                with_topic = self._answer(f"{story} {question}", None, entities, context, threshold)
             if with_topic.found:
                 answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS

@@ -42,3 +42,12 @@ def after_courtesy(text: str) -> str:
     rest = text[m.end():] if m and m.end() and text[m.end() - 1] in "，,。.！!～~ " else text
     rest = _ASKING_AGAIN.sub("", rest)
     return rest if clean(rest).strip() else text
+
+# A question announced as another matter ("另外问下，…", "还有个事，…", "换个问题，…"): not a
+# follow-up on the passage the conversation is at.
+_ANOTHER_MATTER = re.compile(r"^(?:另外|还有(?:一)?件事|还有个事|换个(?:话题|问题|事)|再问个别的|问个别的)")
+
+
+def announces_another_matter(text: str) -> bool:
+    """Whether the message opens by announcing a question on another matter."""
+    return _ANOTHER_MATTER.match(clean(text).strip()) is not None

@@ -191,8 +191,16 @@ class HybridRetriever:
             m = LABEL.match(self._clean_texts[p.id]) if p.kind == "clause" else None
             if m:
                 labels.setdefault(m.group(1), []).append(p.id)
+        # (said as its own name: "定期检查" in "不定期检查" is another step's)
+        longer = {label: [other for other in labels if other != label and label in other] for label in labels}
+
+        def says_label(label: str, text: str) -> bool:
+            for other in longer[label]:
+                text = text.replace(other, " ")
+            return label in text
+
         self._labels = {label: ids for label, ids in labels.items()
-                        if sum(label in t for t in self._clean_texts.values()) <= QUOTED_PASSAGES}
+                        if sum(says_label(label, t) for t in self._clean_texts.values()) <= QUOTED_PASSAGES}
         import jieba.posseg
 
         # (the list's rarer words: "我县", in most passages, is no word a caller means by "我想"; and
@@ -349,7 +357,9 @@ class HybridRetriever:
         # led by a word the list lacks is another matter ("结婚登记", "贷款额度")
         unknown = [w for w in self.unknown_matter_words(query)
                    if not any(w[:n] in self.idf for n in range(2, len(w)))]
-        if not unknown or len(self.list_words(query)) > FOREIGN_MATTER_WORDS or self.names_the_bureau(query):
+        # (a place named is where the matter is, not a matter of the list: "户口从邯郸迁回来")
+        matter_words = [w for w in self.list_words(query) if not self.place_name(w)]
+        if not unknown or len(matter_words) > FOREIGN_MATTER_WORDS or self.names_the_bureau(query):
             return []
         if says(clean(query), "violation"):
             # a wrong told ("包工头一分钱没给") is the complaint channel's, whatever words tell it
@@ -373,6 +383,12 @@ class HybridRetriever:
         named = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         text = re.sub(f"(?:{named}){DESTINATION}", "", text)
         return any(w in text for w in words)
+
+    def place_name(self, word: str) -> bool:
+        """Whether a word is a place's name (jieba's "ns": 邯郸, 河北) or the county's own ("鸡泽"
+        of 鸡泽县): where a matter happens, not a matter of the list."""
+        county = self.store.meta.get("county", "")
+        return self._word_tags.get(word) == "ns" or (bool(county) and word in (county, county[:-1]))
 
     def list_words(self, query: str, said_only: bool = False) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments);
@@ -424,8 +440,9 @@ class HybridRetriever:
         words = set(q_tokens)
         # 营业执照, not 营业 + 执照
         whole = {t for t in words if not any(t != u and t in u for u in words)}
+        # (a place's name is rare in the list but tells where, not what: "户口从邯郸迁回鸡泽")
         rare = tuple((t, self.idf[t]) for t in whole if len(t) > 1 and t in self.idf
-                     and self.idf.get(t, 0.0) >= RARE_IDF)
+                     and self.idf.get(t, 0.0) >= RARE_IDF and not self.place_name(t))
         if covering is not None:
             words = set(covering)
         # Words the list never uses weigh as much as its rarest word: they are what the list
@@ -482,6 +499,12 @@ class HybridRetriever:
     def words_of(self, passage_ids: list[str]) -> set[str]:
         """The words of these passages together."""
         return set().union(*(self.passage_tokens.get(pid, set()) for pid in passage_ids))
+
+    def holds_word(self, held: set[str], word: str) -> bool:
+        """Whether ``held`` (a passage's words) holds ``word``, or every part of a compound the
+        passage spells another way ("大队长" of "监察大队队长": 大队 and 队长)."""
+        parts = [t for t in self.query_tokens(word) if t != word and len(t) > 1]
+        return word in held or (bool(parts) and all(t in held for t in parts))
 
     def contrary_share(self, query: str, passage_id: str) -> float:
         """The share (0..1) of the query's verbs the passage holds only with the contrary

@@ -66,17 +66,22 @@ class OrdinalPart:
         filing stage's approval: the investigation stage); None when the follow-up asks no next
         step, names words of the list the next clause lacks, or the clause is its section's last."""
         text = clean(question)
-        if not NEXT_STEP.search(text):
+        if (m := NEXT_STEP.search(text)) is None:
             return None
         store, retriever = self.kit.store, self.kit.retriever
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         after = self.groups.next_step(at) if at is not None else None
         # (the things it names: "报上去以后先是谁审" names no unit, "那稽核下一步呢" names one)
         named = self._things_named(NEXT_STEP.sub(" ", text))
-        if after is None or any(w not in retriever.words_of([at.id, after.id]) for w in named):
+        if after is None or not all(retriever.holds_word(retriever.words_of([at.id, after.id]), w) for w in named):
             # "调查完了呢？再下一步是啥？" after a complaint's act: the step it names, of the
-            # conversation's system, and the one after it ("那稽核下一步呢" names another unit)
-            at = self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "")
+            # conversation's system, and the one after it ("那稽核下一步呢" names another unit).
+            # The step done is the one named before "下一步"; the words after it describe the
+            # step asked for ("调查完了呢？下一步谁定咋处理？": 调查, not the decision's 处理).
+            done = text[:m.start()]
+            named_done = self._things_named(done)
+            at = (self._step_named(done, named_done, context.get("system") or "") if named_done
+                  else self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or ""))
             after = self.groups.next_step(at) if at is not None else None
         return self._step_after(at, after, context)
 

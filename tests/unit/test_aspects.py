@@ -305,3 +305,19 @@ def test_the_clauses_of_a_story_that_ask_nothing_are_its_story():
         "俺侄子才十五，让中介介绍到外地厂子里干活去了")
     # every clause asks: the message itself
     assert told_clauses("罚多少？谁来罚？") == "罚多少？谁来罚？"
+
+
+def test_refusing_outright_to_pay_back_is_not_corrected():
+    assert "not_corrected" in names(asked_aspects(clean("要是俺们就是不退呢？")))
+    assert "not_corrected" in names(asked_aspects(clean("他死活不改咋办")))
+    assert "not_corrected" not in names(asked_aspects(clean("多报的钱咋退？")))
+
+
+def test_how_a_time_limit_runs_on_is_asked_of_the_time_limit():
+    assert "time_limit" in names(asked_aspects(clean("时间是重新算还是接着算？")))
+    assert "time_limit" in names(asked_aspects(clean("期限从头计算吗")))
+    assert "time_limit" not in names(asked_aspects(clean("罚款怎么算")))
+
+
+def test_who_has_the_say_asks_who():
+    assert "who" in names(asked_aspects(clean("这么大的事是一个人说了算还是咋定？")))

@@ -26,3 +26,13 @@ def test_the_thanks_before_the_next_question_answer_nothing():
     assert after_courtesy("好的工作哪里找") == "好的工作哪里找"
     assert after_courtesy("中不中？") == "中不中？"
     assert after_courtesy("谢谢") == "谢谢"
+
+
+def test_a_question_announced_as_another_matter():
+    from knowledge.courtesy import announces_another_matter
+
+    assert announces_another_matter("另外问下，外国人在咱这就业归哪个部门管？")
+    assert announces_another_matter("还有个事，失业金在哪领")
+    assert announces_another_matter("换个问题：职称评审找谁")
+    assert not announces_another_matter("那另外一家中介呢？")
+    assert not announces_another_matter("再问下，那要是介绍了4个呢")
