@@ -97,6 +97,8 @@ DUTY_MARGIN = 0.08
 VIOLATION_MARGIN = 0.05
 # A message this long may tell a story its question is lost in.
 LONG_MESSAGE = 60
+# The clauses of a story (a rare thing of the list is named in one of them).
+STORY_CLAUSE = re.compile(r"[，,。！!？?；;、\s]+")
 # Boost (fused-rank units) for the previous answer's part of the list on a follow-up.
 CONTEXT_BOOST = 0.01
 
@@ -556,6 +558,9 @@ class AnswerComposer:
                 focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
                 if focused.found:
                     answer = focused
+        if (intent in ("ask_office", "ask_phone")
+                and (focused := self._rare_thing_focus(question, answer, intent, entities, context, threshold))):
+            answer = focused
         if (not answer.found and not certain_out_of_scope and intent != "follow_up" and says(clean(question), "violation")
                 and self._names_a_party_of_the_list(question)
                 and (act := self.passages.told_act(question)) is not None):
@@ -622,6 +627,41 @@ class AnswerComposer:
             answer.context = {**context}
         return answer
 
+    def _rare_thing_focus(self, question: str, answer: Answer, intent: str | None, entities: dict,
+                          context: dict, threshold: float | None) -> Answer | None:
+        """A story whose answer holds none of the rare things of the list it names ("俺今年56，在纺织厂
+        挡车干了三十年，腰椎间盘突出，实在干不动了，想办个病退。人社局哪个部门管？": 病退, which the
+        duty table gives to one office): what its asking clauses ask of the clauses that name them,
+        on their own, when that answer's passage holds them; None otherwise."""
+        cleaned = clean(question)
+        lead = (answer.context.get("ids") or [""])[0]
+        # (the bureau named is where to ask, no thing of the matter)
+        retriever = self.retriever
+        named = [w for w in retriever.rare_things(cleaned) if not retriever.names_the_bureau(w)]
+        read = [w for w in retriever.rare_things(cleaned, said_only=False) if not retriever.names_the_bureau(w)]
+        said = retriever.said(question)
+        added = retriever.normalize(question)[len(said):].split() if retriever.normalize(question).startswith(said) else []
+        lead_text = self.store.passage_by_id[lead].text if lead in self.store.passage_by_id else ""
+        if not named or (lead and (any(w in retriever.words_of([lead]) for w in read)
+                                   or any(t in lead_text for t in added))):
+            # the answer holds a rare thing the story names, or one the synonym table reads in it
+            # ("有权罚" → 行政处罚实施机构): it is about the story
+            return None
+        missing = named
+        clauses = [c for c in STORY_CLAUSE.split(cleaned) if c]
+        naming = [c for c in clauses if any(w in c for w in missing)]
+        asking = asking_clauses(cleaned)
+        if len(clauses) < 3 or len(naming) == len(clauses):
+            return None  # no story around it: the message is what it names
+        if self.retriever.unknown_matter_words(" ".join(naming)):
+            return None  # it names the thing inside a matter the list lacks ("不动产登记证")
+        focused = self._answer(" ".join(dict.fromkeys([*naming, asking])), intent, entities, context, threshold)
+        ids = focused.context.get("ids") or []
+        if not (focused.found and ids and ids[0] != lead):
+            return None
+        gained = self.retriever.rare_evidence(" ".join(missing), ids[0], things_only=True)
+        return focused if gained >= RARE_IDF else None
+
     def _asks_of_the_list(self, question: str) -> bool:
         """Whether a message that tells a story before it asks asks in the list's words only: its
         asking sentences name a word of the list and none it lacks."""
@@ -629,8 +669,9 @@ class AnswerComposer:
         asking = asking_part(cleaned)
         if asking == cleaned and len(told := sentences(cleaned)) > 1:
             asking = told[-1]  # "…还挂着定点的牌子招生。你们就不考核考核它吗"
-        return (asking != cleaned and bool(self.retriever.list_words(asking, said_only=True))
-                and not self.retriever.unknown_matter_words(asking))
+        # (the bureau named as where to ask is no word of the matter: "…低保，找人社局哪个科？")
+        named = [w for w in self.retriever.list_words(asking, said_only=True) if not self.retriever.names_the_bureau(w)]
+        return asking != cleaned and bool(named) and not self.retriever.unknown_matter_words(asking)
 
     def _totals(self, question: str, answer: Answer) -> list[str]:
         """A total the question asks for ("加起来最长多少个工作日"), or the band of a score it tells

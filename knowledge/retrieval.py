@@ -38,6 +38,7 @@ from .normalize import (
 )
 from .passages import case_by_department
 from .question_forms import says
+from .sectors import SectorReader
 from .store import KnowledgeStore
 
 RRF_K = 60
@@ -90,6 +91,9 @@ EXAMPLE_COVERAGE = 0.5
 QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")
 QUOTED_PASSAGES = 3
 QUOTED_LIFT = 0.1
+# A passage whose sentence on the matter is for another sector than the one the question says
+# (企业 vs 机关、事业单位) is ordered after those that are not, by this much.
+SECTOR_PENALTY = 0.1
 # So is the label a numbered clause opens with ("2、不定期检查。…", "（四）集体讨论：…", 3 to 10
 # characters) when the question names it, unquoted.
 LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*([\u4e00-\u9fff]{3,10})[。：:]")
@@ -152,13 +156,15 @@ class HybridRetriever:
 
     def __init__(self, store: KnowledgeStore, embedder: Embedder, index: DenseIndex,
                  found_threshold: float = 0.5, dense_floor: float = 0.78, dense_ceiling: float = 0.92,
-                 aspect_weight: float = 0.08):
+                 aspect_weight: float = 0.08, sectors: SectorReader | None = None):
+        """``sectors``: whom the list's duties are for (resources/sectors.tsv by default)."""
         if index.meta.get("source_sha256") != store.source_sha256:
             raise IndexError_("the dense index was built from another source: run `python -m knowledge build`")
         if index.meta.get("model_id") != embedder.model_id:
             raise IndexError_(f"the dense index was built with {index.meta.get('model_id')}, "
                               f"not {embedder.model_id}: run `python -m knowledge build`")
         self.store, self.embedder, self.index = store, embedder, index
+        self.sectors = sectors if sectors is not None else SectorReader()
         self.keywords = KeywordIndex(store.db)
         self.said = lru_cache(maxsize=TEXT_CACHE)(self._said)
         self.normalize = lru_cache(maxsize=TEXT_CACHE)(self._normalize)
@@ -412,6 +418,13 @@ class HybridRetriever:
         tag = self._word_tags.get(word) or ""
         return len(word) > 1 and (tag[:1] == "n" or tag in ("vn", "j", "l"))
 
+    def rare_things(self, query: str, said_only: bool = True) -> list[str]:
+        """The rare words of the list (see RARE_IDF) the query says that name a thing ("病退");
+        ``said_only``: not the list's terms the synonym table adds for its everyday words."""
+        text = self.said(query) if said_only else self.normalize(query)
+        tokens = [t for t in self.query_tokens(text) if self.names_a_thing(t)]
+        return [t for t, _ in self._query_words(tokens).rare]
+
     def holds_rare_terms(self, query: str, passage_id: str) -> bool:
         """Whether the passage holds enough of the query's rare terms of the list (see RARE_IDF)."""
         return self.rare_evidence(query, passage_id) >= RARE_EVIDENCE
@@ -584,6 +597,7 @@ class HybridRetriever:
             trace["candidates"] = [pid for pid, _ in candidates]
         scored: dict[str, float] = {}
         named = self.quoted_holders(query if named_in is None else named_in)
+        sector_said, matter = self.sector_of(query)
         for pid, rrf in candidates:
             p = self.store.passage_by_id[pid]
             d = dense_score.get(pid)
@@ -614,12 +628,29 @@ class HybridRetriever:
             order = score + lift + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             if pid in named:
                 order += QUOTED_LIFT
+            if self.sectors.conflict(sector_said, p.text, matter):
+                # "给厂里工人搞技术等级考核": the row that gives the grading of public institutions'
+                # workers shares every word but is another sector's duty
+                order -= SECTOR_PENALTY
             hits[-1]._order = order  # type: ignore[attr-defined]
         if mode == "hybrid":
             hits.sort(key=lambda h: -h._order)  # type: ignore[attr-defined]
         self._remember_scores(normalized, scored)
         hits = hits[:k]
         return hits
+
+    def sector_of(self, query: str) -> tuple[frozenset[str], dict[str, float]]:
+        """The sectors the query places its matter in ("厂里" → 企业) and the words of the list that
+        name the matter (not the sector's own), each weighing its IDF."""
+        said = self.sectors.said(query)
+        if not said:
+            return said, {}
+        return said, {w: self.idf[w] for w in self.list_words(query, said_only=True) if not self.sectors.said(w)}
+
+    def other_sectors(self, query: str, passage_id: str) -> bool:
+        """Whether the passage gives the query's matter to another sector than the one it says."""
+        said, matter = self.sector_of(query)
+        return self.sectors.conflict(said, self.store.passage_by_id[passage_id].text, matter)
 
     def _quoted_holders(self, query: str) -> frozenset[str]:
         """The passages that hold, word for word, a name the question quotes ("“三支一扶”的事找哪个

@@ -282,6 +282,8 @@ class PassageComposer:
                 continue  # the clause that lists the best passage with its siblings says it again
             if self._another_offence(top_p.id, p.id):
                 continue  # the fine for another act is not this act's
+            if self.kit.retriever.other_sectors(question, p.id):
+                continue  # the same matter for another sector than the caller's ("厂里工人" vs 机关事业单位)
             answering = "".join(answering_sentences(p.text, aspects)) if aspects else ""
             if aspects and not answering:
                 continue  # the question asks something this passage does not state

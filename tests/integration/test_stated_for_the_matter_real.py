@@ -152,3 +152,32 @@ def test_an_audited_employer_that_still_does_not_pay_is_reported_for_a_penalty(r
     answer = real_kb.answer("要是查出来了公司还是不给补交呢？", context=context)
     assert answer.found
     assert answer.text.startswith("对情节严重或拒不执行整改意见的，经办机构应报请劳动保障行政部门依法处罚")
+
+
+def test_a_factorys_workers_grading_is_the_enterprise_duty_not_the_institutions(real_kb):
+    for question in ("我是厂里管人事的，想给厂里工人搞技术等级考核评定，找人社局哪个科？",
+                     "俺在机械厂开电焊十来年了，厂里说评上技术等级能涨工资，企业工人这技术等级考核是人社局哪个部门管？"):
+        answer = real_kb.answer(question, intent="ask_office", confidence=0.97)
+        assert answer.found and answer.context["ids"][0] == "duty-7.1", question
+        assert "就业局" in answer.text
+        # the public institutions' grading is another sector's: not shown beside it either
+        assert "机关事业科" not in answer.text, question
+
+
+def test_a_public_institutions_workers_grading_stays_the_institution_duty(real_kb):
+    answer = real_kb.answer("事业单位工人技术等级考核找哪个科", intent="ask_office", confidence=0.97)
+    assert answer.found and answer.context["ids"][0] == "duty-14.1"
+    assert "机关事业科" in answer.text
+
+
+def test_a_story_whose_answer_lacks_the_rare_thing_it_names_is_asked_of_that_thing(real_kb):
+    # the story's words (纺织厂, 挡车, 腰椎间盘) are the list's for nothing; 病退 is one office's duty
+    answer = real_kb.answer("俺今年56，在纺织厂挡车干了三十年，腰椎间盘突出，实在干不动了，想办个病退。人社局哪个部门管？",
+                            intent="ask_office", confidence=0.85)
+    assert answer.found and answer.context["ids"][0] == "duty-8.1"
+    assert "社会保障中心" in answer.text and "职业病" not in answer.text
+
+
+def test_a_farmers_pension_said_plainly_is_the_residents_pension(real_kb):
+    answer = real_kb.answer("俺娘在村里种地，今年60了，她那养老金的事找谁？", intent="ask_office", confidence=0.8)
+    assert answer.found and "农保中心" in answer.text and "7591916" in answer.text

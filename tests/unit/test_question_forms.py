@@ -129,3 +129,9 @@ def test_the_clauses_that_tell_a_wrong():
     story = clean("俺是北关村的，跟着包工头盖厂房，俺们十来个人的工钱都压着，家里急得不行。")
     assert clauses_saying(story, "violation") == ["俺们十来个人的工钱都压着"]
     assert clauses_saying(clean("集体合同归哪个科管？"), "violation") == []
+
+
+def test_a_contract_or_insurance_withheld_from_someone_tells_a_wrong():
+    assert says(clean("老板一直不跟俺签合同"), "violation")
+    assert says(clean("厂里不给俺们交保险"), "violation")
+    assert not says(clean("签合同的事找哪个科"), "violation")
