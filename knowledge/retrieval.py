@@ -91,6 +91,8 @@ EXAMPLE_COVERAGE = 0.5
 QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")
 QUOTED_PASSAGES = 3
 QUOTED_LIFT = 0.1
+# A township's, a village's or a street's name, as a story tells where it happens ("吴官营乡").
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?:乡|镇|村|庄|街道)(?![\u4e00-\u9fff]?(?:里|上|长|干部|委))")
 # A passage whose sentence on the matter is for another sector than the one the question says
 # (企业 vs 机关、事业单位) is ordered after those that are not, by this much.
 SECTOR_PENALTY = 0.1
@@ -335,6 +337,9 @@ class HybridRetriever:
         words = set(tokens)
         # in the order said (a set's order changes with the process's hash seed)
         whole = [t for t in dict.fromkeys(tokens) if not any(t != u and t in u for u in words)]
+        # (a place the story happens in is no matter: "吴官营乡", "曹庄镇", "北关村")
+        places = "".join(PLACE_NAME.findall(clean(query)))
+        whole = [t for t in whole if t not in places]
         named = self._content_word if strict else self.names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter

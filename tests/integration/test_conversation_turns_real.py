@@ -125,3 +125,11 @@ def test_places_named_beside_a_matter_the_list_lacks_are_no_evidence_for_it(real
 def test_a_documents_name_with_a_place_in_it_is_still_quoted(real_kb):
     answer = real_kb.answer("邯郸市劳动保障监察信息系统是啥", intent=None)
     assert answer.found and "劳动保障监察信息系统" in answer.text
+
+
+def test_the_township_a_story_happens_in_is_no_matter_the_list_lacks(real_kb):
+    retriever = real_kb._composer.kit.retriever
+    assert retriever.unknown_matter_words("俺爹在吴官营乡种了一辈子地，养老钱咋领，找谁？") == []
+    assert retriever.foreign_matter("俺是曹庄镇的，想申请低保找谁") == ["低保"]
+    # "村里修路": 村里 is where, 修路 the matter
+    assert retriever.unknown_matter_words("村里修路的事找谁") == ["修路"]
