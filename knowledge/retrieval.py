@@ -368,7 +368,7 @@ class HybridRetriever:
         # led by a word the list lacks is another matter ("结婚登记", "贷款额度")
         unknown = [w for w in self.unknown_matter_words(query)
                    if not any(w[:n] in self.idf for n in range(2, len(w)))]
-        # (a place named is where the matter is, not a matter of the list: "户口从邯郸迁回来")
+        # (a place named is where the matter is, not a matter of the list: "户口从石家庄迁回来")
         matter_words = [w for w in self.list_words(query) if not self.place_name(w)]
         if not unknown or len(matter_words) > FOREIGN_MATTER_WORDS or self.names_the_bureau(query):
             return []
@@ -396,8 +396,8 @@ class HybridRetriever:
         return any(w in text for w in words)
 
     def place_name(self, word: str) -> bool:
-        """Whether a word is a place's name (jieba's "ns": 邯郸, 河北) or the county's own ("鸡泽"
-        of 鸡泽县): where a matter happens, not a matter of the list."""
+        """Whether a word is a place's name (jieba's "ns": 石家庄, 河北) or the county's own (the
+        list's county without 县): where a matter happens, not a matter of the list."""
         county = self.store.meta.get("county", "")
         return self._word_tags.get(word) == "ns" or (bool(county) and word in (county, county[:-1]))
 
@@ -458,7 +458,7 @@ class HybridRetriever:
         words = set(q_tokens)
         # 营业执照, not 营业 + 执照
         whole = {t for t in words if not any(t != u and t in u for u in words)}
-        # (a place's name is rare in the list but tells where, not what: "户口从邯郸迁回鸡泽")
+        # (a place's name is rare in the list but tells where, not what: "户口从石家庄迁回来")
         rare = tuple((t, self.idf[t]) for t in whole if len(t) > 1 and t in self.idf
                      and self.idf.get(t, 0.0) >= RARE_IDF and not self.place_name(t))
         if covering is not None:

@@ -91,7 +91,7 @@ class OutOfScopeGate:
         no word of the list; 孩子 only stands for 未成年人)."""
         unknown = self.retriever.unknown_matter_words(question, strict=True)
         # (the words that ask are no matter: "那护照找谁办？电话多少？" names 护照 only)
-        # (nor are the places it names: "那俺家户口想从邯郸迁回鸡泽" names 户口 only)
+        # (nor are the places it names: "那俺家户口想从石家庄迁回县里" names 户口 only)
         named = [w for w in self.retriever.list_words(without_asking(clean(question)), said_only=True)
                  if not self.retriever.place_name(w)]
         return not unknown or len(named) >= len(unknown)
