@@ -634,33 +634,33 @@ class AnswerComposer:
         duty table gives to one office): what its asking clauses ask of the clauses that name them,
         on their own, when that answer's passage holds them; None otherwise."""
         cleaned = clean(question)
+        retriever = self.retriever
         lead = (answer.context.get("ids") or [""])[0]
         # (the bureau named is where to ask, no thing of the matter)
-        retriever = self.retriever
         named = [w for w in retriever.rare_things(cleaned) if not retriever.names_the_bureau(w)]
-        read = [w for w in retriever.rare_things(cleaned, said_only=False) if not retriever.names_the_bureau(w)]
-        said = retriever.said(question)
-        added = retriever.normalize(question)[len(said):].split() if retriever.normalize(question).startswith(said) else []
-        lead_text = self.store.passage_by_id[lead].text if lead in self.store.passage_by_id else ""
-        if not named or (lead and (any(w in retriever.words_of([lead]) for w in read)
-                                   or any(t in lead_text for t in added))):
+        if not named:
+            return None
+        if lead in self.store.passage_by_id:
             # the answer holds a rare thing the story names, or one the synonym table reads in it
             # ("有权罚" → 行政处罚实施机构): it is about the story
-            return None
-        missing = named
+            read = [w for w in retriever.rare_things(cleaned, said_only=False) if not retriever.names_the_bureau(w)]
+            said, normalized = retriever.said(question), retriever.normalize(question)
+            added = normalized[len(said):].split() if normalized.startswith(said) else []
+            if (any(w in retriever.words_of([lead]) for w in read)
+                    or any(t in self.store.passage_by_id[lead].text for t in added)):
+                return None
         clauses = [c for c in STORY_CLAUSE.split(cleaned) if c]
-        naming = [c for c in clauses if any(w in c for w in missing)]
-        asking = asking_clauses(cleaned)
+        naming = [c for c in clauses if any(w in c for w in named)]
         if len(clauses) < 3 or len(naming) == len(clauses):
             return None  # no story around it: the message is what it names
-        if self.retriever.unknown_matter_words(" ".join(naming)):
+        if retriever.unknown_matter_words(" ".join(naming)):
             return None  # it names the thing inside a matter the list lacks ("不动产登记证")
-        focused = self._answer(" ".join(dict.fromkeys([*naming, asking])), intent, entities, context, threshold)
+        focused = self._answer(" ".join(dict.fromkeys([*naming, asking_clauses(cleaned)])), intent, entities,
+                               context, threshold)
         ids = focused.context.get("ids") or []
         if not (focused.found and ids and ids[0] != lead):
             return None
-        gained = self.retriever.rare_evidence(" ".join(missing), ids[0], things_only=True)
-        return focused if gained >= RARE_IDF else None
+        return focused if retriever.rare_evidence(" ".join(named), ids[0], things_only=True) >= RARE_IDF else None
 
     def _asks_of_the_list(self, question: str) -> bool:
         """Whether a message that tells a story before it asks asks in the list's words only: its
