@@ -170,6 +170,7 @@ class HybridRetriever:
         self.keywords = KeywordIndex(store.db)
         self.said = lru_cache(maxsize=TEXT_CACHE)(self._said)
         self.normalize = lru_cache(maxsize=TEXT_CACHE)(self._normalize)
+        self.sector_of = lru_cache(maxsize=TEXT_CACHE)(self._sector_of)
         self._query_tokens = lru_cache(maxsize=TEXT_CACHE)(self._tokenize)
         self.quoted_holders = lru_cache(maxsize=TEXT_CACHE)(self._quoted_holders)
         self._scores: OrderedDict[str, dict[str, float]] = OrderedDict()
@@ -633,7 +634,7 @@ class HybridRetriever:
             order = score + lift + RERANK_RRF_WEIGHT * rrf * (RRF_K + 1) + self.aspect_weight * answered
             if pid in named:
                 order += QUOTED_LIFT
-            if self.sectors.conflict(sector_said, p.text, matter):
+            if self.sectors.conflict(sector_said, self._clean_texts[pid], matter):
                 # "给厂里工人搞技术等级考核": the row that gives the grading of public institutions'
                 # workers shares every word but is another sector's duty
                 order -= SECTOR_PENALTY
@@ -644,10 +645,10 @@ class HybridRetriever:
         hits = hits[:k]
         return hits
 
-    def sector_of(self, query: str) -> tuple[frozenset[str], dict[str, float]]:
+    def _sector_of(self, query: str) -> tuple[frozenset[str], dict[str, float]]:
         """The sectors the query places its matter in ("厂里" → 企业) and the words of the list that
         name the matter (not the sector's own), each weighing its IDF."""
-        said = self.sectors.said(query)
+        said = self.sectors.said(self.said(query))
         if not said:
             return said, {}
         return said, {w: self.idf[w] for w in self.list_words(query, said_only=True) if not self.sectors.said(w)}
@@ -655,7 +656,7 @@ class HybridRetriever:
     def other_sectors(self, query: str, passage_id: str) -> bool:
         """Whether the passage gives the query's matter to another sector than the one it says."""
         said, matter = self.sector_of(query)
-        return self.sectors.conflict(said, self.store.passage_by_id[passage_id].text, matter)
+        return self.sectors.conflict(said, self._clean_texts[passage_id], matter)
 
     def _quoted_holders(self, query: str) -> frozenset[str]:
         """The passages that hold, word for word, a name the question quotes ("“三支一扶”的事找哪个
@@ -697,6 +698,7 @@ class HybridRetriever:
         times a new question's parts with them empty."""
         self.said.cache_clear()
         self.normalize.cache_clear()
+        self.sector_of.cache_clear()
         self._query_tokens.cache_clear()
         self.quoted_holders.cache_clear()
         self.keywords.clear_cache()

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import RESOURCES, clean
+from .normalize import RESOURCES
 
 SECTORS = RESOURCES / "sectors.tsv"
 # A duty's sentences and the items of a numbered duty ("1、…；2、…"): the one that holds the matter
@@ -53,9 +53,9 @@ class SectorReader:
     def __init__(self, path: Path = SECTORS):
         self.sectors = load_sectors(path)
 
-    def said(self, question: str) -> frozenset[str]:
-        """The sectors a caller places the matter in ("俺在厂里" → 企业)."""
-        text = clean(question)
+    def said(self, text: str) -> frozenset[str]:
+        """The sectors a caller places the matter in ("俺在厂里" → 企业); ``text`` is cleaned
+        (knowledge.normalize.clean), as the search reads it."""
         return frozenset(name for name, said, _ in self.sectors if said.search(text))
 
     def marked(self, text: str) -> frozenset[str]:
@@ -64,8 +64,9 @@ class SectorReader:
 
     def of_matter(self, passage_text: str, matter_words: dict[str, float]) -> frozenset[str]:
         """The sectors of the passage's sentence that holds the most of the matter's words, by their
-        weight (those of the sentences tied with it too); none when no sentence holds MATTER_WEIGHT."""
-        sentences = [s for s in _CLAUSE_END.split(clean(passage_text)) if s.strip()]
+        weight (those of the sentences tied with it too); none when no sentence holds MATTER_WEIGHT.
+        ``passage_text`` is cleaned, as the search holds it."""
+        sentences = [s for s in _CLAUSE_END.split(passage_text) if s.strip()]
         held = [(sum(weight for w, weight in matter_words.items() if w in s), s) for s in sentences]
         best = max((n for n, _ in held), default=0.0)
         if best < MATTER_WEIGHT or best < MATTER_SHARE * sum(matter_words.values()):
