@@ -644,8 +644,8 @@ class AnswerComposer:
             # the answer holds a rare thing the story names, or one the synonym table reads in it
             # ("有权罚" → 行政处罚实施机构): it is about the story
             read = [w for w in retriever.rare_things(cleaned, said_only=False) if not retriever.names_the_bureau(w)]
-            said, normalized = retriever.said(question), retriever.normalize(question)
-            added = normalized[len(said):].split() if normalized.startswith(said) else []
+            # (the searched text is the text as said with the table's terms appended)
+            added = retriever.normalize(question)[len(retriever.said(question)):].split()
             if (any(w in retriever.words_of([lead]) for w in read)
                     or any(t in self.store.passage_by_id[lead].text for t in added)):
                 return None
