@@ -339,7 +339,7 @@ class HybridRetriever:
         # in the order said (a set's order changes with the process's hash seed)
         whole = [t for t in dict.fromkeys(tokens) if not any(t != u and t in u for u in words)]
         # (a place the story happens in is no matter: "吴官营乡", "曹庄镇", "北关村")
-        places = "".join(PLACE_NAME.findall(clean(query)))
+        places = "".join(PLACE_NAME.findall(self.said(query)))
         whole = [t for t in whole if t not in places]
         named = self._content_word if strict else self.names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
@@ -400,7 +400,8 @@ class HybridRetriever:
         """Whether a word is a place's name (jieba's "ns": 石家庄, 河北) or the county's own (the
         list's county without 县): where a matter happens, not a matter of the list."""
         county = self.store.meta.get("county", "")
-        return self._word_tags.get(word) == "ns" or (bool(county) and word in (county, county[:-1]))
+        short = county[:-1] if len(county) > 2 and county.endswith(("县", "市", "区", "旗")) else county
+        return self._word_tags.get(word) == "ns" or (bool(county) and word in (county, short))
 
     def list_words(self, query: str, said_only: bool = False) -> list[str]:
         """The query's content words that the list uses (not framing words, not fragments);
