@@ -36,7 +36,7 @@ from .compose.out_of_scope import OutOfScopeGate
 from .compose.passage import PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
-from .compose.reading import ELLIPTICAL_TOKENS, FOLLOW_UP_CUE, NARROW_INTENTS, REFERS_BACK, IntentReading
+from .compose.reading import ELLIPTICAL_TOKENS, NARROW_INTENTS, REFERS_BACK, IntentReading, leans_back
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, announces_another_matter, only_courtesy
@@ -81,9 +81,9 @@ ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|�
                       r"|^(这样|这么着|那样)(中不中|行不行|合法|违法|算不算|可以|对吗|对不对)"
                       r"|(告|投诉|举报)(他们|她们|它们|他|她|人家)"
                       r"|这(种|个|样的|类)?(事(?!业)|情况)")
-# ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样"), by a demonstrative
+# ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样", "这中介能罚多少"), by a demonstrative
 # before a party's everyday name (parties.tsv) or an employer's.
-PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个)({parties}|老板|厂子|厂|公司|单位)"
+PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({parties}|老板|厂子|厂|公司|单位)"
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # The list's word for an employer, which the synonym table gives for everyday ones.
@@ -514,7 +514,7 @@ class AnswerComposer:
             if with_topic.found:
                 answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
-                and (REFERS_BACK.search(clean(question)) or FOLLOW_UP_CUE.search(clean(question)))
+                and (REFERS_BACK.search(clean(question)) or leans_back(clean(question)))
                 and not self.retriever.unknown_matter_words(question)):
             # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
             # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
@@ -522,7 +522,7 @@ class AnswerComposer:
             if with_topic.found:
                 answer = with_topic
         if (answer.found and topic and topic != question and intent in FACTUAL_INTENTS and intent != "ask_phone"
-                and FOLLOW_UP_CUE.search(clean(question)) and self.details.asks_what_it_does_not_state(question, answer)):
+                and leans_back(clean(question)) and self.details.asks_what_it_does_not_state(question, answer)):
             # "那人社局会隔多久来核查一次？" after the fund's scope: a clause holding 核查 that states no
             # frequency is no answer; read with the topic, the system's checks state it
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
@@ -880,7 +880,7 @@ class AnswerComposer:
             if answer.found:
                 return answer
         answer = ask(question)
-        if topic and topic != question and (not answer.found or FOLLOW_UP_CUE.search(clean(question))):
+        if topic and topic != question and (not answer.found or leans_back(clean(question))):
             # "要是得了95分呢", "那要是介绍了4个呢": the detail changes, the matter is the topic's -
             # unless it describes another act of the same rules ("那要是介绍人去干法律不允许干的行当呢？")
             with_topic = read_with_topic()

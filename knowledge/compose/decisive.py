@@ -21,6 +21,8 @@ DECISIVE_INTENTS = frozenset({"ask_penalty", "ask_procedure", "ask_complaint", "
 # An aspect this specific is stated by one or two clauses of the list: when the question's
 # matter is found, the best of them answers whatever its words.
 SOLE_SPECIFICITY = 0.7
+# ... and so many clauses of the system a conversation is about state what it asks.
+SOLE_IN_SYSTEM = 2
 
 
 class DecisiveClause:
@@ -28,11 +30,12 @@ class DecisiveClause:
         self.kit = kit
 
     def find(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
-             hits: list[SearchHit]) -> SearchHit | None:
+             hits: list[SearchHit], subject: str | None = None) -> SearchHit | None:
         """For a question of a factual kind that asks something only a few clauses state ("不交罚款
         怎么办", "处罚不服怎么办", "拒不签收怎么办"): the best of those clauses, when the best
         passage found does not state it. Their bar is lower by the aspect's re-rank weight: the
-        question's words are the matter's, the clause's words are the procedure's."""
+        question's words are the matter's, the clause's words are the procedure's. ``subject``:
+        the supervision system the conversation is about (its party named before)."""
         retriever = self.kit.retriever
         specific = [a for a in aspects if retriever.specificity(a) >= DECISIVE_SPECIFICITY]
         if hits and hits[0].found:
@@ -52,22 +55,33 @@ class DecisiveClause:
             if intent is not None:
                 return None
             # without an intent (the NLU unsure) only what one or two clauses state decides ("包工头
-            # 跑了，电话也打不通，这案子还查不查": the clause on a party who fled, whatever else it asks)
-            specific = [a for a in specific if retriever.specificity(a) >= SOLE_SPECIFICITY]
+            # 跑了，电话也打不通，这案子还查不查": the clause on a party who fled, whatever else it asks),
+            # or what one or two clauses of the system the conversation is about state ("要是俺们就是
+            # 不退呢" after an audit's decision: the audit's clause on orders not heeded)
+            specific = [a for a in specific if retriever.specificity(a) >= SOLE_SPECIFICITY
+                        or self._sole_in(a, subject)]
             if not specific:
                 return None
         # the most specific first ("包工头跑了，这案子还查不查": the clause on a party who fled, not
         # the one on what is done with reports)
         for aspect in sorted(specific, key=lambda a: -retriever.specificity(a)):
-            found = self._for(question, [aspect], hits)
+            found = self._for(question, [aspect], hits, subject)
             if found is not None:
                 return found
             if hits and hits[0].found and hits[0].kind == "clause" and aspect.answered_in(hits[0].text):
                 return None  # the best passage states it: it answers
         return None
 
-    def _for(self, question: str, specific: list[Aspect], hits: list[SearchHit]) -> SearchHit | None:
-        """The clause that states ``specific`` for the matter, or None."""
+    def _sole_in(self, aspect: Aspect, system: str | None) -> bool:
+        """Whether one or two clauses of ``system`` state ``aspect``."""
+        store = self.kit.store
+        return bool(system) and 0 < sum(
+            store.passage_by_id[pid].system_id == system for pid in self.kit.retriever.answering(aspect)) <= SOLE_IN_SYSTEM
+
+    def _for(self, question: str, specific: list[Aspect], hits: list[SearchHit],
+             subject: str | None = None) -> SearchHit | None:
+        """The clause that states ``specific`` for the matter (or for the conversation's
+        ``subject`` system when no matter is found), or None."""
         retriever = self.kit.retriever
         # (clauses: a table row or a service answers by its columns, as in the search's re-rank)
         stating = [h for h in hits if h.found and h.kind == "clause" and any(a.answered_in(h.text) for a in specific)]
@@ -87,6 +101,9 @@ class DecisiveClause:
         store = self.kit.store
         matter = self._matter(question, hits, None)
         system = store.passage_by_id[matter.id].system_id if matter is not None else ""
+        sole = not system and all(self._sole_in(a, subject) for a in specific)
+        if sole:
+            system = subject or ""
         if system and self._system_bound(specific):
             # what several systems state each for itself (how a report is taken, the share checked)
             # is the matter's system's to say; another system's clause is about another matter
@@ -94,8 +111,8 @@ class DecisiveClause:
             if not ids:
                 return None
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
-        if found and not found[0].found and hits and hits[0].found and all(
-                retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific):
+        if found and not found[0].found and (sole or hits and hits[0].found and all(
+                retriever.specificity(a) >= SOLE_SPECIFICITY for a in specific)):
             # the question is about the list (its matter was found), and what it asks only one
             # or two clauses state at all ("不公平，还有啥路子"): their words are the procedure's
             found[0].found = True

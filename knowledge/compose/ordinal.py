@@ -80,8 +80,11 @@ class OrdinalPart:
             # step asked for ("调查完了呢？下一步谁定咋处理？": 调查, not the decision's 处理).
             done = text[:m.start()]
             named_done = self._things_named(done)
-            at = (self._step_named(done, named_done, context.get("system") or "") if named_done
-                  else self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or ""))
+            # (of the stage the conversation is at first: "大队长审完以后呢" at the approval stage is
+            # its review by the brigade's head, not the filing stage's)
+            stage = at.subsection if at is not None else ""
+            at = (self._step_named(done, named_done, context.get("system") or "", stage) if named_done
+                  else self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "", stage))
             after = self.groups.next_step(at) if at is not None else None
         return self._step_after(at, after, context)
 
@@ -137,18 +140,20 @@ class OrdinalPart:
         stage = clause.subsection.split(" / ")[-1] if clause.subsection else ""
         return f"{title.group(1) if title else ''} {stage}"
 
-    def _step_named(self, text: str, named: list[str], system: str) -> Clause | None:
+    def _step_named(self, text: str, named: list[str], system: str, stage: str = "") -> Clause | None:
         """The step of a procedure in ``system`` that holds every word ``named`` (the best found
-        for ``text``); None when it names none or no such step is found."""
+        for ``text``), one of ``stage`` (a subsection) if any of its steps does; None when it
+        names none or no such step is found."""
         if not named or not system:
             return None
         store, retriever = self.kit.store, self.kit.retriever
-        steps = frozenset(c.id for c in store.clauses if c.system_id == system and c.id in store.passage_by_id
-                          and self.groups.next_step(c) is not None)
-        hits = retriever.search(text, k=1, only=steps) if steps else []
-        if not hits or not hits[0].found or any(w not in retriever.words_of([hits[0].id]) for w in named):
-            return None
-        return store.clause_by_id.get(hits[0].id)
+        steps = [c for c in store.clauses if c.system_id == system and c.id in store.passage_by_id
+                 and self.groups.next_step(c) is not None]
+        for among in ([c for c in steps if stage and c.subsection == stage], steps):
+            hits = retriever.search(text, k=1, only=frozenset(c.id for c in among)) if among else []
+            if hits and hits[0].found and all(retriever.holds_word(retriever.words_of([hits[0].id]), w) for w in named):
+                return store.clause_by_id.get(hits[0].id)
+        return None
 
     def _part_at(self, title: str, parts: list[str], index: int) -> tuple[list[str], str, list[dict]]:
         kit = self.kit

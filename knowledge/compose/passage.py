@@ -152,7 +152,7 @@ class PassageComposer:
                 hits = [chosen, *(h for h in hits if h.id != chosen.id)]
         if intent == "ask_complaint" and not named and hits:
             hits = self._act_first(question, hits, aspects)
-        decisive = self.decisive.find(question, intent, aspects, hits) or self.thresholds.find(question, hits)
+        decisive = self.decisive.find(question, intent, aspects, hits, None if own else subject) or self.thresholds.find(question, hits)
         if decisive is not None:
             # the matter's own clause does not say what is asked; the one that does answers
             hits = [decisive, *(h for h in hits if h.id != decisive.id)]

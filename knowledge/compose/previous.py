@@ -84,6 +84,8 @@ class PreviousPassageComposer:
         words = {t for t in retriever.query_tokens(retriever.normalize(question)) if len(t) > 1 and t in retriever.idf}
         words = {t for t in words if not any(t != u and t in u for u in words)}  # 专项检查, not 专项 + 检查
         short = 0 < len(words) <= self.short_words
+        asks_sanction = any(a.name == "sanction" for a in asked)
+        matter_words = retriever.list_words(without_asking(clean(question)))
         referred = self.pointed_at(question) & words
         topic = context.get("topic") or context.get("question") or ""
         candidates = list(dict.fromkeys([*(context.get("ids") or [])[:1], *(context.get("cited") or [])]))
@@ -113,9 +115,12 @@ class PreviousPassageComposer:
                 continue
             held = retriever.words_of([previous.id]) | referred
             counted = any(a.name in COUNTED_ASPECTS for a in asked)
-            if not aspects and (counted or not (short and all(w in held for w in words))):
+            if not aspects and (counted or not (short and all(w in held for w in words))
+                                or (asks_sanction and not matter_words)):
                 # (a question that asks a number the passage does not state is not about it,
-                # whatever words it shares with it: "调查一般得多少天能完？" after the closing stage)
+                # whatever words it shares with it: "调查一般得多少天能完？" after the closing stage;
+                # nor is one that asks only what is done to a party, of a clause that states no
+                # measure: "这种学校会咋处理？" after the checks' "处理结果")
                 continue
             if not aspects and asks_parts and (self.names_document_only(previous, question)
                                                or not self.holds_document(previous, question)):
@@ -160,7 +165,10 @@ class PreviousPassageComposer:
         and names nothing the row lacks ("那社保政策咨询是谁负责？" names another item)."""
         retriever = self.kit.retriever
         held = retriever.words_of([row.id]) | referred
-        named = retriever.list_words(without_asking(clean(question)))
+        # (the words said judge, when it says the list's words: "这些招聘会" is the row's, though the
+        # synonym table adds 洽谈会 it lacks)
+        asking_aside = without_asking(clean(question))
+        named = retriever.list_words(asking_aside, said_only=True) or retriever.list_words(asking_aside)
         if any(w not in held for w in named):
             return None
         if not named and not {a.name for a in asked} & ROW_ASPECTS and not (words and words <= held):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..aspects import asked_aspects, without_asking
+from ..courtesy import announces_another_matter
 from ..homophones import typed_in_pinyin
 from ..normalize import clean
 from ..question_forms import kind_of, says
@@ -34,6 +35,12 @@ COMPLAINING = re.compile(r"投诉|举报|告(他|她|他们|老板|厂|公司|�
 # Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
 # one keeps the search from the rest of the list.
 NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
+
+
+def leans_back(text: str) -> bool:
+    """Whether the message leans on the previous one (FOLLOW_UP_CUE), unless it opens by
+    announcing another matter ("另外问一下，…领丧葬费得交啥材料？"; "另外他们…" still asks of them)."""
+    return FOLLOW_UP_CUE.search(text) is not None and not (announces_another_matter(text) and not THEM.search(text))
 
 
 def elliptical(retriever: HybridRetriever, question: str) -> bool:
@@ -75,7 +82,7 @@ class IntentReading:
         if topic and SAID_BEFORE.search(text):
             # "你刚说的那个邯郸市政府令，是第几号？": about the answer given, whatever the NLU says
             return "follow_up"
-        if unsure and topic and (FOLLOW_UP_CUE.search(text) or (self.elliptical(question) and asked_aspects(text))):
+        if unsure and topic and (leans_back(text) or (self.elliptical(question) and asked_aspects(text))):
             # the NLU was unsure, but the message leans on the previous answer, or asks a few words
             # about it ("一年几次？" after the clause on the yearly check)
             return "follow_up"
@@ -83,7 +90,7 @@ class IntentReading:
             # "找谁管？电话多少？" after a story of unpaid wages: it names no matter at all, the
             # NLU's call on its form alone says nothing; it asks about the topic
             return kind_of(text) or "follow_up"
-        if intent == "out_of_scope" and topic and (FOLLOW_UP_CUE.search(text) or POINTS_BACK.search(text)) \
+        if intent == "out_of_scope" and topic and (leans_back(text) or POINTS_BACK.search(text)) \
                 and (weak or self.out_of_scope.changes_a_detail(question)):
             # "要是只考了58分呢" changes one detail of the topic, "这些活动是哪个单位在张罗" points at
             # it; "那护照呢", "那网购被骗呢" name matters the list lacks (unless the NLU was unsure

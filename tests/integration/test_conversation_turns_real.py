@@ -133,3 +133,61 @@ def test_the_township_a_story_happens_in_is_no_matter_the_list_lacks(real_kb):
     assert retriever.foreign_matter("俺是曹庄镇的，想申请低保找谁") == ["低保"]
     # "村里修路": 村里 is where, 修路 the matter
     assert retriever.unknown_matter_words("村里修路的事找谁") == ["修路"]
+
+
+AUDIT_NOT_HEEDED = "sup-6.28"  # （四）被稽核对象应在限定时间内严格执行稽核整改决定。…拒不执行整改意见的…依法处罚
+AGENCY_CHILD = "sup-2.34"  # 为不满十六周岁的未成年人介绍就业的，按照每介绍一人处五千元罚款
+SCHOOL_SANCTION = "sup-1.14"  # …该班次培训经费减半，2次以上的，取消本次办班，情节严重的将取消其培训资质
+JOB_FAIRS = "service-1"  # 各类就业服务活动：…以高校毕业生、就业困难人员、农村劳动力等重点群体为服务对象
+
+
+def test_the_step_named_is_the_one_of_the_stage_the_conversation_is_at(real_kb):
+    # at the approval stage, "大队长" reviews the decision; the filing stage's approval (whose text
+    # says 大队长 too) is another stage
+    answer = _talk(real_kb, ("处理报批表报上去以后，头一个审的是谁？", "ask_procedure", 0.97),
+                   ("那大队长看过了以后呢？", "ask_procedure", 0.95))
+    assert answer.found and answer.context["ids"][0] == LEGAL_REVIEW
+    assert "局办公室负责人" in answer.text
+
+
+def test_an_order_not_heeded_is_answered_by_the_clause_of_the_conversations_system(real_kb):
+    # one clause of the audits states an order not heeded: it answers, though the words of the
+    # follow-up alone reach no passage
+    answer = _talk(real_kb, ("社保稽核查出俺们单位多报了工伤医疗费，下了决定让退，这钱怎么个退法？", None, None),
+                   ("俺们要是死活不退呢？", "follow_up", 0.6))
+    assert answer.found and answer.context["ids"][0] == AUDIT_NOT_HEEDED
+    assert "依法处罚" in answer.text
+
+
+def test_a_matter_announced_with_another_is_not_read_with_the_story(real_kb):
+    answer = _talk(real_kb, ("俺在厂里上班，老板把俺身份证收走了不还。", "ask_complaint", 0.8),
+                   ("另外问一下，俺家老人前几天走了，领丧葬费要交哪些东西？", "ask_office", 0.5))
+    # the story's act (扣押证件) is no answer to it
+    assert "扣押" not in answer.text
+
+
+def test_these_things_said_of_a_service_stay_with_the_service(real_kb):
+    answer = _talk(real_kb, ("这阵子县里办不办招聘会？", "ask_service", 0.9),
+                   ("明天下不下雨？", "out_of_scope", 0.99),
+                   ("那这些招聘会一般是招哪些人的？", "ask_service", 0.69))
+    assert answer.found and answer.context["ids"][0] == JOB_FAIRS
+    assert "高校毕业生" in answer.text and "残联" not in answer.text
+
+
+def test_this_agency_points_back_at_the_agency_of_the_story(real_kb):
+    answer = _talk(real_kb, ("村里有个中介，把一个才十四岁的孩子弄到南方厂里打工去了。", None, None),
+                   ("这中介得罚多少？", "ask_penalty", 0.99))
+    assert answer.found and answer.context["ids"][0] == AGENCY_CHILD
+    assert "吊销" in answer.text
+
+
+def test_what_is_done_to_a_school_is_its_sanction_not_the_checks_it_was_found_by(real_kb):
+    answer = _talk(real_kb, ("有家定点培训学校上报的学员好多是挂名的，人根本没来上课。", None, None),
+                   ("这种学校会咋处理？", "ask_penalty", 0.78))
+    assert answer.found and answer.context["ids"][0] == SCHOOL_SANCTION
+    assert "取消" in answer.text
+
+
+def test_the_regions_word_for_you_is_no_matter(real_kb):
+    answer = real_kb.answer("俺开了个职介所，恁们人社一个月来查几回？", intent="ask_supervision", confidence=0.9, context={})
+    assert answer.found and "每月" in answer.text

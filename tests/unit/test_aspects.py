@@ -321,3 +321,17 @@ def test_how_a_time_limit_runs_on_is_asked_of_the_time_limit():
 
 def test_who_has_the_say_asks_who():
     assert "who" in names(asked_aspects(clean("这么大的事是一个人说了算还是咋定？")))
+
+
+def test_what_is_done_once_a_wrong_is_found_true_asks_the_sanction():
+    assert "sanction" in names(asked_aspects(clean("要是核实了这家咋处理？")))
+    assert "sanction" in names(asked_aspects(clean("这事坐实了能罚款不？")))
+    assert "sanction" in names(asked_aspects(clean("他们会不会被罚")))
+    # how a complaint is handled is no measure against anyone
+    assert "sanction" not in names(asked_aspects(clean("投诉了以后咋处理？")))
+
+
+def test_how_long_until_there_is_a_result_asks_the_time_not_the_reply():
+    asked = names(asked_aspects(clean("俺们都投诉了，要多久才能有个结果？")))
+    assert "time_limit" in asked and "result" not in asked
+    assert "result" in names(asked_aspects(clean("处理完了能给俺个结果不？")))
