@@ -373,8 +373,12 @@ class AnswerComposer:
         whole_ids = whole.context.get("ids") if whole.found else None
         answered: list[tuple[str, Answer]] = []
         topic = ""
-        # (each is read apart from the conversation's topic, not from the party it is about)
-        about = {"subject": context["subject"]} if context.get("subject") else {}
+        # (each is read apart from the conversation's topic, not from the party it is about - or
+        # the party the message names itself: "那社保基金平常的日常监督呢？抽多少？" after the audits)
+        subject = context.get("subject")
+        if subject and (own := self.passages.subject_system(question)) is not None:
+            subject = own
+        about = {"subject": subject} if subject else {}
 
         passages = self.store.passage_by_id
         whole_system = passages[whole_ids[0]].system_id if whole_ids else ""
@@ -839,8 +843,10 @@ class AnswerComposer:
         previous = context.get("intent") if context.get("intent") != "follow_up" else None
         said = self.previous.states(question, previous, context)
         if (said is not None and not self.details.flips(question, said)
-                and self.previous.answers_instead(question, answer, said)):
+                and self.previous.answers_instead(question, answer, said)
+                and not self._party_of_its_own(question, answer, said)):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
+            # (not when it names a party of its own: "那社保基金的日常监督呢？抽多少？" after the audits)
             return said
         return answer
 
@@ -850,14 +856,18 @@ class AnswerComposer:
             previous = None
         if previous == "ask_phone":
             return self.offices.phone(question, entities, context)
-        # Prefer the same part of the list as the previous answer.
+        # Prefer the same part of the list as the previous answer - unless the follow-up names a
+        # party another part supervises ("那社保基金的日常监督呢？" after the audits): its part.
         system = context.get("system")
+        subject = context.get("subject")
+        if (own := self.passages.subject_system(question)) is not None and own != system:
+            system, subject = own, own
         boost = {p.id: CONTEXT_BOOST for p in self.store.passages if system and p.system_id == system}
 
         def ask(text: str) -> Answer:
             if previous == "ask_penalty":
-                return self._penalty(text, entities, boost, subject=context.get("subject"))
-            return self._general(text, previous, boost, subject=context.get("subject"))
+                return self._penalty(text, entities, boost, subject=subject)
+            return self._general(text, previous, boost, subject=subject)
 
         topic = context.get("topic") or context.get("question")
         elliptical = self._elliptical(question)
@@ -895,7 +905,7 @@ class AnswerComposer:
         if elliptical:
             return answer  # two words name no matter of their own
         # "那招这孩子的厂子呢": it may name a matter of its own that the list states elsewhere
-        if self._states_told_for_subject(question, answer, context.get("subject")):
+        if self._states_told_for_subject(question, answer, subject):
             # (it names no party of its own: the conversation's party's clause on what it tells
             # answers, not another party's rule on the same words - "拒不改正" of the agencies)
             return answer

@@ -73,13 +73,19 @@ class OrdinalPart:
         after = self.groups.next_step(at) if at is not None else None
         # (the things it names: "报上去以后先是谁审" names no unit, "那稽核下一步呢" names one)
         named = self._things_named(NEXT_STEP.sub(" ", text))
+        named_done = self._things_named(text[:m.start()])
+        if (after is not None and named_done and self.groups.next_step(after) is not None
+                and not any(retriever.holds_word(retriever.words_of([at.id]), w) for w in named_done)
+                and all(retriever.holds_word(retriever.words_of([after.id]), w) for w in named_done)):
+            # the step after the one told is done ("大队长审完以后呢" after the proposal: the brigade
+            # head's review is done); the one after it is asked
+            at, after = after, self.groups.next_step(after)
         if after is None or not all(retriever.holds_word(retriever.words_of([at.id, after.id]), w) for w in named):
             # "调查完了呢？再下一步是啥？" after a complaint's act: the step it names, of the
             # conversation's system, and the one after it ("那稽核下一步呢" names another unit).
             # The step done is the one named before "下一步"; the words after it describe the
             # step asked for ("调查完了呢？下一步谁定咋处理？": 调查, not the decision's 处理).
             done = text[:m.start()]
-            named_done = self._things_named(done)
             # (of the stage the conversation is at first: "大队长审完以后呢" at the approval stage is
             # its review by the brigade's head, not the filing stage's)
             stage = at.subsection if at is not None else ""

@@ -170,6 +170,7 @@ class PassageComposer:
         sources: list[dict] = []
         citation = p.citation
         states = self._states_asked(p, aspects)
+        told = top.id
         if p.kind == "boundary":
             lines = self.boundaries.lines(p, question)
             sources.append(kit.source(p.id))
@@ -196,7 +197,10 @@ class PassageComposer:
         elif (clause is not None and decisive is None and not states
               and self._parts_asked(question, clause, top.id, aspects, hits)):
             clause = self._unit(hits[:5])
-            lines, citation, sources = self._parts(clause, p, ordinal_asked(clean(question)))
+            place = ordinal_asked(clean(question))
+            lines, citation, sources = self._parts(clause, p, place)
+            if place is not None and (nth := self.groups.nth(clause, place)) is not None:
+                told = nth.id  # the conversation is at the part told ("下一步呢" counts on from it)
         else:
             lines, sources = self._passage(p, question, aspects)
             lines.extend(self._neighbours(question, hits, aspects, sources, named))
@@ -216,7 +220,7 @@ class PassageComposer:
         lines.extend(kit.phone_lines(p, "".join(lines)))
         lines.append(f"出处：{citation}。")
         offices = [o for o in p.office.split("、") if o]
-        context = {"intent": intent, "office": offices[0] if offices else None, "ids": [top.id],
+        context = {"intent": intent, "office": offices[0] if offices else None, "ids": [told],
                    "system": p.system_id, "question": question, "score": top.score}
         if intent == "ask_complaint" and complaint_office:
             # complaints are filed with the office that receives them, whoever owns the matter
@@ -440,9 +444,15 @@ class PassageComposer:
         lacks ("…、局领导依次审批，最后由局领导决定结案" answers "结案要经过哪些人审批", not the
         numbered steps of filing a case)."""
         asked = [a for a in aspects if a.name in PARTS_ASPECTS]
-        unit = self._unit(hits[:5]) if asked else None
+        # (a part asked by its place asks for the unit too: "审批阶段头一步是啥")
+        placed = ordinal_asked(clean(question)) is not None
+        unit = self._unit(hits[:5]) if asked or placed else None
         if unit is None:
             return False
+        if placed and not asked:
+            # (the best passage's own unit: "执行阶段的最后一步" of a stage told in one clause is
+            # not another stage's last step)
+            return (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection)
         if (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection):
             return True
         if not any(a.answered_in(top.text) for a in asked):

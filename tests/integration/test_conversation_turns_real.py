@@ -144,10 +144,18 @@ JOB_FAIRS = "service-1"  # 各类就业服务活动：…以高校毕业生、�
 def test_the_step_named_is_the_one_of_the_stage_the_conversation_is_at(real_kb):
     # at the approval stage, "大队长" reviews the decision; the filing stage's approval (whose text
     # says 大队长 too) is another stage
-    answer = _talk(real_kb, ("处理报批表报上去以后，头一个审的是谁？", "ask_procedure", 0.97),
-                   ("那大队长看过了以后呢？", "ask_procedure", 0.95))
+    answer = _talk(real_kb, ("监察的案子要罚款，罚没款的数额最后是谁定的？", "ask_procedure", 0.89),
+                   ("大队长审完以后呢？", "ask_procedure", 0.99))
     assert answer.found and answer.context["ids"][0] == LEGAL_REVIEW
+    assert answer.context["ids"][0] != FILING_APPROVAL
     assert "局办公室负责人" in answer.text
+
+
+def test_the_step_after_the_one_told_said_done_is_passed(real_kb):
+    # at the proposal, "大队长审完" says the next step (the brigade head's review) is done too
+    answer = _talk(real_kb, ("案件承办人员提出处理建议时要制作啥表？", "ask_procedure", 0.94),
+                   ("大队长审完以后呢？", "ask_procedure", 0.99))
+    assert answer.found and answer.context["ids"][0] == LEGAL_REVIEW
 
 
 def test_an_order_not_heeded_is_answered_by_the_clause_of_the_conversations_system(real_kb):
@@ -191,3 +199,24 @@ def test_what_is_done_to_a_school_is_its_sanction_not_the_checks_it_was_found_by
 def test_the_regions_word_for_you_is_no_matter(real_kb):
     answer = real_kb.answer("俺开了个职介所，恁们人社一个月来查几回？", intent="ask_supervision", confidence=0.9, context={})
     assert answer.found and "每月" in answer.text
+
+
+def test_a_stages_step_asked_by_its_place_and_the_one_after_it(real_kb):
+    first = real_kb.answer("审批阶段头一步是啥？", intent="ask_procedure", confidence=0.88, context={})
+    assert first.found and first.context["ids"][0] == PROPOSAL
+    assert "第1项" in first.text and "提出建议" in first.text
+    then = real_kb.answer("下一步呢？", intent="follow_up", confidence=0.98, context=first.context)
+    assert then.found and "2、审核" in then.text
+
+
+def test_the_last_step_of_a_stage_told_in_one_clause_is_that_clause(real_kb):
+    answer = real_kb.answer("执行阶段的最后一步是啥", intent="ask_procedure", confidence=0.84, context={})
+    assert answer.found and "强制执行" in answer.text and "告知" not in answer.text
+
+
+def test_a_follow_up_naming_another_partys_checks_is_not_the_ratio_just_told(real_kb):
+    # the audits' internal check states a share too; the fund the follow-up names has its own
+    answer = _talk(real_kb, ("社保经办机构的内部稽核，每个月稽核多大面？", "ask_supervision", 0.7),
+                   ("那社保基金的日常监督呢？抽查面多大？谁来抽？", "ask_supervision", 0.54))
+    assert answer.found and "抽查工作由局财务股人员进行检查" in answer.text
+    assert "稽核面不低于" not in answer.text

@@ -181,3 +181,9 @@ def test_a_story_whose_answer_lacks_the_rare_thing_it_names_is_asked_of_that_thi
 def test_a_farmers_pension_said_plainly_is_the_residents_pension(real_kb):
     answer = real_kb.answer("俺娘在村里种地，今年60了，她那养老金的事找谁？", intent="ask_office", confidence=0.8)
     assert answer.found and "农保中心" in answer.text and "7591916" in answer.text
+
+
+def test_an_audited_party_that_keeps_the_auditors_out_meets_the_protective_measures(real_kb):
+    answer = real_kb.answer("社保稽核上门，那家厂子锁着大门不让进，账也不给看，稽核能咋办？",
+                            intent="ask_supervision", confidence=0.7, context={})
+    assert answer.found and "紧急保全" in answer.text

@@ -335,3 +335,9 @@ def test_how_long_until_there_is_a_result_asks_the_time_not_the_reply():
     asked = names(asked_aspects(clean("俺们都投诉了，要多久才能有个结果？")))
     assert "time_limit" in asked and "result" not in asked
     assert "result" in names(asked_aspects(clean("处理完了能给俺个结果不？")))
+
+
+def test_keeping_the_inspectors_out_asks_what_is_done_about_obstruction():
+    assert "obstruct" in names(asked_aspects(clean("稽核的人来了，那家单位锁着门不让查，也不给账本，咋办？")))
+    assert "obstruct" in names(asked_aspects(clean("经办机构不配合检查怎么处理")))
+    assert "obstruct" not in names(asked_aspects(clean("稽核一年查几次？")))
