@@ -514,7 +514,11 @@ class AnswerComposer:
             if not with_topic.found and intent in NARROW_INTENTS:
                 # "这种事你们人社局管不管？" after a clinic's faked bills: no boundary row tells the
                 # story's act; the clause of the list that does answers whether the bureau handles it
-                with_topic = self._answer(f"{story} {question}", None, entities, context, threshold)
+                # - of the part of the list the story's act was found in ("…老板没跟俺签合同。这种
+                # 情况人社局管不管？会咋样处理？": the labour inspectors', not an agency's rule that
+                # shares 用人单位 with it)
+                told = {**context, "subject": context.get("subject") or context.get("system")}
+                with_topic = self._answer(f"{story} {question}", None, entities, told, threshold)
             if with_topic.found:
                 answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS

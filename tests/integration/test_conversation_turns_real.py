@@ -220,3 +220,11 @@ def test_a_follow_up_naming_another_partys_checks_is_not_the_ratio_just_told(rea
                    ("那社保基金的日常监督呢？抽查面多大？谁来抽？", "ask_supervision", 0.54))
     assert answer.found and "抽查工作由局财务股人员进行检查" in answer.text
     assert "稽核面不低于" not in answer.text
+
+
+def test_whether_the_bureau_handles_the_story_is_asked_in_the_part_its_act_was_found_in(real_kb):
+    # "证明文件不全的用人单位" is an agency's rule; the story's act is the labour inspectors'
+    answer = _talk(real_kb, ("俺在县城一家饭馆端盘子一年多了，老板从来没跟俺签过合同。", None, None),
+                   ("这种情况人社局管不管？会咋样处理？", "ask_boundary", 0.49))
+    assert answer.found and "劳动监察保障大队" in answer.text
+    assert "人力资源服务" not in answer.text

@@ -187,3 +187,17 @@ def test_an_audited_party_that_keeps_the_auditors_out_meets_the_protective_measu
     answer = real_kb.answer("社保稽核上门，那家厂子锁着大门不让进，账也不给看，稽核能咋办？",
                             intent="ask_supervision", confidence=0.7, context={})
     assert answer.found and "紧急保全" in answer.text
+
+
+def test_an_investigation_that_cannot_go_on_is_suspended(real_kb):
+    answer = real_kb.answer("那个拖欠工资的案子，证据一直拿不到，调查进行不下去了，监察大队会咋办？",
+                            intent="ask_procedure", confidence=0.9, context={})
+    assert answer.found and "中止案件的调查" in answer.text
+
+
+def test_an_objection_to_the_funds_inspection_report_is_its_written_opinion(real_kb):
+    # the fund's inspection hears the inspected unit in writing; the labour inspectors' hearing is
+    # another procedure
+    answer = real_kb.answer("基金监督检查的报告送到俺们经办机构了，俺们不认同里面的说法，多少天内得回话？",
+                            intent="ask_procedure", confidence=0.6, context={})
+    assert answer.found and "10 日内提出书面意见" in answer.text and "听证" not in answer.text

@@ -341,3 +341,14 @@ def test_keeping_the_inspectors_out_asks_what_is_done_about_obstruction():
     assert "obstruct" in names(asked_aspects(clean("稽核的人来了，那家单位锁着门不让查，也不给账本，咋办？")))
     assert "obstruct" in names(asked_aspects(clean("经办机构不配合检查怎么处理")))
     assert "obstruct" not in names(asked_aspects(clean("稽核一年查几次？")))
+
+
+def test_an_investigation_that_cannot_go_on_is_asked_as_stalled():
+    assert "stalled" in names(asked_aspects(clean("证据一直拿不到，案子没法往下查了，咋办？")))
+    assert "stalled" in names(asked_aspects(clean("调查进行不下去了怎么处理")))
+    assert "stalled" not in names(asked_aspects(clean("调查要多长时间？")))
+
+
+def test_whether_the_subsidy_still_comes_asks_the_sanction():
+    assert "sanction" in names(asked_aspects(clean("查出来以后补贴还给他们发不发")))
+    assert "sanction" in names(asked_aspects(clean("这种厂子会咋弄")))
