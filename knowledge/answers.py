@@ -914,6 +914,11 @@ class AnswerComposer:
             # answers, not another party's rule on the same words - "拒不改正" of the agencies)
             return answer
         alone = self._general(question, None)
+        if (answer.found and alone.found
+                and self.penalties.unit_of.get((answer.context.get("ids") or [""])[0]) == alone.context["ids"][0]):
+            # read alone, the unit quoting every rule of the agencies holds more of "那要是年检过了，
+            # 可它干了批准范围以外的业务呢" than the one rule on it, which answers
+            return answer
         back = (alone.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0]
         if alone.found and not (back and self.details.flips(question, alone)) and (
                 not answer.found or alone.context.get("score", 0.0) > answer.context.get("score", 1.0) + STANDALONE_MARGIN

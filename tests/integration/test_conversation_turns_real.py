@@ -224,7 +224,17 @@ def test_a_follow_up_naming_another_partys_checks_is_not_the_ratio_just_told(rea
 
 def test_whether_the_bureau_handles_the_story_is_asked_in_the_part_its_act_was_found_in(real_kb):
     # "证明文件不全的用人单位" is an agency's rule; the story's act is the labour inspectors'
-    answer = _talk(real_kb, ("俺在县城一家饭馆端盘子一年多了，老板从来没跟俺签过合同。", None, None),
+    answer = _talk(real_kb, ("俺在镇上的饭馆当服务员快一年了，老板一直没跟俺签合同。", None, None),
                    ("这种情况人社局管不管？会咋样处理？", "ask_boundary", 0.49))
     assert answer.found and "劳动监察保障大队" in answer.text
     assert "人力资源服务" not in answer.text
+
+
+BEYOND_SCOPE = "sup-2.37"  # （9）超越批准的业务范围进行人力资源服务的，责令改正，并可处以一千元以上五千元以下罚款
+
+
+def test_a_penalty_follow_up_on_another_act_is_that_acts_rule_not_the_unit_quoting_all(real_kb):
+    answer = _talk(real_kb, ("职业中介年检不合格了还在接着干，罚多少？", "ask_penalty", 0.96),
+                   ("那要是年检合格，就是超出批准的业务范围干了别的呢？", "follow_up", 0.47))
+    assert answer.found and answer.context["ids"][0] == BEYOND_SCOPE
+    assert "一千元以上三千元以下" not in answer.text

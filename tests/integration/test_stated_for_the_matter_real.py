@@ -198,6 +198,6 @@ def test_an_investigation_that_cannot_go_on_is_suspended(real_kb):
 def test_an_objection_to_the_funds_inspection_report_is_its_written_opinion(real_kb):
     # the fund's inspection hears the inspected unit in writing; the labour inspectors' hearing is
     # another procedure
-    answer = real_kb.answer("基金监督检查的报告送到俺们经办机构了，俺们不认同里面的说法，多少天内得回话？",
+    answer = real_kb.answer("基金监督检查完了把报告送到俺们经办机构，俺们对报告有不同看法，得几天内回话？",
                             intent="ask_procedure", confidence=0.6, context={})
     assert answer.found and "10 日内提出书面意见" in answer.text and "听证" not in answer.text

@@ -352,3 +352,8 @@ def test_an_investigation_that_cannot_go_on_is_asked_as_stalled():
 def test_whether_the_subsidy_still_comes_asks_the_sanction():
     assert "sanction" in names(asked_aspects(clean("查出来以后补贴还给他们发不发")))
     assert "sanction" in names(asked_aspects(clean("这种厂子会咋弄")))
+
+
+def test_going_up_level_by_level_asks_the_steps():
+    assert "steps" in names(asked_aspects(clean("处理意见还得一层一层往上报，都得谁审？")))
+    assert "steps" not in names(asked_aspects(clean("大队长审完以后还要经过谁？")))
