@@ -158,10 +158,13 @@ class HomophoneCorrector:
     a word of its own)."""
 
     def __init__(self, vocabulary: Iterable[str], is_word: Callable[[str], bool],
-                 targets: Iterable[str] | None = None, corpus: str = "", asking: Iterable[str] = ()):
+                 targets: Iterable[str] | None = None, corpus: str = "", asking: Iterable[str] = (),
+                 names: Iterable[str] = ()):
         """``targets``: the words of the vocabulary a stretch may be read as (default: all);
         ``corpus``: the list's text (a stretch it holds is the list's own wording); ``asking``:
-        the words questions are asked with ("多久", "哪个"), read in a message typed in pinyin."""
+        the words questions are asked with ("多久", "哪个"), read in a message typed in pinyin;
+        ``names``: names (the offices') a stretch one character off inside is read as, whatever
+        that character sounds like ("仲栽科": 仲裁科, a character picked by its look)."""
         self.corpus = corpus
         vocabulary = set(vocabulary)
         self.known = {w for w in vocabulary if len(w) >= 2 and _CJK.match(w)}
@@ -179,6 +182,15 @@ class HomophoneCorrector:
             if len(word) <= MAX_CHARS:
                 by_spelling.setdefault(spelling_of(word), set()).add(word)
         self._spelt = {spelt: next(iter(words)) for spelt, words in by_spelling.items() if len(words) == 1}
+        # a name with one character inside it left open: a name's first and last characters are
+        # kept by a caller who knows it, and a pattern two names share says neither
+        by_pattern: dict[str, set[str]] = {}
+        for name in names:
+            if len(name) >= MIN_CHARS and _CJK.match(name):
+                for i in range(1, len(name) - 1):
+                    by_pattern.setdefault(name[:i] + "?" + name[i + 1:], set()).add(name)
+        self._name_of = {pattern: next(iter(found)) for pattern, found in by_pattern.items() if len(found) == 1}
+        self._name_sizes = sorted({len(p) for p in self._name_of}, reverse=True)
         # a message typed in pinyin: every word of the list or of asking, by its spelling
         self._spellings: dict[str, list[str]] = {}
         asking_words = {w for w in asking if len(w) >= 2 and _CJK.match(w)}
@@ -256,7 +268,7 @@ class HomophoneCorrector:
                                     if " " in m.group() else m.group(), text)
         if self._spelt and _LATIN_RUN.search(text):
             text = _LATIN_RUN.sub(lambda m: self._spelt.get(m.group().lower(), m.group()), text)
-        if not self._word_of:
+        if not self._word_of and not self._name_of:
             return text
         taken = [False] * len(text)
         for size in range(MAX_CHARS, MIN_CHARS - 1, -1):
@@ -276,6 +288,17 @@ class HomophoneCorrector:
                 if (_CJK.match(stretch) and not self.is_word(stretch) and stretch not in self.corpus
                         and not self._compound(stretch)):
                     replacements.append((start, size, word))
+                    taken[start:start + size] = [True] * size
+        for size in self._name_sizes:
+            for start in range(len(text) - size + 1):
+                if any(taken[start:start + size]):
+                    continue
+                stretch = text[start:start + size]
+                name = next((self._name_of[p] for i in range(1, size - 1)
+                             if (p := stretch[:i] + "?" + stretch[i + 1:]) in self._name_of), None)
+                if (name is not None and _CJK.match(stretch) and not self.is_word(stretch)
+                        and stretch not in self.corpus and not self._compound(stretch)):
+                    replacements.append((start, size, name))
                     taken[start:start + size] = [True] * size
         for start, size, word in sorted(replacements, reverse=True):
             text = text[:start] + word + text[start + size:]

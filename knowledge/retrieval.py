@@ -222,7 +222,7 @@ class HybridRetriever:
         self.homophones = HomophoneCorrector(
             [*self.idf, *phrases], is_word=lambda w: jieba.dt.FREQ.get(w, 0) >= LANGUAGE_WORD_FREQ or w in everyday,
             targets=[*(w for w, idf in self.idf.items() if idf >= HOMOPHONE_IDF), *phrases],
-            corpus=self.corpus, asking=[*STOPWORDS, *phrases])
+            corpus=self.corpus, asking=[*STOPWORDS, *phrases], names=self.office_words)
         # the user dictionary's tags ("低保 n": a matter, not jieba's verb) with the dictionary's
         tokenizer()
         jieba.posseg.dt.makesure_userdict_loaded()

@@ -97,3 +97,18 @@ def test_a_common_noun_typed_in_pinyin_is_read_not_left_out():
     # "hu kou" left out, "kou qian" would read as 扣钱 and the question as a wage complaint
     fix = HomophoneCorrector(["扣钱", "工资"], is_word=lambda w: False, corpus="", asking=["我想", "哪里"])
     assert "户口" in fix.correct("wo xiang ban hu kou qian yi, qu na li ban a")
+
+
+def test_a_name_one_character_off_inside_is_read_as_the_name():
+    # 栽 looks like 裁 and does not sound like it: a character picked by its look
+    fix = HomophoneCorrector(["仲裁", "电话"], is_word=LANGUAGE.__contains__, names=["仲裁科", "劳动仲裁科", "职称科"])
+    assert fix.correct("仲栽科 电话 多少") == "仲裁科 电话 多少"
+    assert fix.correct("劳动仲栽科在哪") == "劳动仲裁科在哪"
+    assert fix.correct("职秤科管啥") == "职称科管啥"
+
+
+def test_a_name_off_at_its_ends_or_by_a_word_is_not_read_as_the_name():
+    fix = HomophoneCorrector([], is_word={"劳务", "公司"}.__contains__, names=["劳动科", "人事科", "人才科"])
+    assert fix.correct("劳动局电话") == "劳动局电话"  # the last character: another unit, not a typo
+    assert fix.correct("劳务科电话") == "劳务科电话"  # 劳务 is a word of its own
+    assert fix.correct("人材科电话") == "人材科电话"  # 人?科: a pattern two names share says neither
