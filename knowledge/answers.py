@@ -208,6 +208,12 @@ class AnswerComposer:
         return (own is not None and answer.found and mine is not None and theirs is not None
                 and mine.system_id == own != theirs.system_id)
 
+    def _unknown_beyond(self, question: str, topic: str) -> list[str]:
+        """The matter words of a follow-up the list lacks that the conversation's topic did not say:
+        "这学校这么弄" after the story of a 培训学校 names the story's school, no matter of its own."""
+        told = clean(topic)
+        return [w for w in self.retriever.unknown_matter_words(question) if w not in told]
+
     def _points_back(self, cleaned: str) -> bool:
         """Whether a follow-up points back at the act or the party the story told of."""
         return ACT_BACK.search(cleaned) is not None or self._party_back().search(cleaned) is not None
@@ -505,7 +511,7 @@ class AnswerComposer:
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
                 answer = previous
         if (topic and topic != question and intent in FACTUAL_INTENTS and self._points_back(clean(question))
-                and not self.retriever.unknown_matter_words(question)):
+                and not self._unknown_beyond(question, topic)):
             # "中介这么干罚不罚？" after the story of an agency that placed a girl of fifteen: the act
             # asked about is the story's, not whatever act of the agencies the words reach (what the
             # story asked before, "合法不？归谁管？", is not asked again)
@@ -523,7 +529,7 @@ class AnswerComposer:
                 answer = with_topic
         if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
                 and (REFERS_BACK.search(clean(question)) or leans_back(clean(question)))
-                and not self.retriever.unknown_matter_words(question)):
+                and not self._unknown_beyond(question, topic)):
             # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
             # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
@@ -587,6 +593,9 @@ class AnswerComposer:
             # the words the list lacks are the story's ("…还挂着定点的牌子招生"), not what it asks
             # ("你们就不考核考核它吗")
             foreign = []
+        if foreign and topic and topic != question and self._points_back(clean(question)):
+            # "这学校这么弄…" after the story of a 培训学校: the school the story told of
+            foreign = [w for w in foreign if w not in clean(topic)]
         if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
                 question, answer.context["ids"][0]) < RARE_IDF:
             # the NLU unsure, a short question names a matter the list lacks ("结婚登记") and the

@@ -153,6 +153,9 @@ class QueryWords:
     parts: dict[str, list[str]]  # each whole word's parts among its words
 
 
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
 class HybridRetriever:
     """Dense + keyword retrieval over a :class:`KnowledgeStore`."""
 
@@ -317,7 +320,7 @@ class HybridRetriever:
         return list(self._query_tokens(normalized))
 
     def _tokenize(self, normalized: str) -> tuple[str, ...]:
-        found = tokens(normalized, self.office_words)
+        found = [part for t in tokens(normalized, self.office_words) for part in self._unglued(t)]
         # A separable word said apart ("立了案", "签过字") is the list's word ("立案", "签字")
         # when the list uses it.
         said = {m.group(): m.group(1) + m.group(2) for m in SEPARATED.finditer(normalized)}
@@ -325,6 +328,23 @@ class HybridRetriever:
         # (the word said apart is no word of its own the list lacks: "创个业" is 创业)
         return tuple([t for t in found if t not in said]
                      + [w for w in dict.fromkeys(said.values()) if w not in found])
+
+    def _unglued(self, token: str) -> list[str]:
+        """A word jieba's HMM made up of a word of the list and what goes before or after it
+        ("村医归哪个科管" → 村医归, "报人社"): the list's word, and the rest when it is two
+        characters or more; any other token as it is."""
+        import jieba
+
+        if len(token) < 3 or token in self.idf or token in jieba.dt.FREQ or not _CJK_WORD.match(token):
+            return [token]
+        for size in range(len(token) - 1, 1, -1):
+            # (a verb before the list's word before one after it: 报 + 人社 of 报人社, not 报人 + 社)
+            splits = [(token[-size:], token[:-size], True), (token[:size], token[size:], False)]
+            word, rest, rest_first = next(((w, r, f) for w, r, f in splits if w in self.idf), ("", "", False))
+            if word:
+                kept = [rest] if len(rest) >= 2 else []
+                return kept + [word] if rest_first else [word] + kept
+        return [token]
 
     def dense_norm(self, similarity: float) -> float:
         return min(1.0, max(0.0, (similarity - self.dense_floor) / (self.dense_ceiling - self.dense_floor)))

@@ -108,6 +108,10 @@ class PreviousPassageComposer:
                 continue
             if previous is None or previous.kind != "clause":
                 continue
+            if not self.holds_document(previous, question):
+                # "那处理决定书啥时候能下来" after the audit's warning for a light breach: the clause
+                # that holds the document says when, whatever time the one just quoted states
+                continue
             aspects = tuple(a for a in asked if a.answered_in(previous.text))
             if any(a.name in SITUATIONS and a not in aspects for a in asked):
                 # a situation the follow-up tells that the passage does not speak of ("可老板已经把钱补上
@@ -122,10 +126,9 @@ class PreviousPassageComposer:
                 # nor is one that asks only what is done to a party, of a clause that states no
                 # measure: "这种学校会咋处理？" after the checks' "处理结果")
                 continue
-            if not aspects and asks_parts and (self.names_document_only(previous, question)
-                                               or not self.holds_document(previous, question)):
+            if not aspects and asks_parts and self.names_document_only(previous, question):
                 # "那监督意见书里都写啥？" after the clause that names it: its contents are listed
-                # elsewhere, not in a clause that opens no parts (nor in one on another document)
+                # elsewhere, not in a clause that opens no parts
                 continue
             answer = self.passages.compose(f"{topic} {question}", intent, aspects, boost={previous.id: PREVIOUS_BOOST},
                                            threshold=self.threshold(aspects))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..aspects import asked_aspects, without_asking
+from ..aspects import asked_aspects, asks, without_asking
 from ..courtesy import announces_another_matter
 from ..homophones import typed_in_pinyin
 from ..normalize import clean
@@ -27,6 +27,8 @@ REFERS_BACK = re.compile(r"^(他|她|它|他们|她们|这|那)|一共|总共|�
 # Of those, one that opens with a demonstrative and its classifier ("这些活动是哪个单位在张罗").
 POINTS_BACK = re.compile(r"^(这|那)(些|个|种|家|事|件)")
 # A message that names what the answer said ("你刚说的那个…", "刚才提到的…", "上面说的…").
+# Where a message's clauses part: punctuation, or the spaces a phone keyboard leaves for it.
+CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;…~～\s]+")
 SAID_BEFORE = re.compile(r"(你|您)?(刚才?|刚刚|上面|前面|之前)(说|提|讲)(的|到|过)|(你|您)说的(那|这)")
 # A question with at most this many content words cannot stand alone ("谁负责考").
 ELLIPTICAL_TOKENS = 2
@@ -69,6 +71,14 @@ class IntentReading:
         return (bool(asked_aspects(text)) and not self.retriever.list_words(rest)
                 and not self.retriever.unknown_matter_words(rest))
 
+    def asks_amid_chatter(self, text: str) -> bool:
+        """Whether a message asks in its first clause only, of no matter the list lacks, and the
+        rest asks nothing: chatter ("都快急死了 这几天天天下雨也干不成活")."""
+        clauses = [c for c in CLAUSE_BREAK.split(text) if c]
+        if len(clauses) < 2 or not asked_aspects(clauses[0]) or self.retriever.unknown_matter_words(clauses[0]):
+            return False
+        return not any(asked_aspects(c) or asks(c) for c in clauses[1:])
+
     def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
         """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
         text = clean(question)
@@ -89,6 +99,10 @@ class IntentReading:
         if intent == "out_of_scope" and topic and self.asks_only(question):
             # "找谁管？电话多少？" after a story of unpaid wages: it names no matter at all, the
             # NLU's call on its form alone says nothing; it asks about the topic
+            return kind_of(text) or "follow_up"
+        if intent == "out_of_scope" and topic and leans_back(text) and self.asks_amid_chatter(text):
+            # "那恁们查要查多长时间啊 都快急死了 这几天天天下雨也干不成活 烦死了": the NLU's call is
+            # on the weather; the clause that asks is about the topic
             return kind_of(text) or "follow_up"
         if intent == "out_of_scope" and topic and (leans_back(text) or POINTS_BACK.search(text)) \
                 and (weak or self.out_of_scope.changes_a_detail(question)):
