@@ -357,3 +357,10 @@ def test_whether_the_subsidy_still_comes_asks_the_sanction():
 def test_going_up_level_by_level_asks_the_steps():
     assert "steps" in names(asked_aspects(clean("处理意见还得一层一层往上报，都得谁审？")))
     assert "steps" not in names(asked_aspects(clean("大队长审完以后还要经过谁？")))
+
+
+def test_how_long_between_visits_asks_how_often_not_a_time_limit():
+    # "多长时间…一趟" with the place said in between: how often, not how long a step takes
+    for message in ("你们多长时间去定点培训机构查一趟？", "多久来俺们中介检查一次"):
+        asked = names(asked_aspects(clean(message)))
+        assert "frequency" in asked and "time_limit" not in asked
