@@ -331,8 +331,8 @@ class HybridRetriever:
 
     def _unglued(self, token: str) -> list[str]:
         """A word jieba's HMM made up of a word of the list and what goes before or after it
-        ("村医归哪个科管" → 村医归, "报人社"): the list's word, and the rest when it is two
-        characters or more; any other token as it is."""
+        ("村医归哪个科管" → 村医归): the list's word, and the rest when it is two characters or
+        more; any other token as it is."""
         import jieba
 
         if len(token) < 3 or token in self.idf or token in jieba.dt.FREQ or not _CJK_WORD.match(token):
@@ -341,6 +341,9 @@ class HybridRetriever:
             # (a verb before the list's word before one after it: 报 + 人社 of 报人社, not 报人 + 社)
             splits = [(token[-size:], token[:-size], True), (token[:size], token[size:], False)]
             word, rest, rest_first = next(((w, r, f) for w, r, f in splits if w in self.idf), ("", "", False))
+            if word and word in self.store.meta.get("short_name", ""):
+                # (the bureau's own name, "归人社": whether it is the bureau's at all, not a matter)
+                return [token]
             if word:
                 kept = [rest] if len(rest) >= 2 else []
                 return kept + [word] if rest_first else [word] + kept

@@ -296,8 +296,10 @@ class PassageComposer:
                 same_system = bool(p.system_id) and p.system_id == top_p.system_id
                 if sanction is not None and top_p.system_id and not same_system:
                     continue  # another system's sanctions do not befall this offender
-                if top_p.system_id and not same_system and any(a.name == "phone" for a in aspects):
-                    continue  # nor is another system's line ("社保基金…举报电话") the number of this one
+                if (top_p.system_id and not same_system and any(a.name == "phone" for a in aspects)
+                        and any(name in question for name in self.kit.retriever.office_words)):
+                    # nor is another system's line ("社保基金…举报电话") the number of the office asked for
+                    continue
                 margin = SAME_SYSTEM_MARGIN if same_system else NEIGHBOUR_MARGIN
                 if same_system and sanction is not None and h.score >= sanction_bar:
                     margin = 1.0
