@@ -799,6 +799,9 @@ class AnswerComposer:
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
             act = self.retriever.search(question, k=1, only=acts, threshold=bar)
             if (act and act[0].found) or self.passages.told_act(question) is not None:
+                other = self._another_departments_wrong(question, act[0].score if act else 0.0)
+                if other is not None:
+                    return other
                 return self.passages.compose(question, "ask_complaint", asked_aspects(cleaned),
                                              threshold=bar, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)
@@ -817,6 +820,18 @@ class AnswerComposer:
                            or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general
+
+    def _another_departments_wrong(self, question: str, act_score: float) -> Answer | None:
+        """The boundary row of another department that a told wrong reaches above the complaint
+        channel's acts ("…车间粉尘大…厂里没申报过职业危害，该向哪个部门反映": the 安监局's 职业危害
+        项目申报, not the labour inspectors' list); None otherwise."""
+        hits = self.retriever.search(question, k=1, kinds=("boundary",))
+        if not hits or not hits[0].found or hits[0].score <= act_score:
+            return None
+        row = self.store.passage_by_id[hits[0].id]
+        if self.kit.is_the_bureau(row.office or ""):
+            return None
+        return self.passages.compose(question, "ask_boundary", asked_aspects(clean(question)), kinds=("boundary",))
 
     # ------------------------------------------------------------------ kinds of answers
 

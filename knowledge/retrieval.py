@@ -239,8 +239,8 @@ class HybridRetriever:
         self._hubness = {pid: float(h - hub.mean()) for pid, h in zip(index.ids, hub, strict=True)}
 
     def _others_case_words(self, store: KnowledgeStore) -> dict[str, set[str]]:
-        """A boundary item's 案例 is said on its first row: the words of its clauses that tell of
-        another department of the item show the item, not the row's department's share ("…人社部门
+        """A boundary item's 案例 and 依据 are said on its first row: the words of its clauses that tell
+        of another department of the item show the item, not the row's department's share ("…人社部门
         发现企业已…为职工参加工伤保险" on the 卫生局 row: 工伤 is the 人社局's matter)."""
         def words(text: str) -> set[str]:
             return set(tokens(normalize_passage(text), self.office_words))
@@ -254,9 +254,12 @@ class HybridRetriever:
             if not first.case.strip():
                 continue
             told = case_by_department(first.case, [b.department for b in rows])
-            own = words(f"{first.topic} {first.department} {first.share} {first.legal_basis} "
+            own = words(f"{first.topic} {first.department} {first.share} "
                         f"{told.get(first.department, '')} {told.get('', '')}")
             others = words(" ".join(text for d, text in told.items() if d not in ("", first.department)))
+            # (so is the item's 依据, said on its first row too: "《工作场所职业卫生监督管理规定》"
+            # names the 安监局's share, not the 卫生局's)
+            others |= words(first.legal_basis) & words(" ".join(b.share for b in rows[1:]))
             out[first.id] = (self.passage_tokens.get(first.id, set()) & others) - own
         return out
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..normalize import normalize_passage, tokens
+from ..aspects import without_asking
+from ..normalize import clean, normalize_passage, tokens
 from ..passages import Passage
 from .base import Kit
 
@@ -42,4 +43,6 @@ class BoundaryComposer:
         def words(text: str) -> set[str]:
             return {t for t in tokens(normalize_passage(text), retriever.office_words) if retriever.names_a_thing(t)}
 
-        return bool(words(row.share) & (set(retriever.list_words(question)) | words(answered)))
+        # (the question's words, not the place it asks for: "该向哪个部门反映" names no 环保部门)
+        asked = set(retriever.list_words(without_asking(clean(question))))
+        return bool(words(row.share) & (asked | words(answered)))
