@@ -303,3 +303,55 @@ class HomophoneCorrector:
         for start, size, word in sorted(replacements, reverse=True):
             text = text[:start] + word + text[start + size:]
         return text
+
+
+class PairCorrector:
+    """Two characters typed by sound for a two-character word of the list: "陪训班" is 培训班,
+    "职成" 职称, "医宝" 医保.
+
+    Two characters of a message sound alike far more often than a caller mistypes, so a pair is
+    read as the word only where nothing else explains it: the dictionary cuts it into two single
+    characters, the two are no word together nor with the characters beside them ("举" of 举报),
+    neither frames a question or is a function word ("事想问": 想), and the word it sounds like is
+    one of the list's, a thing (a noun), and the only one so sounding. Two such pairs that overlap
+    say neither.
+    """
+
+    def __init__(self, words: Iterable[str], in_dictionary: Callable[[str], bool],
+                 cut: Callable[[str], list[str]], framing: Callable[[str], bool], corpus: str = ""):
+        """``words``: the list's two-character things; ``in_dictionary``: whether a stretch is a word
+        of the language; ``cut``: the dictionary's cut of a text (no guessing at new words);
+        ``framing``: whether a character frames a question or is a function word; ``corpus``: the
+        list's text (a pair it holds is its own wording)."""
+        by_sound: dict[tuple[str, ...], set[str]] = {}
+        for word in words:
+            if len(word) == 2 and _CJK.match(word):
+                by_sound.setdefault(sound_of(word), set()).add(word)
+        self._word_of = {sound: next(iter(found)) for sound, found in by_sound.items() if len(found) == 1}
+        self.in_dictionary, self.cut, self.framing, self.corpus = in_dictionary, cut, framing, corpus
+
+    def correct(self, text: str) -> str:
+        if not self._word_of:
+            return text
+        pieces = self.cut(text)
+        starts = list(accumulate((len(p) for p in pieces), initial=0))
+        found: list[tuple[int, str]] = []
+        for k in range(len(pieces) - 1):
+            first, second = pieces[k], pieces[k + 1]
+            pair = first + second
+            if len(first) != 1 or len(second) != 1 or not _CJK.match(pair):
+                continue
+            word = self._word_of.get(sound_of(pair))
+            if (word is None or self.in_dictionary(pair) or pair in self.corpus
+                    or self.framing(first) or self.framing(second)):
+                continue
+            before = pieces[k - 1][-1:] if k > 0 else ""
+            after = pieces[k + 2][:1] if k + 2 < len(pieces) else ""
+            if (before and self.in_dictionary(before + first)) or (after and self.in_dictionary(second + after)):
+                continue
+            found.append((starts[k], word))
+        overlapping = {s for s, _ in found} & {s + 1 for s, _ in found}
+        for start, word in reversed(found):
+            if start not in overlapping and start + 1 not in overlapping:
+                text = text[:start] + word + text[start + 2:]
+        return text

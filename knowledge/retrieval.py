@@ -20,7 +20,7 @@ import numpy as np
 from .aspects import Aspect, aspects_of
 from .dense_index import DenseIndex, IndexError_
 from .embedder import Embedder
-from .homophones import HomophoneCorrector
+from .homophones import HomophoneCorrector, PairCorrector
 from .keyword_index import KeywordIndex
 from .normalize import (
     STOPWORDS,
@@ -50,6 +50,8 @@ PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 # interjections, localisers, time words, adjectives. An IDF of 1.0 is that of a word in about
 # 40 % of passages.
 FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
+# The dictionary's tags of a thing: a noun, a verb used as one (培训), a name, an abbreviation.
+NOUN_TAGS = ("n", "vn", "nz", "nt", "j")
 FUNCTION_WORD_IDF = 1.0
 RERANK_RRF_WEIGHT = 0.1
 # How much of a passage's hubness (its mean similarity to the other passages above the average)
@@ -230,6 +232,13 @@ class HybridRetriever:
         tokenizer()
         jieba.posseg.dt.makesure_userdict_loaded()
         self._word_tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        tags = self._word_tags
+        # two characters typed by sound for a thing of the list ("陪训" 培训): see PairCorrector
+        self.pairs = PairCorrector(
+            [w for w in self.idf if tags.get(w, "n").startswith(NOUN_TAGS)],
+            in_dictionary=lambda w: jieba.dt.FREQ.get(w, 0) > 0, cut=lambda t: jieba.lcut(t, HMM=False),
+            framing=lambda ch: ch in STOPWORDS or tags.get(ch, "")[:1] in FUNCTION_TAGS or tags.get(ch, "") == "zg",
+            corpus=self.corpus)
         # Hubness: a short passage ("(十一)用人单位不依法参加社会保险的；") is close to every
         # question in the model's narrow range. Its mean similarity to the other passages, above
         # the average, is taken off its dense similarity (a CSLS-style correction).
@@ -266,7 +275,7 @@ class HybridRetriever:
     def _said(self, query: str) -> str:
         """The query as said: cleaned, its known misspellings fixed, its words typed by sound read
         as the list's; without the list's terms the synonym table adds ("孩子" adds 未成年人)."""
-        return self.homophones.correct(fix_typos(clean(query)))
+        return self.pairs.correct(self.homophones.correct(fix_typos(clean(query))))
 
     def _normalize(self, query: str) -> str:
         """The text searched for a query: as said, with the synonym table's terms appended."""

@@ -112,3 +112,34 @@ def test_a_name_off_at_its_ends_or_by_a_word_is_not_read_as_the_name():
     assert fix.correct("劳动局电话") == "劳动局电话"  # the last character: another unit, not a typo
     assert fix.correct("劳务科电话") == "劳务科电话"  # 劳务 is a word of its own
     assert fix.correct("人材科电话") == "人材科电话"  # 人?科: a pattern two names share says neither
+
+
+def _pairs(words, dictionary=(), framing="想是我的"):
+    from knowledge.homophones import PairCorrector
+
+    # a dictionary cut that knows the given words and nothing else: every other character alone
+    def cut(text: str) -> list[str]:
+        out, i = [], 0
+        while i < len(text):
+            word = next((w for w in sorted(dictionary, key=len, reverse=True) if text.startswith(w, i)), text[i])
+            out.append(word)
+            i += len(word)
+        return out
+
+    return PairCorrector(words, in_dictionary=set(dictionary).__contains__, cut=cut, framing=framing.__contains__)
+
+
+def test_two_characters_typed_by_sound_for_a_thing_of_the_list_are_the_thing():
+    fix = _pairs(["培训", "职称", "医保"], dictionary=["报名", "中级"])
+    assert fix.correct("报名陪训班") == "报名培训班"
+    assert fix.correct("职成中级") == "职称中级"
+    assert fix.correct("医宝卡丢了") == "医保卡丢了"
+
+
+def test_a_pair_a_word_or_a_framing_character_explains_is_left_alone():
+    fix = _pairs(["事项", "培训", "举报"], dictionary=["陪同", "训练"])
+    assert fix.correct("有个事想问") == "有个事想问"  # 想 frames the question: no 事项
+    assert fix.correct("陪训练") == "陪训练"  # 训 is 训练's
+    # two pairs that overlap say neither: 陪训 and 训抱 of 陪训抱
+    fix = _pairs(["培训", "巡抱"])
+    assert fix.correct("陪训抱") == "陪训抱"
