@@ -148,6 +148,19 @@ class Kit:
         text = "……".join(chosen)
         return text if len(text) <= MAX_EXCERPT * 2 else text[: MAX_EXCERPT * 2] + "……"
 
+    def without_also(self, answer: Answer, passage_id: str) -> Answer:
+        """``answer`` without the passage ``passage_id`` among its "另见" (its lead stays)."""
+        if (answer.context.get("ids") or [None])[0] == passage_id:
+            return answer
+        citation = f"（{self.store.passage_by_id[passage_id].citation}）"
+        lines = [line for line in answer.text.split("\n")
+                 if not (line.startswith("另见：") and line.endswith(citation))]
+        if len(lines) == len(answer.text.split("\n")):
+            return answer
+        sources = [s for s in answer.sources if s.get("id") != passage_id]
+        context = {**answer.context, "cited": [c for c in answer.context.get("cited") or [] if c != passage_id]}
+        return Answer("\n".join(lines), sources, answer.buttons, answer.found, context)
+
     def source(self, passage_id: str, excerpt: str | None = None) -> dict:
         p = self.store.passage_by_id[passage_id]
         return {"id": p.id, "citation": p.citation, "excerpt": (excerpt or p.text)[:300]}

@@ -65,3 +65,11 @@ def test_a_phone_answer_shows_no_other_systems_line(real_kb):
     answer = real_kb.answer("俺就要监察大队的电话，打过去能举报老板不", intent="ask_complaint", confidence=0.8, context={})
     assert answer.found and "7523309" in answer.text
     assert FUND_HOTLINE not in answer.text
+
+
+def test_the_clause_the_caller_says_is_not_their_case_is_not_shown_again(real_kb):
+    answer = _talk(real_kb, ("社保稽核查完了没问题的话，几天告诉结果？", "ask_procedure", 0.95),
+                   ("不是，俺们查出来违规了还造成了损失，处理决定书多少天能送过来？", "ask_procedure", 0.9))
+    assert answer.found and answer.context["ids"][0] == DECISION_SERVED
+    assert "10 个工作日" in answer.text
+    assert "5 个工作日" not in answer.text  # the no-violation case just told, which the caller denied
