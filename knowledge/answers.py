@@ -28,7 +28,7 @@ from .aspects import (
     without_asking,
 )
 from .compose.bands import BandComposer
-from .compose.base import Answer, Kit
+from .compose.base import EMPLOYER_TERM, Answer, Kit
 from .compose.followup import FollowUpDetails
 from .compose.matters import matters_asked
 from .compose.office import OfficeComposer
@@ -53,6 +53,8 @@ __all__ = ["Answer", "AnswerComposer"]
 # limits are the penalty rules', whose method may be the answer: "按照比例原则匡算").
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
+# A fine asked of an employer for a wrong the complaint channel lists: the list sets no sum for it.
+NO_SUM_FOR_EMPLOYERS = "{bureau}责任清单没有载明对用人单位这种行为的具体罚款数额，它是清单列明受理投诉举报、立案调查的劳动保障违法行为："
 UNSTATED_PERSON = "抱歉，{bureau}责任清单写明各项职责由哪个科室负责，没有载明您问的这位人员的姓名，我不能凭猜测回答。"
 # What the list does not state, though it names the matter: a sum, a person's name.
 UNSTATED = {"sum": UNSTATED_SUM, "person": UNSTATED_PERSON}
@@ -88,8 +90,6 @@ DENIED = re.compile(r"^(?:不是|不对|不是的|也不是)[，,。！!\s]")
 PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({parties}|老板|厂子|厂|公司|单位)"
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
-# The list's word for an employer, which the synonym table gives for everyday ones.
-EMPLOYER_TERM = "用人单位"
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -121,7 +121,7 @@ class AnswerComposer:
         self.retriever = retriever
         self.kit = Kit(store, retriever)
         self.passages = PassageComposer(self.kit)
-        self.penalties = PenaltyComposer(self.kit)
+        self.penalties = PenaltyComposer(self.kit, self.passages.subjects, self.passages.subject_system)
         self.offices = OfficeComposer(self.kit)
         self.previous = PreviousPassageComposer(self.kit, self.passages, short_words=ELLIPTICAL_TOKENS + 1)
         self.totals = TotalComposer()
@@ -866,11 +866,29 @@ class AnswerComposer:
         aspects = asked_aspects(clean(question))
         answer = self.penalties.compose(question, entities, aspects, boost, threshold, subject=subject)
         if answer is not None and not self.penalties.asks_beyond_the_rule(aspects, answer):
-            return answer
+            return self._employers_act(question, answer) or answer
         # "谁实施处罚", "不服怎么办", "补签上了还会罚不": what the question asks no penalty rule
         # states (found or not); the clause that does
         stated = self.passages.compose(question, "ask_penalty", aspects, boost, threshold, subject=subject)
-        return stated if stated.found or answer is None else answer
+        if stated.found:
+            return self._employers_act(question, stated) or stated
+        return stated if answer is None else answer
+
+    def _employers_act(self, question: str, answer: Answer) -> Answer | None:
+        """For a fine asked of an employer ("老板克扣工资，会被罚多少？") that ``answer`` gives from
+        another party's rules (the agencies'): the act the complaint channel lists, and that the
+        list sets no sum for it; None when ``answer`` is not so, or no act is told."""
+        if not self.penalties.for_another_party(question, (answer.context.get("ids") or [""])[0]):
+            return None
+        bar = self.retriever.found_threshold - VIOLATION_MARGIN
+        acts = self.retriever.search(question, k=1, only=self.passages.reported_acts(), threshold=bar)
+        if not acts or not acts[0].found:
+            return None
+        act = self._general(self.store.passage_by_id[acts[0].id].text, "ask_complaint")
+        if not act.found:
+            return None
+        text = NO_SUM_FOR_EMPLOYERS.format(bureau=self.kit.bureau) + "\n" + act.text
+        return Answer(text, act.sources, act.buttons, True, {**act.context, "question": question})
 
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         answer = self._follow_up_answer(question, entities, context)

@@ -38,6 +38,10 @@ KIND_MARGIN = 0.15
 PRIOR_INTENTS = frozenset({"ask_boundary", "ask_service"})
 
 
+# The list's word for an employer, which the synonym table gives for everyday ones (老板, 厂里).
+EMPLOYER_TERM = "用人单位"
+
+
 @dataclass
 class Answer:
     text: str

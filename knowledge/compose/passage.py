@@ -94,7 +94,7 @@ class PassageComposer:
         self._acts: frozenset[str] | None = None
         self._intakes: dict[str, Passage | None] = {}
         self._offences: dict[str, str] | None = None
-        self._subjects = self._system_subjects()
+        self.subjects = self._system_subjects()
 
     def _system_subjects(self) -> dict[str, str]:
         """The names of what each supervision system supervises, and their tails no other
@@ -115,7 +115,7 @@ class PassageComposer:
         said = NEGATED.sub("", clean(question))
         text = self.kit.retriever.normalize(said) + " " + " ".join(
             name for phrase, names in parties() if phrase in said for name in names)
-        named = {system for name, system in self._subjects.items() if name in text}
+        named = {system for name, system in self.subjects.items() if name in text}
         return named.pop() if len(named) == 1 else None
 
     def compose(self, question: str, intent: str | None, aspects: tuple[Aspect, ...],
@@ -279,7 +279,7 @@ class PassageComposer:
             if len(lines) == most:
                 break
             p = self.kit.store.passage_by_id[h.id]
-            if named == top_p.system_id and p.system_id != named and p.system_id in self._subjects.values():
+            if named == top_p.system_id and p.system_id != named and p.system_id in self.subjects.values():
                 # another party's system speaks of another party (the procedures for all do not)
                 continue
             if _squashed(top_p.text) in _squashed(p.text):

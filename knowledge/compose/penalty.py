@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..aspects import SITUATIONS, Aspect, asking_part
 from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
 from ..retrieval import SearchHit
-from .base import Answer, Kit
+from .base import EMPLOYER_TERM, Answer, Kit
 
 # (a count of people, not of time: "三个礼拜", "两个月")
 COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才|月|礼拜|星期|工作日|小时|钟头|季度|年|周|多月)")
@@ -51,11 +52,19 @@ TELLING_WEIGHT = 0.3
 CONTRARY_WEIGHT = 0.2
 # A follow-up's own rule this much closer to its words than the topic's rule is another act asked.
 OTHER_ACT_MARGIN = 0.05
+# How far into a unit of rules its opening names the party it punishes ("（一）根据《…条例》第二十五条
+# 规定，人力资源服务机构违反本条例规定，…").
+OPENING_CHARS = 60
 
 
 class PenaltyComposer:
-    def __init__(self, kit: Kit):
+    def __init__(self, kit: Kit, subjects: dict[str, str] | None = None,
+                 subject_of: Callable[[str], str | None] = lambda question: None):
+        """``subjects``: the names of what each supervision system supervises, with its id;
+        ``subject_of``: the system whose party a question names (both PassageComposer's)."""
         self.kit = kit
+        self.subjects = subjects or {}
+        self.subject_of = subject_of
         self.boost = {p.clause_id: PENALTY_BOOST for p in kit.store.penalties}
         # the numbered rules a unit quotes ("（一）根据…依照下列规定处罚：（1）…"), by the unit's id
         self.rules_of: dict[str, frozenset[str]] = {}
@@ -90,6 +99,21 @@ class PenaltyComposer:
         ca, cb = self.kit.store.clause_by_id.get(a), self.kit.store.clause_by_id.get(b)
         return (ca is not None and cb is not None
                 and (ca.system_id, ca.section, ca.subsection) == (cb.system_id, cb.section, cb.subsection))
+
+    def for_another_party(self, question: str, rule_id: str) -> bool:
+        """Whether a rule (or its unit) punishes a party the question does not speak of: the unit
+        opens by naming what its system supervises ("人力资源服务机构违反本条例规定…"), and the
+        question names an employer ("老板克扣工资，会被罚多少？") and no party of that system."""
+        store = self.kit.store
+        passage = store.passage_by_id.get(rule_id)
+        if (passage is None or not passage.system_id
+                or (rule_id not in store.penalty_by_clause and rule_id not in self.rules_of)):
+            return False
+        if EMPLOYER_TERM not in self.kit.retriever.normalize(question) or self.subject_of(question) == passage.system_id:
+            return False
+        unit = store.passage_by_id.get(self.unit_of.get(rule_id, rule_id), passage)
+        opening = unit.text[:OPENING_CHARS]
+        return any(name in opening for name, system in self.subjects.items() if system == passage.system_id)
 
     def asks_beyond_the_rule(self, aspects: tuple[Aspect, ...], answer: Answer) -> bool:
         """True when the question asks what the penalty rule of ``answer`` does not state."""

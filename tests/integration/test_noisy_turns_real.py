@@ -73,3 +73,14 @@ def test_the_clause_the_caller_says_is_not_their_case_is_not_shown_again(real_kb
     assert answer.found and answer.context["ids"][0] == DECISION_SERVED
     assert "10 个工作日" in answer.text
     assert "5 个工作日" not in answer.text  # the no-violation case just told, which the caller denied
+
+
+def test_a_fine_asked_of_an_employer_is_not_an_agencys_rule(real_kb):
+    # the list's fines with sums are the agencies' (人力资源服务机构违反本条例规定…); an employer's
+    # wrong is the labour inspectors' to take up, and the list sets no sum for it
+    answer = real_kb.answer("厂里老板把俺工资扣了一半，这老板会被罚多少钱？", intent="ask_penalty", confidence=0.9, context={})
+    assert answer.found
+    assert "没有载明" in answer.text and "劳动监察保障大队" in answer.text
+    assert "人力资源服务" not in answer.text
+    agency = real_kb.answer("职介所没办许可证就开张了，罚多少？", intent="ask_penalty", confidence=0.9, context={})
+    assert agency.found and "一万元以上三万元以下" in agency.text
