@@ -878,8 +878,9 @@ class AnswerComposer:
         """For a fine asked of an employer ("老板克扣工资，会被罚多少？") that ``answer`` gives from
         another party's rules (the agencies'): the act the complaint channel lists, and that the
         list sets no sum for it; None when ``answer`` is not so, or no act is told."""
-        if not self.penalties.for_another_party(question, (answer.context.get("ids") or [""])[0]):
-            return None
+        if (not says(clean(question), "violation")
+                or not self.penalties.for_another_party(question, (answer.context.get("ids") or [""])[0])):
+            return None  # (no wrong told: "俺们公司那个案子，罚不罚是谁说了算？" asks who decides)
         bar = self.retriever.found_threshold - VIOLATION_MARGIN
         acts = self.retriever.search(question, k=1, only=self.passages.reported_acts(), threshold=bar)
         if not acts or not acts[0].found:
