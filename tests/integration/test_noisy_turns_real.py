@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conversation import talk
+
 pytestmark = pytest.mark.integration
 
 DECISION_SERVED = "sup-6.27"  # 稽核部门应在稽核结束后 10 个工作日内将《…处理决定书》送达被稽核对象
 FUND_HOTLINE = "8565682"  # the social insurance fund's complaint line, not the labour inspectors'
 
-
-def _talk(kb, *turns: tuple[str, str | None, float | None]):
-    context: dict = {}
-    answer = None
-    for message, intent, confidence in turns:
-        answer = kb.answer(message, intent=intent, confidence=confidence, context=context)
-        context = answer.context
-    return answer
 
 
 def test_an_office_name_with_a_character_picked_by_its_look_is_the_office(real_kb):
@@ -38,7 +32,7 @@ def test_a_word_glued_to_what_follows_it_is_the_lists_word(real_kb):
 
 def test_the_storys_party_pointed_back_at_is_no_matter_the_list_lacks(real_kb):
     # "这学校" is the story's 培训学校, not a school the list does not cover
-    answer = _talk(real_kb, ("镇上有家培训学校找了一帮人冒充学员签到，一节课也没开过。", None, None),
+    answer = talk(real_kb, ("镇上有家培训学校找了一帮人冒充学员签到，一节课也没开过。", None, None),
                    ("这学校这样搞，查实了会怎么处理？", "ask_penalty", 0.59))
     assert answer.found and "不在" not in answer.text
     assert any(measure in answer.text for measure in ("批评教育", "取消培训资格", "培训经费减半"))
@@ -47,7 +41,7 @@ def test_the_storys_party_pointed_back_at_is_no_matter_the_list_lacks(real_kb):
 def test_a_document_the_follow_up_names_is_answered_by_the_clause_that_holds_it(real_kb):
     # the clause just quoted (a warning for a light breach) states a time too, 立即; it holds no
     # 处理决定书
-    answer = _talk(real_kb, ("俺们诊所让社保稽核查出来违规刷卡了", "ask_penalty", 0.86),
+    answer = talk(real_kb, ("俺们诊所让社保稽核查出来违规刷卡了", "ask_penalty", 0.86),
                    ("那处理决定书几天能送到？", "ask_procedure", 0.91))
     assert answer.found and answer.context["ids"][0] == DECISION_SERVED
     assert "10 个工作日" in answer.text
@@ -55,7 +49,7 @@ def test_a_document_the_follow_up_names_is_answered_by_the_clause_that_holds_it(
 
 def test_chatter_after_the_asking_clause_leaves_the_follow_up_on_the_topic(real_kb):
     # the NLU's out-of-scope call is on the weather; "那得查多长时间啊" asks about the complaint
-    answer = _talk(real_kb, ("俺去投诉老板欠工资，人家说给立上案了", "ask_complaint", 0.75),
+    answer = talk(real_kb, ("俺去投诉老板欠工资，人家说给立上案了", "ask_complaint", 0.75),
                    ("那得查多长时间啊 急死人了 这两天刮大风活也干不了 唉", "out_of_scope", 0.9))
     assert answer.found and "60 个工作日" in answer.text
 
@@ -68,7 +62,7 @@ def test_a_phone_answer_shows_no_other_systems_line(real_kb):
 
 
 def test_the_clause_the_caller_says_is_not_their_case_is_not_shown_again(real_kb):
-    answer = _talk(real_kb, ("社保稽核查完了没问题的话，几天告诉结果？", "ask_procedure", 0.95),
+    answer = talk(real_kb, ("社保稽核查完了没问题的话，几天告诉结果？", "ask_procedure", 0.95),
                    ("不是，俺们查出来违规了还造成了损失，处理决定书多少天能送过来？", "ask_procedure", 0.9))
     assert answer.found and answer.context["ids"][0] == DECISION_SERVED
     assert "10 个工作日" in answer.text
