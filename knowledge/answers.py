@@ -85,9 +85,9 @@ ACT_BACK = re.compile(r"(这么|这样|那样|那么)(干|做|弄|搞)|(这种|�
                       r"|这(种|个|样的|类)?(事(?!业)|情况)")
 # ... or at the party the story told of ("这种中介罚多少钱？", "这家厂会咋样", "这中介能罚多少"), by a demonstrative
 # before a party's everyday name (parties.tsv) or an employer's.
+PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({parties}|老板|厂子|厂|公司|单位)"
 # A follow-up that opens by saying the answer given was not the caller's case.
 DENIED = re.compile(r"^(?:不是|不对|不是的|也不是)[，,。！!\s]")
-PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({parties}|老板|厂子|厂|公司|单位)"
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of

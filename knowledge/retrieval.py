@@ -350,7 +350,7 @@ class HybridRetriever:
         if len(token) < 3 or token in self.idf or token in jieba.dt.FREQ or not _CJK_WORD.match(token):
             return [token]
         for size in range(len(token) - 1, 1, -1):
-            # (a verb before the list's word before one after it: 报 + 人社 of 报人社, not 报人 + 社)
+            # (the list's word said after a verb before one said before it: 归 + 安监 of 归安监)
             splits = [(token[-size:], token[:-size], True), (token[:size], token[size:], False)]
             word, rest, rest_first = next(((w, r, f) for w, r, f in splits if w in self.idf), ("", "", False))
             if word and word in self.store.meta.get("short_name", ""):
