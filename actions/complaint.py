@@ -17,7 +17,10 @@ Flow (domain.yml ``complaint_form``): employer → details → since/amount → 
   list (:data:`QUESTION_INTENTS`, confidence ≥ :data:`QUESTION_MIN_CONFIDENCE`), the words read
   as a question and knowledge/ finds the answer, the answer is sent, the field stays empty and
   the form asks for it again. Complaint questions ("拖欠工资怎么办") are the complaint itself and
-  stay field values.
+  stay field values, except where the form asks for the employer's name: a question there is
+  no name ("厂里不给加班费，能立案不？" before the caller takes up the offer to register), and
+  it is answered whatever the NLU's confidence. Another department's question ("身份证丢了去哪
+  补办？", NLU sure it is out of scope) gets the list's refusal and is not stored either.
 
 ``action_submit_complaint`` stores the ticket first (appdata.store), then confirms with the
 reference number, the handling office and phone and the time limits that knowledge/ gives for
@@ -91,6 +94,10 @@ QUESTION_INTENTS = frozenset(
     }
 )
 QUESTION_MIN_CONFIDENCE = 0.6
+OUT_OF_SCOPE = "out_of_scope"
+EMPLOYER = "complaint_employer"
+# Where the employer's name is asked, a question of these intents is no name.
+NAMELESS_INTENTS = QUESTION_INTENTS | {"ask_complaint", OUT_OF_SCOPE}
 # The words of a request to complain ("我要帮我登记一个投诉"); what is left names the matter.
 REQUEST_WORDS = re.compile(
     r"我们|我|要|想|帮忙|帮|给|登记|投诉|举报|反映|告|维权|提交|记录|一下|一个|一家|一条|一起|个|家|条"
@@ -119,31 +126,42 @@ def complaint_office(answer: Any) -> str | None:
     return common.context_office(answer)
 
 
-def is_question(text: Any, tracker: Tracker) -> bool:
-    """True when the message is a question about the list rather than a field value."""
+def is_question(text: Any, tracker: Tracker, slot: str | None = None) -> bool:
+    """True when the message is a question rather than the value of ``slot``: NLU sure it is a
+    question about the list or one out of its scope, or, where the employer's name is asked, any
+    question the NLU reads as one (a complaint question included)."""
+    words = str(text or "").strip()
+    if not QUESTION_WORDS.search(words) or UNKNOWN.search(_norm(words)):
+        return False
     intent = (tracker.latest_message or {}).get("intent") or {}
-    confident = float(intent.get("confidence") or 0.0) >= QUESTION_MIN_CONFIDENCE
-    return (
-        intent.get("name") in QUESTION_INTENTS
-        and confident
-        and bool(QUESTION_WORDS.search(str(text or "").strip()))
-    )
+    name = intent.get("name")
+    if name in QUESTION_INTENTS or name == OUT_OF_SCOPE:
+        if float(intent.get("confidence") or 0.0) >= QUESTION_MIN_CONFIDENCE:
+            return True
+    return slot == EMPLOYER and name in NAMELESS_INTENTS
 
 
 def answer_question(
     slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> dict[str, Any] | None:
     """Answer a question asked instead of a field value; None when it is the value after all
-    (not a question, or knowledge/ has no answer for it: then it is kept as written)."""
-    if not is_question(value, tracker):
+    (not a question, or knowledge/ has no answer for a question of the list: then it is kept as
+    written). The answer is read in the conversation's context and becomes its context."""
+    if not is_question(value, tracker, slot):
         return None
+    intent = common.latest_intent(tracker)
     answer = common.ask_knowledge(
-        common.latest_text(tracker), common.latest_intent(tracker), common.entities_of(tracker)
+        common.latest_text(tracker), intent, common.entities_of(tracker), common.kb_context(tracker),
+        common.latest_confidence(tracker), common.latest_query_vector(tracker),
     )
-    if answer is None or not answer.found:
-        return None
-    common.utter_answer(dispatcher, answer, suffix=messages.FORM_RESUME)
-    return {slot: None}
+    if answer is not None and answer.found:
+        common.utter_answer(dispatcher, answer, suffix=messages.FORM_RESUME)
+        return {slot: None, **({common.KB_CONTEXT_SLOT: answer.context} if answer.context else {})}
+    if intent == OUT_OF_SCOPE:  # declined as action_answer_out_of_scope declines it
+        dispatcher.utter_message(text=f"{messages.out_of_scope()}\n{messages.FORM_RESUME}",
+                                 json_message={"route": "not_found"})
+        return {slot: None}
+    return None
 
 
 def names_a_matter(text: Any) -> bool:

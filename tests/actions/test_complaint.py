@@ -270,8 +270,9 @@ def test_submit_when_the_store_fails_says_so(kb, dispatcher, monkeypatch):
 def test_question_mid_form_is_answered_and_the_field_asked_again(kb, text, intent, requested):
     filled = {s: FILLED[s] for s in complaint.TEXT_SLOTS if s != requested}
     slots, msgs = run_validation(text, requested, intent, **filled)
-    assert slots == {requested: None}  # not stored as the field: the form asks for it again
-    assert kb.calls == [{"question": text, "intent": intent, "entities": {}, "context": None, "confidence": None}]
+    # not stored as the field: the form asks for it again; the answer is the conversation's topic
+    assert slots == {requested: None, "kb_context": kb.next_answer.context}
+    assert kb.calls == [{"question": text, "intent": intent, "entities": {}, "context": None, "confidence": 0.99}]
     assert len(msgs) == 1
     assert msgs[0]["text"].startswith(kb.next_answer.text)  # the knowledge answer, with its sources
     assert msgs[0]["text"].endswith(messages.FORM_RESUME)
@@ -297,6 +298,51 @@ def test_question_knowledge_cannot_answer_stays_the_field_value(kb):
     kb.next_answer.found = False
     slots, msgs = run_validation("华为公司怎么样？", "complaint_employer", "ask_office")
     assert slots == {"complaint_employer": "华为公司怎么样？"}
+    assert msgs == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("厂里加班不给加班费，人社局能立案不？", "ask_complaint", 0.9),  # asks before registering
+        ("加班费要交个税不？咋算？", "ask_complaint", 0.48),  # whatever the NLU's confidence
+        ("这个归哪个科管？", "ask_office", 0.45),
+    ],
+)
+def test_a_question_where_the_employer_is_asked_is_no_name(kb, text, intent, confidence):
+    slots, msgs = run_validation(text, "complaint_employer", intent, confidence)
+    assert slots == {"complaint_employer": None, "kb_context": kb.next_answer.context}
+    assert kb.calls[0]["question"] == text and kb.calls[0]["intent"] == intent
+    assert msgs[0]["text"].startswith(kb.next_answer.text) and msgs[0]["text"].endswith(messages.FORM_RESUME)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("鸡泽县宏达建材厂", "ask_complaint", 0.5),  # a name asks nothing
+        ("不知道叫啥名字", "ask_complaint", 0.5),  # not knowing the name is the answer
+        ("老板拖欠工资三个月了怎么办", "file_complaint", 0.9),
+    ],
+)
+def test_an_employers_name_or_not_knowing_it_is_kept(kb, text, intent, confidence):
+    slots, msgs = run_validation(text, "complaint_employer", intent, confidence)
+    assert slots == {"complaint_employer": text}
+    assert kb.calls == [] and msgs == []
+
+
+def test_another_departments_question_gets_the_refusal_and_is_not_stored(kb):
+    kb.next_answer.found = False
+    slots, msgs = run_validation("身份证丢了补办去哪？", "complaint_details", "out_of_scope", 0.99,
+                                 complaint_employer=FILLED["complaint_employer"])
+    assert slots == {"complaint_details": None}
+    assert msgs[0]["text"] == f"{messages.out_of_scope()}\n{messages.FORM_RESUME}"
+
+
+def test_an_unsure_out_of_scope_reading_keeps_the_details(kb):
+    kb.next_answer.found = False
+    slots, msgs = run_validation("工资一直不发是不是不归你们管？", "complaint_details", "out_of_scope", 0.5,
+                                 complaint_employer=FILLED["complaint_employer"])
+    assert slots == {"complaint_details": "工资一直不发是不是不归你们管？"}
     assert msgs == []
 
 
