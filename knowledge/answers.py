@@ -23,6 +23,7 @@ from .aspects import (
     asking_part,
     asks,
     aspects_of,
+    default_aspects,
     sentences,
     told_clauses,
     without_asking,
@@ -54,6 +55,9 @@ __all__ = ["Answer", "AnswerComposer"]
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
 # A fine asked of an employer for a wrong the complaint channel lists: the list sets no sum for it.
+# Kinds of question whose answer an employer's wrong found in another party's rules is checked
+# on (a fine asked, ask_penalty, is checked by _penalty; a number or a department asks no act).
+EMPLOYERS_WRONG_INTENTS = frozenset({None, "ask_office", "ask_complaint", "ask_procedure", "ask_supervision"})
 NO_SUM_FOR_EMPLOYERS = "{bureau}责任清单没有载明对用人单位这种行为的具体罚款数额，它是清单列明受理投诉举报、立案调查的劳动保障违法行为："
 UNSTATED_PERSON = "抱歉，{bureau}责任清单写明各项职责由哪个科室负责，没有载明您问的这位人员的姓名，我不能凭猜测回答。"
 # What the list does not state, though it names the matter: a sum, a person's name.
@@ -90,6 +94,8 @@ PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({partie
 DENIED = re.compile(r"^(?:不是|不对|不是的|也不是)[，,。！!\s]")
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
+# How an answer's line quoting its passage begins.
+QUOTE_LINE = "清单原文："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -577,6 +583,15 @@ class AnswerComposer:
         if (intent in ("ask_office", "ask_phone")
                 and (focused := self._rare_thing_focus(question, answer, intent, entities, context, threshold))):
             answer = focused
+        fine = intent == "ask_penalty" or kind_of(clean(question)) == "ask_penalty"
+        if intent in EMPLOYERS_WRONG_INTENTS or fine:
+            # a wrong an employer did, found in another party's rules by a word they share ("老板说俺
+            # 试用期不合格，工资只给一半" is no agency's "年检不合格"): the act the channel takes; so
+            # for a follow-up that points back at it ("这种老板会被罚多少？")
+            told = (f"{told_clauses(clean(topic))} {question}"
+                    if topic and topic != question and self._points_back(clean(question)) else question)
+            if (act := self._employers_act(told, answer, fine)) is not None:
+                answer = act
         if (not answer.found and not certain_out_of_scope and intent != "follow_up" and says(clean(question), "violation")
                 and self._names_a_party_of_the_list(question)
                 and (act := self.passages.told_act(question)) is not None):
@@ -763,7 +778,18 @@ class AnswerComposer:
             if office and (not hits or not hits[0].found or office not in hits[0].office):
                 return self.offices.profile(office, question)
             return self._office(question, threshold)
-        return self._general(question, intent, threshold=threshold, subject=context.get("subject"))
+        return self._general(question, intent, threshold=threshold, subject=self._subject(question, context))
+
+    def _subject(self, question: str, context: dict) -> str | None:
+        """The system the conversation is about: the one whose party it named; or, for a question
+        on the complaint itself that names no party ("投诉了以后多久有结果？" after wages unpaid were
+        reported to the labour inspectors), the system whose channel took the complaint."""
+        if context.get("subject"):
+            return context["subject"]
+        if (context.get("intent") == "ask_complaint" and context.get("system")
+                and says(clean(question), "complained") and not self._names_a_party_of_the_list(question)):
+            return context["system"]
+        return None
 
     def _matter_beside(self, office: str, question: str, threshold: float | None) -> Answer | None:
         """"就业失业登记证在哪办，是社保中心管吗", "受了工伤要做鉴定往上报，是劳动科不": a matter of its
@@ -874,11 +900,12 @@ class AnswerComposer:
             return self._employers_act(question, stated) or stated
         return stated if answer is None else answer
 
-    def _employers_act(self, question: str, answer: Answer) -> Answer | None:
-        """For a fine asked of an employer ("老板克扣工资，会被罚多少？") that ``answer`` gives from
-        another party's rules (the agencies'): the act the complaint channel lists, and that the
-        list sets no sum for it; None when ``answer`` is not so, or no act is told."""
-        if (not says(clean(question), "violation")
+    def _employers_act(self, question: str, answer: Answer, fine: bool = True) -> Answer | None:
+        """For an employer's wrong ("老板克扣工资，会被罚多少？", "老板说俺试用期不合格，工资只给一
+        半") that ``answer`` gives from another party's rules (the agencies' "年检不合格"): the act
+        the complaint channel lists, as reported, and - a ``fine`` asked - that the list sets no
+        sum for it; None when ``answer`` is not so, or no act is told."""
+        if (not answer.found or not says(clean(question), "violation")
                 or not self.penalties.for_another_party(question, (answer.context.get("ids") or [""])[0])):
             return None  # (no wrong told: "俺们公司那个案子，罚不罚是谁说了算？" asks who decides)
         bar = self.retriever.found_threshold - VIOLATION_MARGIN
@@ -888,8 +915,24 @@ class AnswerComposer:
         act = self._general(self.store.passage_by_id[acts[0].id].text, "ask_complaint")
         if not act.found:
             return None
-        text = NO_SUM_FOR_EMPLOYERS.format(bureau=self.kit.bureau) + "\n" + act.text
-        return Answer(text, act.sources, act.buttons, True, {**act.context, "question": question})
+        if not fine:
+            return Answer(act.text, act.sources, act.buttons, True, {**act.context, "question": question})
+        lines, sources = [NO_SUM_FOR_EMPLOYERS.format(bureau=self.kit.bureau), *act.text.splitlines()], list(act.sources)
+        discretion = next((a for a in default_aspects() if a.name == "discretion"), None)
+        if discretion is not None and (how := self._how_fines_are_set(acts[0].id, discretion)) is not None:
+            # the act's system says how the sum is set ("按照行政处罚裁量标准计算出罚款数额")
+            said = self.kit.excerpt(how.text, question, (discretion,))
+            quoted = next((n for n, line in enumerate(lines) if line.startswith(QUOTE_LINE)), len(lines) - 1)
+            lines.insert(quoted + 1, f"另见：{said}（{how.citation}）")
+            sources.append(self.kit.source(how.id, said))
+        return Answer("\n".join(lines), sources, act.buttons, True, {**act.context, "question": question})
+
+    def _how_fines_are_set(self, act_id: str, discretion: Aspect) -> Passage | None:
+        """The clause of an act's supervision system that says how a fine's sum is set (the
+        ``discretion`` aspect: "…按照行政处罚裁量标准计算出罚款数额"), or None."""
+        system = self.store.passage_by_id[act_id].system_id
+        return next((p for pid in self.retriever.answering(discretion)
+                     if (p := self.store.passage_by_id[pid]).system_id == system and p.kind == "clause"), None)
 
     def _follow_up(self, question: str, entities: dict, context: dict) -> Answer:
         answer = self._follow_up_answer(question, entities, context)

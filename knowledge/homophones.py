@@ -318,17 +318,21 @@ class PairCorrector:
     """
 
     def __init__(self, words: Iterable[str], in_dictionary: Callable[[str], bool],
-                 cut: Callable[[str], list[str]], framing: Callable[[str], bool], corpus: str = ""):
+                 cut: Callable[[str], list[str]], framing: Callable[[str], bool], corpus: str = "",
+                 is_word: Callable[[str], bool] | None = None):
         """``words``: the list's two-character things; ``in_dictionary``: whether a stretch is a word
-        of the language; ``cut``: the dictionary's cut of a text (no guessing at new words);
+        of the dictionary; ``cut``: the dictionary's cut of a text (no guessing at new words);
         ``framing``: whether a character frames a question or is a function word; ``corpus``: the
-        list's text (a pair it holds is its own wording)."""
+        list's text (a pair it holds is its own wording); ``is_word``: whether a stretch is a word
+        a caller may mean (default ``in_dictionary``): a pair's character makes one with its
+        neighbour only so ("困南人员": 南人, a place name, is no word meant there)."""
         by_sound: dict[tuple[str, ...], set[str]] = {}
         for word in words:
             if len(word) == 2 and _CJK.match(word):
                 by_sound.setdefault(sound_of(word), set()).add(word)
         self._word_of = {sound: next(iter(found)) for sound, found in by_sound.items() if len(found) == 1}
         self.in_dictionary, self.cut, self.framing, self.corpus = in_dictionary, cut, framing, corpus
+        self.is_word = is_word or in_dictionary
 
     def correct(self, text: str) -> str:
         if not self._word_of:
@@ -347,7 +351,7 @@ class PairCorrector:
                 continue
             before = pieces[k - 1][-1:] if k > 0 else ""
             after = pieces[k + 2][:1] if k + 2 < len(pieces) else ""
-            if (before and self.in_dictionary(before + first)) or (after and self.in_dictionary(second + after)):
+            if (before and self.is_word(before + first)) or (after and self.is_word(second + after)):
                 continue
             found.append((starts[k], word))
         overlapping = {s for s, _ in found} & {s + 1 for s, _ in found}

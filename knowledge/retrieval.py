@@ -51,7 +51,10 @@ PER_RETRIEVER = 10  # each retriever's top passages always reach the re-rank
 # 40 % of passages.
 FUNCTION_TAGS = frozenset("mqrdpcuyeofta")
 # The dictionary's tags of a thing: a noun, a verb used as one (培训), a name, an abbreviation.
-NOUN_TAGS = ("n", "vn", "nz", "nt", "j")
+NOUN_TAGS = ("n", "vn", "an", "nz", "nt", "j")
+# Dictionary tags of proper names (people, places): an entry a caller makes by two neighbouring
+# characters only by chance ("困南人员": 南人 is no word meant there).
+NAME_TAGS = ("nr", "ns")
 FUNCTION_WORD_IDF = 1.0
 RERANK_RRF_WEIGHT = 0.1
 # How much of a passage's hubness (its mean similarity to the other passages above the average)
@@ -238,7 +241,8 @@ class HybridRetriever:
             [w for w in self.idf if tags.get(w, "n").startswith(NOUN_TAGS)],
             in_dictionary=lambda w: jieba.dt.FREQ.get(w, 0) > 0, cut=lambda t: jieba.lcut(t, HMM=False),
             framing=lambda ch: ch in STOPWORDS or tags.get(ch, "")[:1] in FUNCTION_TAGS or tags.get(ch, "") == "zg",
-            corpus=self.corpus)
+            corpus=self.corpus,
+            is_word=lambda w: jieba.dt.FREQ.get(w, 0) > 0 and not tags.get(w, "").startswith(NAME_TAGS))
         # Hubness: a short passage ("(十一)用人单位不依法参加社会保险的；") is close to every
         # question in the model's narrow range. Its mean similarity to the other passages, above
         # the average, is taken off its dense similarity (a CSLS-style correction).

@@ -90,7 +90,11 @@ class DecisiveClause:
             # a found passage states it already: the best of those ("申诉" on the civil servants' row);
             # but when it is of another part of the list than the matter's, the matter's own part
             # says it for the matter ("骗领就业补贴，举报以后会怎么处理": the employment fund's clause
-            # on reports, not the labour inspectors')
+            # on reports, not the labour inspectors') - unless it is of the system the conversation
+            # is about ("投诉了以后多久有结果？" after unpaid wages reported to the labour inspectors:
+            # their filing clause, not the fund's, which the word 投诉举报 of its hotline reaches)
+            if subject and self.kit.store.passage_by_id[stating[0].id].system_id == subject:
+                return None if stating[0] is hits[0] else stating[0]
             own = self._stated_for_matter(question, specific, hits, stating[0], bar)
             if own is not None:
                 return own

@@ -114,19 +114,21 @@ def test_a_name_off_at_its_ends_or_by_a_word_is_not_read_as_the_name():
     assert fix.correct("人材科电话") == "人材科电话"  # 人?科: a pattern two names share says neither
 
 
-def _pairs(words, dictionary=(), framing="想是我的"):
+def _pairs(words, dictionary=(), framing="想是我的", names=None, cut_words=None):
     from knowledge.homophones import PairCorrector
 
     # a dictionary cut that knows the given words and nothing else: every other character alone
     def cut(text: str) -> list[str]:
         out, i = [], 0
         while i < len(text):
-            word = next((w for w in sorted(dictionary, key=len, reverse=True) if text.startswith(w, i)), text[i])
+            word = next((w for w in sorted(dictionary if cut_words is None else cut_words, key=len, reverse=True)
+                         if text.startswith(w, i)), text[i])
             out.append(word)
             i += len(word)
         return out
 
-    return PairCorrector(words, in_dictionary=set(dictionary).__contains__, cut=cut, framing=framing.__contains__)
+    return PairCorrector(words, in_dictionary=set(dictionary).__contains__, cut=cut, framing=framing.__contains__,
+                         is_word=None if names is None else (lambda w: w in dictionary and w not in names))
 
 
 def test_two_characters_typed_by_sound_for_a_thing_of_the_list_are_the_thing():
@@ -143,3 +145,12 @@ def test_a_pair_a_word_or_a_framing_character_explains_is_left_alone():
     # two pairs that overlap say neither: 陪训 and 训抱 of 陪训抱
     fix = _pairs(["培训", "巡抱"])
     assert fix.correct("陪训抱") == "陪训抱"
+
+
+def test_a_name_the_neighbour_makes_by_chance_does_not_explain_the_pair():
+    # 南人 is a dictionary entry (a place name), no word a caller means in "困南人员"
+    fix = _pairs(["困难"], dictionary=["南人", "人员"], names={"南人"}, cut_words=["人员"])
+    assert fix.correct("认定就业困南人员") == "认定就业困难人员"
+    # a word people use does explain it: 南方 of "困南方" stays
+    fix = _pairs(["困难"], dictionary=["南方", "方向"], names=set(), cut_words=["方向"])
+    assert fix.correct("困南方向") == "困南方向"
