@@ -40,7 +40,7 @@ class ActionDefaultFallback(Action):
             return [UserUtteranceReverted(), *common.context_slot(answer)]
         dispatcher.utter_message(text=messages.not_found(), buttons=list(messages.NOT_FOUND_BUTTONS),
                                  json_message={"route": "not_found"})
-        return [UserUtteranceReverted()]
+        return [UserUtteranceReverted(), *(common.context_slot(answer) if answer is not None else [])]
 
 
 class ActionAnswerOutOfScope(Action):
@@ -67,4 +67,5 @@ class ActionAnswerOutOfScope(Action):
             common.utter_answer(dispatcher, answer, question=question)
             return list(common.context_slot(answer))
         dispatcher.utter_message(text=messages.out_of_scope(), json_message={"route": "not_found"})
-        return []
+        # (the context notes the miss: a "那…" after it leans on the refused matter)
+        return list(common.context_slot(answer)) if answer is not None else []

@@ -413,7 +413,7 @@ class AnswerComposer:
         for part in parts:
             if about:
                 # in a conversation about a party, a question its system answers is answered there
-                a = self._answer_one(part, intent, entities, dict(about), confidence)
+                a = self._answer_one(part, intent, self._entities_in(part, entities), dict(about), confidence)
                 ids = a.context.get("ids") or []
                 if a.found and ids and self._of_subject(ids[0], about["subject"]) and ids[0] not in {
                         earlier.context["ids"][0] for _, earlier in answered}:
@@ -428,7 +428,7 @@ class AnswerComposer:
                 # (with the first one's office: "…哪个部门管？电话多少？" asks that office's number)
                 said = answered[0][1].context if answered else {}
                 first = {k: said[k] for k in ("office", "complaint_office") if said.get(k)}
-                a = self._answer_one(part, intent, entities, {**about, **first, "topic": topic}, confidence)
+                a = self._answer_one(part, intent, self._entities_in(part, entities), {**about, **first, "topic": topic}, confidence)
                 before = {earlier.context["ids"][0] for _, earlier in answered}
                 theirs = (a.found and a.context.get("intent") == "ask_phone" and bool(first)
                           and a.context.get("office") == first.get("office"))
@@ -443,7 +443,7 @@ class AnswerComposer:
                 # each matter asked its number ("…仲裁，电话告诉我呗"): a phone question, whatever the
                 # NLU made of the whole message
                 asked, sure = "ask_phone", None
-            a = self._answer_one(part, asked, entities, dict(about), sure)
+            a = self._answer_one(part, asked, self._entities_in(part, entities), dict(about), sure)
             leads.append(a)
             if counts(a, part):
                 answered.append((part, a))
@@ -470,6 +470,14 @@ class AnswerComposer:
                     sources.append(src)
         text = "\n\n".join(f"问：{part}\n{a.text}" for part, a in answered)
         return Answer(text, sources, [], True, {**answered[-1][1].context, "topic": question})
+
+    def _entities_in(self, part: str, entities: dict) -> dict:
+        """The NLU's entities of a whole message that one of its questions says ("农保中心电话多少？
+        另外社保基金的举报电话是哪个？": 农保中心 is the first question's office, not the second's)."""
+        said = clean(part)
+        named = set(self.kit.directory.mentioned(said))
+        return {kind: kept for kind, values in entities.items()
+                if (kept := [v for v in values if clean(str(v)) in said or v in named])}
 
     def _answer_one(self, question: str, intent: str | None, entities: dict, context: dict,
                     confidence: float | None = None) -> Answer:
@@ -657,8 +665,9 @@ class AnswerComposer:
             else:
                 answer.context.pop("subject", None)
         elif context:
-            # a miss does not erase what the conversation is about
-            answer.context = {**context}
+            # a miss does not erase what the conversation is about; it is noted, for the turn after
+            # it ("那转学手续咋办？" after a refused question on school districts is about schools)
+            answer.context = {**context, "missed": question}
         if answer.found and topic and context.get("ids") and DENIED.match(clean(question)):
             # "不是，俺们那是查出问题还造成损失了，…": the clause just quoted is not the caller's case,
             # and is not shown again beside the one that is
@@ -798,8 +807,11 @@ class AnswerComposer:
         answer says that the one guessed does not. None when the question names no thing of the
         list but the office ("社保中心管啥", "农保中心负责什么"), the matter is not found or it is
         the office's own (its name then helps choose among its passages)."""
+        aliases = sorted(self.kit.directory.aliases(office), key=len, reverse=True)
         rest = clean(question)
-        for alias in sorted(self.kit.directory.aliases(office), key=len, reverse=True):
+        if not any(alias in rest for alias in aliases):
+            rest = self.retriever.said(question)  # the guess typed by sound ("是社宝中心管不")
+        for alias in aliases:
             rest = rest.replace(alias, " ")
         if not any(self.retriever.names_a_thing(w) for w in self.retriever.list_words(rest, said_only=True)):
             return None

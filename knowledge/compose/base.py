@@ -184,7 +184,8 @@ class Kit:
             canonical = self.directory.canonical(clean(name))
             if canonical:
                 return canonical
-        found = self.directory.mentioned(clean(question))
+        # (as said, typos by sound mended: "是社宝中心管不" names the 社保中心)
+        found = self.directory.mentioned(clean(question)) or self.directory.mentioned(self.retriever.said(question))
         return found[0] if found else None
 
     def button(self, hit: SearchHit) -> dict:

@@ -37,6 +37,9 @@ COMPLAINING = re.compile(r"投诉|举报|告(他|她|他们|老板|厂|公司|�
 # Intents whose kind of passage is a few rows (the boundaries, the services): an unsure guess of
 # one keeps the search from the rest of the list.
 NARROW_INTENTS = frozenset({"ask_boundary", "ask_service"})
+# What a penalty question asks (aspects.tsv): the sum, what is done to the offender, the rule's
+# tiers when not corrected or refused.
+PENALTY_ASPECTS = frozenset({"amount", "sanction", "not_corrected", "refuse", "corrected", "enforce", "discretion"})
 
 
 def leans_back(text: str) -> bool:
@@ -96,6 +99,10 @@ class IntentReading:
             # the NLU was unsure, but the message leans on the previous answer, or asks a few words
             # about it ("一年几次？" after the clause on the yearly check)
             return "follow_up"
+        if intent == "out_of_scope" and context.get("missed"):
+            # the turn before was refused: "那转学手续咋办？" after "划片咋划的？" leans on that
+            # matter, not on the list's topic before it
+            return intent
         if intent == "out_of_scope" and topic and self.asks_only(question):
             # "找谁管？电话多少？" after a story of unpaid wages: it names no matter at all, the
             # NLU's call on its form alone says nothing; it asks about the topic
@@ -128,6 +135,11 @@ class IntentReading:
             # "…偷偷排污，找人社局管用不？该找谁？": an unsure boundary call the form agrees with
             # (whether the bureau is the place at all), though it asks who too
             return intent
+        if (intent == "ask_penalty" and weak and kind_of(text) != intent
+                and not {a.name for a in asked_aspects(text)} & PENALTY_ASPECTS):
+            # "俺们厂领过就业补贴 人社局还会回头来查吗 多长时间查一次啊", an unsure penalty call on a
+            # message that asks no fine and no sanction: the penalty rules are no guess to keep
+            return kind_of(text)
         if intent is None or weak:
             # the NLU is unsure; the question's form may still say its kind ("…归哪个部门"); if it
             # does not, a guess that would keep the search to one kind of passage (a boundary row for

@@ -142,7 +142,8 @@ def test_fallback_says_not_found_and_offers_help(kb, dispatcher):
     [msg] = dispatcher.messages
     assert msg["text"] == messages.not_found()
     assert msg["buttons"] == messages.NOT_FOUND_BUTTONS
-    assert events == [UserUtteranceReverted()]
+    # the conversation's context, as knowledge/ gives it back (noting the miss), is kept
+    assert events == [UserUtteranceReverted(), SlotSet("kb_context", kb.next_answer.context)]
 
 
 def test_fallback_survives_a_knowledge_failure(kb, dispatcher):

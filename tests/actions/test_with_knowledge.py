@@ -144,3 +144,24 @@ def test_an_out_of_scope_call_the_nlu_is_unsure_of_answers_on_a_strong_passage(m
         assert "监察" in message["text"] and message["custom"]["sources"]
     else:
         assert message["text"] == messages.out_of_scope()
+
+
+def test_a_turn_leaning_on_a_refused_question_is_refused_too(monkeypatch, real_kb):
+    """"那转学手续咋办？" after a refused question on school districts leans on schools, not on the
+    list's topic before them (the refusal keeps the topic and notes the miss in the context)."""
+    from actions.fallback import ActionAnswerOutOfScope
+
+    monkeypatch.setattr(common, "get_kb", lambda: real_kb)
+    topic = real_kb.answer("创业孵化基地归谁管？", intent="ask_office", confidence=0.97, context={}).context
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerOutOfScope().run(
+        dispatcher, make_tracker("俺闺女明年上小学，学区咋划的？", intent="out_of_scope", confidence=0.97,
+                                 slots={"kb_context": topic}), DOMAIN)
+    [slot] = [e for e in events if e.get("name") == "kb_context"]
+    assert slot["value"]["topic"] == topic["topic"] and slot["value"]["missed"]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerOutOfScope().run(
+        dispatcher, make_tracker("那转学手续咋办？", intent="out_of_scope", confidence=0.55,
+                                 slots={"kb_context": slot["value"]}), DOMAIN)
+    [message] = dispatcher.messages
+    assert message["text"] == messages.out_of_scope()

@@ -78,3 +78,18 @@ def test_a_fine_asked_of_an_employer_is_not_an_agencys_rule(real_kb):
     assert "人力资源服务" not in answer.text
     agency = real_kb.answer("职介所没办许可证就开张了，罚多少？", intent="ask_penalty", confidence=0.9, context={})
     assert agency.found and "一万元以上三万元以下" in agency.text
+
+
+def test_an_office_guessed_with_a_typo_amid_chatter_is_overruled_by_the_matter(real_kb):
+    # "社宝中心" is the 社保中心 typed by sound; the 就业失业登记证 is the 就业局's
+    answer = real_kb.answer("喂 你好 今天可真冷 俺想问问那个就业失业登记证搁哪儿办啊 是社宝中心管不",
+                            intent="ask_office", confidence=0.9, entities={}, context={})
+    assert answer.found and answer.context["office"] == "就业局"
+    assert "不是社会保障中心负责" in answer.text
+
+
+def test_an_office_the_nlu_found_in_one_question_is_not_the_next_ones(real_kb):
+    # the NLU's entity 农保中心 belongs to the first question; the second asks the fund's hotline
+    answer = real_kb.answer("农保中心电话多少？还有社保基金的举报电话是哪个？", intent="ask_phone",
+                            confidence=0.97, entities={"office": ["农保中心"]}, context={})
+    assert answer.found and "7591916" in answer.text and FUND_HOTLINE in answer.text

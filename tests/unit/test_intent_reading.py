@@ -44,6 +44,11 @@ TOPIC = {"topic": "定点培训机构考核多少分合格", "ids": ["sup-1.1"]}
         ("人社局会不会去查那些职业中介？", "ask_boundary", 0.65, {}, None),
         ("隔壁厂子偷偷排污，找人社局管用不？该找谁？", "ask_boundary", 0.62, {}, "ask_boundary"),
         ("人社局会不会去查那些职业中介？", "ask_boundary", 0.9, {}, "ask_boundary"),
+        # an unsure penalty call on a message that asks no fine and no sanction is no guess to keep;
+        # one that asks what is done to the offender, or a sure call, stands
+        ("领过就业补贴的厂子还会回头来查吗，多长时间查一次", "ask_penalty", 0.43, {}, None),
+        ("领了补贴没按规定用会被怎么处理", "ask_penalty", 0.43, {}, "ask_penalty"),
+        ("领过就业补贴的厂子还会回头来查吗，多长时间查一次", "ask_penalty", 0.9, {}, "ask_penalty"),
     ],
 )
 def test_the_nlus_call_is_read_in_the_conversation(reading, message, intent, confidence, context, read):
