@@ -54,10 +54,10 @@ __all__ = ["Answer", "AnswerComposer"]
 # limits are the penalty rules', whose method may be the answer: "按照比例原则匡算").
 # The answer to a sum or standard the list does not state.
 UNSTATED_SUM = "抱歉，{bureau}责任清单没有载明您问的具体数额或标准，我不能凭猜测回答，请向主管部门咨询。"
-# A fine asked of an employer for a wrong the complaint channel lists: the list sets no sum for it.
 # Kinds of question whose answer an employer's wrong found in another party's rules is checked
 # on (a fine asked, ask_penalty, is checked by _penalty; a number or a department asks no act).
 EMPLOYERS_WRONG_INTENTS = frozenset({None, "ask_office", "ask_complaint", "ask_procedure", "ask_supervision"})
+# A fine asked of an employer for a wrong the complaint channel lists: the list sets no sum for it.
 NO_SUM_FOR_EMPLOYERS = "{bureau}责任清单没有载明对用人单位这种行为的具体罚款数额，它是清单列明受理投诉举报、立案调查的劳动保障违法行为："
 UNSTATED_PERSON = "抱歉，{bureau}责任清单写明各项职责由哪个科室负责，没有载明您问的这位人员的姓名，我不能凭猜测回答。"
 # What the list does not state, though it names the matter: a sum, a person's name.
