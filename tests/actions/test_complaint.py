@@ -321,7 +321,7 @@ def test_a_question_where_the_employer_is_asked_is_no_name(kb, text, intent, con
     [
         ("鸡泽县宏达建材厂", "ask_complaint", 0.5),  # a name asks nothing
         ("不知道叫啥名字", "ask_complaint", 0.5),  # not knowing the name is the answer
-        ("老板拖欠工资三个月了怎么办", "file_complaint", 0.9),
+        ("县城东关的宏达建材厂，老板姓王", "ask_office", 0.7),  # a name the NLU misreads asks nothing
     ],
 )
 def test_an_employers_name_or_not_knowing_it_is_kept(kb, text, intent, confidence):
