@@ -103,6 +103,10 @@ DUTY_MARGIN = 0.08
 # A question telling a wrong done to a worker ("工钱一分没见着"): the act the complaint channel
 # lists for it is found this much below the bar.
 VIOLATION_MARGIN = 0.05
+# The follow-up weight taken off a passage that negates what the follow-up states plainly.
+DEMOTED_BOOST = 1.0
+# What asks which office and how to reach it.
+OFFICE_ASPECTS = frozenset({"who", "phone"})
 # A message this long may tell a story its question is lost in.
 LONG_MESSAGE = 60
 # The clauses of a story (a rare thing of the list is named in one of them).
@@ -608,8 +612,7 @@ class AnswerComposer:
             # lists, though the whole message reaches no passage; that act answers, as reported
             # (a wrong done by an employer or a party the list supervises: a landlord's deposit or a
             # driving school's fee is another agency's matter whatever words it shares)
-            answer = self._general(act.text, "ask_complaint")
-            answer.context = {**answer.context, "question": question}
+            answer = self._told_wrong(question, act)
         # (a complaint too: the complaint channel takes the list's wrongs, not every wrong a caller
         # reports: "银行乱扣我手续费，我要举报" names a matter the list lacks)
         foreign = (self.retriever.foreign_matter(question)
@@ -639,6 +642,11 @@ class AnswerComposer:
             # "最低工资标准是多少", "养老金每月能领多少": the list names the matter, not the sum;
             # "劳动科科长叫啥": the office, not who heads it
             answer = self.kit.not_found(question, [], UNSTATED[unstated].format(bureau=self.kit.bureau), foreign=[],
+                                        phone=False)
+        elif not answer.found and not certain_out_of_scope and self._sum_of_a_listed_matter(question):
+            # "养老金每月能领多少" that no passage reaches: the list names the matter (养老保险) and
+            # states no sum of it anywhere; said so, rather than that nothing was found
+            answer = self.kit.not_found(question, [], UNSTATED["sum"].format(bureau=self.kit.bureau), foreign=[],
                                         phone=False)
         if answer.found and (totals := self._totals(question, answer)):
             answer.text = "\n".join([*totals, answer.text])
@@ -759,6 +767,15 @@ class AnswerComposer:
             return None
         return next((a.name for a in asked if not a.answered_in(lead.text)), None)
 
+    def _sum_of_a_listed_matter(self, question: str) -> bool:
+        """Whether the question asks a sum or standard (UNSTATED "sum") of a matter the list names,
+        and names no matter the list lacks."""
+        if "sum" not in {a.name for a in asked_aspects(clean(question))}:
+            return False
+        retriever = self.retriever
+        return (any(retriever.names_a_thing(w) for w in retriever.list_words(question))
+                and not retriever.unknown_matter_words(question) and not retriever.foreign_matter(question))
+
     def _elliptical(self, question: str) -> bool:
         return self.reading.elliptical(question)
 
@@ -842,11 +859,16 @@ class AnswerComposer:
             # (the wrong is told in so many words: its act passes a lower bar)
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
             act = self.retriever.search(question, k=1, only=acts, threshold=bar)
-            if (act and act[0].found) or self.passages.told_act(question) is not None:
+            told = None if act and act[0].found else self.passages.told_act(question)
+            if (act and act[0].found) or told is not None:
                 other = self._another_departments_wrong(question, act[0].score if act else 0.0)
                 if other is not None:
                     return other
-                return self.passages.compose(question, "ask_complaint", asked_aspects(cleaned),
+                if told is not None:
+                    # only the clauses telling the wrong find its act: the whole message would find
+                    # a clause by its chatter ("…现在人也找不着了" → 当事人逃匿)
+                    return self._told_wrong(question, told)
+                return self.passages.compose(question, "ask_complaint", self._asked_after_story(cleaned),
                                              threshold=bar, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)
         if general.found and self.store.passage_by_id[general.context["ids"][0]].kind in DUTY_KINDS:
@@ -864,6 +886,24 @@ class AnswerComposer:
                            or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general
+
+    @staticmethod
+    def _asked_after_story(cleaned: str) -> tuple[Aspect, ...]:
+        """The aspects an office question asks: what it says from where it asks whom to go to on
+        ("…老板一分钱没给现在人也找不着了俺该找谁电话多少": the office, not what is done when a
+        party fled - that is the story's)."""
+        aspects = asked_aspects(cleaned)
+        starts = [m.start() for a in aspects if a.name in OFFICE_ASPECTS and (m := a.question.search(cleaned))]
+        if not starts:
+            return aspects
+        asking = cleaned[min(starts):]
+        return tuple(a for a in aspects if a.question.search(asking))
+
+    def _told_wrong(self, question: str, act: SearchHit) -> Answer:
+        """The complaint of the act the clauses telling a wrong found, as the question reports it."""
+        answer = self._general(act.text, "ask_complaint")
+        answer.context = {**answer.context, "question": question}
+        return answer
 
     def _another_departments_wrong(self, question: str, act_score: float) -> Answer | None:
         """The boundary row of another department that a told wrong reaches above the complaint
@@ -972,10 +1012,11 @@ class AnswerComposer:
             system, subject = own, own
         boost = {p.id: CONTEXT_BOOST for p in self.store.passages if system and p.system_id == system}
 
-        def ask(text: str) -> Answer:
+        def ask(text: str, demoted: str | None = None) -> Answer:
+            lifted = {**boost, demoted: -DEMOTED_BOOST} if demoted else boost
             if previous == "ask_penalty":
-                return self._penalty(text, entities, boost, subject=subject)
-            return self._general(text, previous, boost, subject=subject)
+                return self._penalty(text, entities, lifted, subject=subject)
+            return self._general(text, previous, lifted, subject=subject)
 
         topic = context.get("topic") or context.get("question")
         elliptical = self._elliptical(question)
@@ -989,7 +1030,12 @@ class AnswerComposer:
                 # read with the topic, the passage that negates what the follow-up states plainly
                 # comes back ("那要是需要行政处理的呢" after "不需要行政处理的…"): the topic without
                 # its negation
-                with_topic = ask(f"{self.details.unnegated(topic, question)} {question}")
+                unnegated = f"{self.details.unnegated(topic, question)} {question}"
+                with_topic = ask(unnegated)
+                if self.details.flips(question, with_topic):
+                    # (still the passage that negates it, by the topic's other words: the one
+                    # below it that does not)
+                    with_topic = ask(unnegated, demoted=with_topic.context["ids"][0])
             return with_topic
 
         if elliptical and topic and topic != question:

@@ -159,6 +159,9 @@ class QueryWords:
 
 
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+# a verb said with its aspect and a measure word ("开了个职介所"): the dictionary holds a few as
+# nouns, but they frame what follows
+_VERB_SAID_WITH_ASPECT = re.compile(r"[\u4e00-\u9fff][了过着]个")
 
 
 class HybridRetriever:
@@ -320,7 +323,8 @@ class HybridRetriever:
     def _framing(word: str, tag: str) -> bool:
         """A function word, or a single character that is not a noun ("办", "归", "再"; but "证",
         "卡" name a matter)."""
-        return bool(tag) and tag[:1] in FUNCTION_TAGS or (len(word) == 1 and not tag.startswith("n"))
+        return (bool(tag) and tag[:1] in FUNCTION_TAGS or (len(word) == 1 and not tag.startswith("n"))
+                or bool(_VERB_SAID_WITH_ASPECT.fullmatch(word)))
 
     def _unknown_weight(self, word: str) -> float:
         """A word the list never uses is what it lacks ("户口", "护照": full weight), unless
@@ -521,7 +525,10 @@ class HybridRetriever:
         def covered(word: str) -> float:
             if word in have:
                 return EXAMPLE_COVERAGE if word in example else 1.0
-            return max((len(u) for u in q.parts[word] if u in have), default=0) / len(word)
+            # (a part held only by the item's story of another department counts as little as
+            # a whole word held so: "投诉举报" → 举报, told of the 安监部门 on the 卫生局 row)
+            return max((len(u) * (EXAMPLE_COVERAGE if u in example else 1.0)
+                        for u in q.parts[word] if u in have), default=0) / len(word)
 
         return sum(w * covered(t) for t, w in q.weights.items()) / q.total
 

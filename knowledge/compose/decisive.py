@@ -95,6 +95,16 @@ class DecisiveClause:
             # their filing clause, not the fund's, which the word 投诉举报 of its hotline reaches)
             if subject and self.kit.store.passage_by_id[stating[0].id].system_id == subject:
                 return None if stating[0] is hits[0] else stating[0]
+            if subject and all(self._sole_in(a, subject) for a in specific):
+                # (the conversation's party's own clause on it, though another party's rule shares
+                # the words: "一直不改呢" after an audit's warning is the audit's order not heeded,
+                # not the agencies' 拒不改正)
+                ids = frozenset(pid for a in specific for pid in retriever.answering(a)
+                                if self.kit.store.passage_by_id[pid].system_id == subject)
+                found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
+                if found:
+                    found[0].found = True
+                    return found[0]
             own = self._stated_for_matter(question, specific, hits, stating[0], bar)
             if own is not None:
                 return own

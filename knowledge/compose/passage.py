@@ -21,7 +21,7 @@ from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
-from .parts import MAX_PARTS, REST_OF_UNIT, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
+from .parts import MAX_PARTS, ORDINAL, REST_OF_UNIT, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
 from .service import ServiceComposer
 from .thresholds import ThresholdClause
 
@@ -124,7 +124,10 @@ class PassageComposer:
         """``subject``: the system whose party the conversation is about, when the question names
         none of its own ("投诉以后是要等年度检查吗" after a complaint about a 定点诊所)."""
         kit = self.kit
-        hits = kit.search(question, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
+        # (the place a part is asked by is no word of the unit's: "最后一步" does not find the
+        # clause that says 最后由局领导决定结案)
+        searched = ORDINAL.sub(" ", question) if ordinal_asked(clean(question)) is not None else question
+        hits = kit.search(searched, intent, boost, aspects, kinds=kinds, threshold=threshold, k=10)
         own = self.subject_system(question)
         named = (own or subject) if hits else None
         if named and kit.store.passage_by_id[hits[0].id].system_id not in ("", named):
@@ -454,8 +457,12 @@ class PassageComposer:
         if unit is None:
             return False
         if placed and not asked:
-            # (the best passage's own unit: "执行阶段的最后一步" of a stage told in one clause is
-            # not another stage's last step)
+            # (a stage told in one clause, named by the question, is its own steps: "执行阶段的最后
+            # 一步" is the best passage itself, not the last of the section's stages)
+            told_in_one = [(name, c) for name, c in self.groups.stages(top) if c.id == top.id and not c.subsection]
+            if told_in_one and self._names_a_stage(question, told_in_one):
+                return False
+            # (the best passage's own unit: "执行阶段的最后一步" is not another stage's last step)
             return (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection)
         if (unit.system_id, unit.section, unit.subsection) == (top.system_id, top.section, top.subsection):
             return True
