@@ -45,7 +45,7 @@ from .homophones import written_in_english
 from .normalize import clean, fix_typos, has_content, parties, story_terms
 from .passages import Passage
 from .question_forms import form_of, kind_of, says
-from .retrieval import RARE_IDF, HybridRetriever
+from .retrieval import RARE_IDF, HybridRetriever, SearchHit
 from .store import KnowledgeStore
 
 __all__ = ["Answer", "AnswerComposer"]

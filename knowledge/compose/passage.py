@@ -21,7 +21,16 @@ from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
-from .parts import MAX_PARTS, ORDINAL, REST_OF_UNIT, STAGES_ASKED, WHOLE_PARTS_CHARS, ClauseGroups, lead, ordinal_asked
+from .parts import (
+    MAX_PARTS,
+    ORDINAL,
+    REST_OF_UNIT,
+    STAGES_ASKED,
+    WHOLE_PARTS_CHARS,
+    ClauseGroups,
+    lead,
+    ordinal_asked,
+)
 from .service import ServiceComposer
 from .thresholds import ThresholdClause
 
