@@ -859,15 +859,10 @@ class AnswerComposer:
             # (the wrong is told in so many words: its act passes a lower bar)
             bar = (threshold if threshold is not None else self.retriever.found_threshold) - VIOLATION_MARGIN
             act = self.retriever.search(question, k=1, only=acts, threshold=bar)
-            told = None if act and act[0].found else self.passages.told_act(question)
-            if (act and act[0].found) or told is not None:
+            if (act and act[0].found) or self.passages.told_act(question) is not None:
                 other = self._another_departments_wrong(question, act[0].score if act else 0.0)
                 if other is not None:
                     return other
-                if told is not None:
-                    # only the clauses telling the wrong find its act: the whole message would find
-                    # a clause by its chatter ("…现在人也找不着了" → 当事人逃匿)
-                    return self._told_wrong(question, told)
                 return self.passages.compose(question, "ask_complaint", self._asked_after_story(cleaned),
                                              threshold=bar, kinds=("clause",))
         general = self._general(question, "ask_office", threshold=threshold)
