@@ -735,6 +735,18 @@ class AnswerComposer:
                  if s.get("id") in self.store.passage_by_id]
         return self.totals.lines(clean(question), texts) or self.bands.lines(clean(question), texts)
 
+    def _score_alone(self, question: str, answer: Answer) -> float:
+        """The answer's score, or its passage's for the follow-up read alone when higher: a few
+        words score higher alone than read with the topic's many ("那要是得行政处理呢": the
+        topic's 需要行政处理的 clause holds them as well as another system's clause does)."""
+        score = answer.context.get("score", 1.0)
+        ids = answer.context.get("ids") or []
+        if ids and ids[0] in self.store.passage_by_id:
+            held = self.retriever.search(question, k=1, only=frozenset(ids[:1]))
+            if held:
+                score = max(score, held[0].score)
+        return score
+
     def _names_more(self, question: str, alone: Answer, answer: Answer) -> bool:
         """Whether the follow-up's own answer holds more of the rare things of the list it names
         than the answer read with the topic ("那个联系人制度是针对多少人的": a matter of its own;
@@ -1066,7 +1078,7 @@ class AnswerComposer:
             return answer
         back = (alone.context.get("ids") or [None])[0] == (context.get("ids") or [None])[0]
         if alone.found and not (back and self.details.flips(question, alone)) and (
-                not answer.found or alone.context.get("score", 0.0) > answer.context.get("score", 1.0) + STANDALONE_MARGIN
+                not answer.found or alone.context.get("score", 0.0) > self._score_alone(question, answer) + STANDALONE_MARGIN
                 or self._names_more(question, alone, answer)):
             alone.context["intent"] = previous  # still the same kind of conversation
             return alone
