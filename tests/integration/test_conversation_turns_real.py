@@ -208,6 +208,16 @@ def test_the_last_step_of_a_stage_told_in_one_clause_is_that_clause(real_kb):
     assert answer.found and "强制执行" in answer.text and "告知" not in answer.text
 
 
+@pytest.mark.parametrize("question, step", [
+    # "最后" is the place asked, not a word of the closing stage's "最后由局领导决定结案"
+    ("立案阶段最后一步是干啥？", "3、批准"),
+    ("审批阶段的最后一步是啥", "6、告知并听取当事人意见"),
+])
+def test_the_last_step_of_a_stage_of_several_steps(real_kb, question, step):
+    answer = real_kb.answer(question, intent="ask_procedure", confidence=0.8, context={})
+    assert answer.found and step in answer.text and "结案阶段" not in answer.text
+
+
 def test_a_follow_up_naming_another_partys_checks_is_not_the_ratio_just_told(real_kb):
     # the audits' internal check states a share too; the fund the follow-up names has its own
     answer = talk(real_kb, ("社保经办机构的内部稽核，每个月稽核多大面？", "ask_supervision", 0.7),

@@ -130,6 +130,16 @@ def test_a_follow_up_that_states_what_the_topic_negated(real_kb):
     assert "处理意见书" in second.text
 
 
+def test_a_follow_up_changing_a_detail_is_not_outscored_by_its_few_words_read_alone(real_kb):
+    # read alone, "那要是得行政处理呢" scores higher on the inspectors' proposal clause (拟给予…行政处理)
+    # than read with the topic on the fund's clause; the fund's clause holds the few words as well
+    first = real_kb.answer("基金监督机构查完以后，不需要行政处理的，发什么文书？", intent="nlu_fallback", confidence=0.4)
+    assert first.context["ids"][0] == "sup-4.35"
+    second = real_kb.answer("那要是得行政处理呢？", intent="follow_up", confidence=0.98, context=first.context)
+    assert second.context["ids"][0] == "sup-4.41" and "处理意见书" in second.text
+    assert "案件处理报批表" not in second.text
+
+
 def test_a_party_named_in_everyday_words_is_no_foreign_matter_and_a_told_score_gets_its_band(real_kb):
     # "学校" of "定点培训学校" is the training institutions' party, not a matter the list lacks
     first = real_kb.answer("我们是人社局的定点培训学校，今年年度考核得了八十五分，算什么等级？")

@@ -1404,3 +1404,4 @@ def test_a_persons_name_the_list_does_not_state_is_said_so(real_kb, question):
 def test_who_heads_the_bureau_is_the_signature_on_the_seal_line(real_kb, question):
     answer = real_kb.answer(question)
     assert answer.found and "主要负责人签字：董增房" in answer.text and "责任清单落款（第302行）" in answer.text
+

@@ -364,3 +364,10 @@ def test_how_long_between_visits_asks_how_often_not_a_time_limit():
     for message in ("你们多长时间去定点培训机构查一趟？", "多久来俺们中介检查一次"):
         asked = names(asked_aspects(clean(message)))
         assert "frequency" in asked and "time_limit" not in asked
+
+
+def test_a_licence_altered_is_no_wrong_corrected():
+    # "涂改了" holds 改了; altering a licence is the wrong, not a correction of it
+    assert "corrected" not in names(aspects_of(clean("许可证要是涂改了会咋罚？")))
+    assert "corrected" not in names(aspects_of(clean("材料被人修改了怎么办")))
+    assert "corrected" in names(aspects_of(clean("他们已经改了还罚不罚")))
