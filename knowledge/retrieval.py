@@ -321,8 +321,8 @@ class HybridRetriever:
 
     @staticmethod
     def _framing(word: str, tag: str) -> bool:
-        """A function word, or a single character that is not a noun ("办", "归", "再"; but "证",
-        "卡" name a matter)."""
+        """A function word, a single character that is not a noun ("办", "归", "再"; but "证",
+        "卡" name a matter), or a verb said with its aspect and a measure word ("开了个")."""
         return (bool(tag) and tag[:1] in FUNCTION_TAGS or (len(word) == 1 and not tag.startswith("n"))
                 or bool(_VERB_SAID_WITH_ASPECT.fullmatch(word)))
 
