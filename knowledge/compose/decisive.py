@@ -99,12 +99,8 @@ class DecisiveClause:
                 # (the conversation's party's own clause on it, though another party's rule shares
                 # the words: "一直不改呢" after an audit's warning is the audit's order not heeded,
                 # not the agencies' 拒不改正)
-                ids = frozenset(pid for a in specific for pid in retriever.answering(a)
-                                if self.kit.store.passage_by_id[pid].system_id == subject)
-                found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar)
-                if found:
-                    found[0].found = True
-                    return found[0]
+                if (own := self._stated_in(question, specific, subject, bar)) is not None:
+                    return own
             own = self._stated_for_matter(question, specific, hits, stating[0], bar)
             if own is not None:
                 return own
@@ -162,15 +158,22 @@ class DecisiveClause:
                            stating: SearchHit, bar: float) -> SearchHit | None:
         """The clause stating the aspect in the supervision system of the matter (see _matter),
         when the passage that states it is of another system and scores below the matter."""
-        store, retriever = self.kit.store, self.kit.retriever
+        store = self.kit.store
         matter = self._matter(question, hits, stating)
         system = store.passage_by_id[matter.id].system_id if matter is not None else ""
         if not system or store.passage_by_id[stating.id].system_id == system or matter.score <= stating.score:
             return None
+        return self._stated_in(question, specific, system, bar)
+
+    def _stated_in(self, question: str, specific: list[Aspect], system: str, bar: float) -> SearchHit | None:
+        """The best of ``system``'s clauses that state ``specific``, taken as found (the matter or
+        the conversation's party is the system's; its clause says what is asked); None when none
+        of its clauses states it."""
+        store, retriever = self.kit.store, self.kit.retriever
         ids = frozenset(pid for a in specific for pid in retriever.answering(a)
                         if store.passage_by_id[pid].system_id == system)
         found = retriever.search(question, k=1, aspects=tuple(specific), only=ids, threshold=bar) if ids else []
         if not found:
             return None
-        found[0].found = True  # the matter was found; its system's clause says what is asked
+        found[0].found = True
         return found[0]
