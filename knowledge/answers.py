@@ -29,7 +29,7 @@ from .aspects import (
     without_asking,
 )
 from .compose.bands import BandComposer
-from .compose.base import EMPLOYER_TERM, Answer, Kit
+from .compose.base import EMPLOYER_TERM, QUOTE_LINE, Answer, Kit
 from .compose.followup import FollowUpDetails
 from .compose.matters import matters_asked
 from .compose.office import OfficeComposer
@@ -94,8 +94,6 @@ PARTY_BACK = r"(这种|这样的|这类|这家|那家|这个|那个|这)({partie
 DENIED = re.compile(r"^(?:不是|不对|不是的|也不是)[，,。！!\s]")
 # How an answer's line giving a rule's or a row's legal basis begins.
 BASIS_LINE = "依据："
-# How an answer's line quoting its passage begins.
-QUOTE_LINE = "清单原文："
 # Passage kinds that assign a duty to an office, and how far below the best passage one of
 # them may score and still answer "which office handles …".
 DUTY_KINDS = ("duty", "service")
@@ -971,11 +969,9 @@ class AnswerComposer:
         acts = self.retriever.search(question, k=1, only=self.passages.reported_acts(), threshold=bar)
         if not acts or not acts[0].found:
             return None
-        act = self._general(self.store.passage_by_id[acts[0].id].text, "ask_complaint")
-        if not act.found:
-            return None
-        if not fine:
-            return Answer(act.text, act.sources, act.buttons, True, {**act.context, "question": question})
+        act = self._told_wrong(question, acts[0])
+        if not act.found or not fine:
+            return act if act.found else None
         lines, sources = [NO_SUM_FOR_EMPLOYERS.format(bureau=self.kit.bureau), *act.text.splitlines()], list(act.sources)
         discretion = next((a for a in default_aspects() if a.name == "discretion"), None)
         if discretion is not None and (how := self._how_fines_are_set(acts[0].id, discretion)) is not None:
@@ -984,7 +980,7 @@ class AnswerComposer:
             quoted = next((n for n, line in enumerate(lines) if line.startswith(QUOTE_LINE)), len(lines) - 1)
             lines.insert(quoted + 1, f"另见：{said}（{how.citation}）")
             sources.append(self.kit.source(how.id, said))
-        return Answer("\n".join(lines), sources, act.buttons, True, {**act.context, "question": question})
+        return Answer("\n".join(lines), sources, act.buttons, True, act.context)
 
     def _how_fines_are_set(self, act_id: str, discretion: Aspect) -> Passage | None:
         """The clause of an act's supervision system that says how a fine's sum is set (the

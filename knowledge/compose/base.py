@@ -40,6 +40,8 @@ PRIOR_INTENTS = frozenset({"ask_boundary", "ask_service"})
 
 # The list's word for an employer, which the synonym table gives for everyday ones (老板, 厂里).
 EMPLOYER_TERM = "用人单位"
+# How an answer's line quoting its passage begins.
+QUOTE_LINE = "清单原文："
 
 
 @dataclass

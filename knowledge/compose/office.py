@@ -10,7 +10,7 @@ from ..phones import find_phones, same_number, split_phones
 from ..question_forms import form_of, says
 from ..records import Duty, Office
 from ..retrieval import RARE_IDF
-from .base import Answer, Kit
+from .base import QUOTE_LINE, Answer, Kit
 from .reading import elliptical
 
 # A phone printed in a clause answers a phone question only within this score of the best match.
@@ -90,7 +90,7 @@ class OfficeComposer:
             other = kit.directory.phone(named[0])
             lead = (f"不是。按责任清单，这件事{handles}，不是{named[0]}"
                     + (f"（{named[0]}的联系电话：{other}）" if other and other != phone else "") + "。")
-        text = f"{lead}\n清单原文：{passage.text}\n出处：{passage.citation}。"
+        text = f"{lead}\n{QUOTE_LINE}{passage.text}\n出处：{passage.citation}。"
         return Answer(text, [kit.source(passage.id)], [], True, {**context, "office": at})
 
     def phone(self, question: str, entities: dict, context: dict) -> Answer:

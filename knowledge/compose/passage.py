@@ -17,7 +17,7 @@ from ..phones import find_phones
 from ..question_forms import clauses_saying, says
 from ..records import Clause
 from ..retrieval import RARE_EVIDENCE, SearchHit
-from .base import INTENT_TERMS, MAX_EXCERPT, Answer, Kit
+from .base import INTENT_TERMS, MAX_EXCERPT, QUOTE_LINE, Answer, Kit
 from .boundary import BoundaryComposer
 from .decisive import DecisiveClause
 from .ordinal import OrdinalPart
@@ -260,7 +260,7 @@ class PassageComposer:
         if opening is not None and len(opening.text) <= MAX_EXCERPT:
             # an item of a list says little without the sentence that opens the list
             quoted = f"{opening.text}……{quoted}"
-        lines.append(f"清单原文：{quoted}")
+        lines.append(f"{QUOTE_LINE}{quoted}")
         return lines, [kit.source(p.id, quoted)]
 
     def _neighbours(self, question: str, hits: list[SearchHit], aspects: tuple[Aspect, ...],

@@ -9,7 +9,7 @@ from ..aspects import SITUATIONS, Aspect, asking_part
 from ..normalize import clean
 from ..numerals import CN_NUMBER, cn_to_int
 from ..retrieval import SearchHit
-from .base import EMPLOYER_TERM, Answer, Kit
+from .base import EMPLOYER_TERM, QUOTE_LINE, Answer, Kit
 
 # (a count of people, not of time: "三个礼拜", "两个月")
 COUNT = re.compile(rf"(\d+|{CN_NUMBER})\s*(?:个|名|位|人)(?!民|社|力|事|员|才|月|礼拜|星期|工作日|小时|钟头|季度|年|周|多月)")
@@ -218,7 +218,7 @@ class PenaltyComposer:
             lines.append("其他措施：" + "、".join(other) + "。")
         for cond in penalty.conditional_measures:
             lines.append(f"另外：{cond}。")
-        lines.append(f"清单原文：{penalty.text}")
+        lines.append(f"{QUOTE_LINE}{penalty.text}")
         if penalty.imposed_by:
             lines.append(f"处罚机关：{penalty.imposed_by}。")
         if penalty.legal_basis:

@@ -14,7 +14,7 @@ from ..aspects import COUNTED_ASPECTS, SITUATIONS, asked_aspects, without_asking
 from ..normalize import clean
 from ..question_forms import says
 from ..retrieval import RARE_IDF
-from .base import Answer, Kit
+from .base import QUOTE_LINE, Answer, Kit
 from .parts import DOCUMENT_NAME
 from .passage import PARTS_ASPECTS, PassageComposer
 
@@ -191,7 +191,7 @@ class PreviousPassageComposer:
         if any(w not in held and retriever.idf.get(w, 0.0) >= RARE_IDF
                for w in retriever.list_words(without_asking(text))):
             return None
-        lines = [self.kit.office_line(row.office, row.phone), f"清单原文：{row.text}", f"出处：{row.citation}。"]
+        lines = [self.kit.office_line(row.office, row.phone), f"{QUOTE_LINE}{row.text}", f"出处：{row.citation}。"]
         return self._row_answer(row, lines, "ask_office", question)
 
     def _boundary_row(self, question: str, previous) -> Answer | None:
