@@ -34,14 +34,14 @@ from .compose.followup import FollowUpDetails
 from .compose.matters import matters_asked
 from .compose.office import OfficeComposer
 from .compose.out_of_scope import OutOfScopeGate
-from .compose.passage import PassageComposer
+from .compose.passage import PARTS_ASPECTS, PassageComposer
 from .compose.penalty import PenaltyComposer
 from .compose.previous import PreviousPassageComposer
 from .compose.reading import ELLIPTICAL_TOKENS, NARROW_INTENTS, REFERS_BACK, IntentReading, leans_back
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
 from .courtesy import after_courtesy, announces_another_matter, only_courtesy
-from .homophones import written_in_english
+from .homophones import typed_in_pinyin, written_in_english
 from .normalize import clean, fix_typos, has_content, parties, story_terms
 from .passages import Passage
 from .question_forms import form_of, kind_of, says
@@ -158,6 +158,11 @@ class AnswerComposer:
             question = fix_typos(question)
             if intent in ("out_of_scope", "nlu_fallback", None) or (confidence or 0.0) < self.weak_intent:
                 intent, confidence = None, None
+        elif typed_in_pinyin(clean(question)):
+            # a message typed in pinyin is read in characters once, for every composer; the NLU read
+            # letters it was not trained on, and its call says nothing
+            question = self.retriever.homophones.spell_out(clean(question))
+            intent, confidence = None, None
         if (number := self.offices.number_named(question)) is not None:
             return number  # "7591916是哪个单位的电话？": a number the list prints, asked about
         if context.get("topic") and only_courtesy(question):
@@ -339,6 +344,20 @@ class AnswerComposer:
         if self.passages.subject_system(question):
             return False
         return any(a.answered_in(self.store.passage_by_id[ids[0]].text) for a in self._situations_told(question))
+
+    def _answers_in_system(self, question: str, answer: Answer, system: str | None) -> bool:
+        """Whether the answer's passage is of the conversation's part of the list, states every
+        aspect the follow-up asks (no parts, no party's own) and holds every thing it names."""
+        ids = answer.context.get("ids") or []
+        passage = self.store.passage_by_id.get(ids[0]) if answer.found and ids else None
+        if passage is None or not system or passage.system_id != system or self.passages.subject_system(question):
+            return False
+        asked = [a for a in asked_aspects(clean(question)) if a.name not in PARTS_ASPECTS]
+        named = [w for w in self.retriever.list_words(without_asking(clean(question)))
+                 if self.retriever.names_a_thing(w)]
+        held = self.retriever.words_of([passage.id])
+        return bool(asked) and bool(named) and all(a.answered_in(passage.text) for a in asked) and all(
+            self.retriever.holds_word(held, w) for w in named)
 
     @staticmethod
     def _situations_told(question: str) -> list[Aspect]:
@@ -998,6 +1017,13 @@ class AnswerComposer:
                 and not self._party_of_its_own(question, answer, said)):
             # "要是过了期限没提呢" after the clause that says 逾期…视同无异议: the clause just quoted
             # (not when it names a party of its own: "那社保基金的日常监督呢？抽多少？" after the audits)
+            return said
+        system = context.get("system")
+        if (said is not None and self._answers_in_system(question, said, system)
+                and not self._answers_in_system(question, answer, system)):
+            # the conversation's part of the list states what it asks, of the things it names
+            # ("那不定期检查是根据啥开展的" after the pharmacies' yearly check), not the part read
+            # alone that shares the words (the inspectors' special campaigns)
             return said
         return answer
 

@@ -44,10 +44,12 @@ MIN_CHARS, MAX_CHARS = 3, 5
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (of the common CJK block's readings)."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, pinyin
 
     block = "".join(chr(code) for code in range(0x4E00, 0xA000))
-    return frozenset(lazy_pinyin(block, style=Style.NORMAL, errors="ignore"))
+    # every reading of a character, not its common one only: 谁 is typed "shei" as often as "shui"
+    readings = pinyin(block, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(r for char_readings in readings for r in char_readings if r.isascii())
 
 
 # A word of the language this common (jieba's dictionary count) is read in a message typed in
@@ -110,6 +112,11 @@ def typed_in_pinyin(text: str) -> bool:
     if letters <= sum(bool(_CJK.match(ch)) for ch in text):
         return False
     return sum(_is_pinyin(w) for w in words) >= PINYIN_SHARE * len(words)
+
+
+def syllables_typed(text: str) -> int:
+    """How many syllables a message typed in pinyin spells ("ni hao": 2; "zhicheng shenbao": 4)."""
+    return sum(_syllable_count(w.lower()) for w in re.findall(r"[A-Za-z]+", text) if _is_pinyin(w))
 
 
 def written_in_english(text: str) -> bool:
@@ -200,53 +207,82 @@ class HomophoneCorrector:
         for words in self._spellings.values():
             words.sort(key=lambda w: (w not in asking_words, -corpus.count(w), w))
 
-    def _spell_out(self, letters: str) -> str:
-        """Words typed in pinyin read as characters, the longest spelling first across the spaces."""
+    def _pieces(self, letters: str) -> list[list[str]]:
+        """Words typed in pinyin read as pieces, each the words it may be (the likeliest first).
+
+        The reading reads the most characters from spellings of the list's words or of asking,
+        across the spaces typed, never cutting inside a typed word that is such a spelling itself
+        ("wo shiye": 事业 with "wo" left, not 我市 with "ye" left); of readings of as many, the one
+        cutting fewest typed words inside, then the one of fewest pieces. Where no word of the list
+        or of asking starts, the commonest word of the language so spelt is read, of whole typed
+        words ("yue le" is no 余额); a typed word no word spells, mostly a particle or a verb of one
+        syllable, is left as letters."""
         words = letters.lower().split()
+        joined = "".join(words)
+        ends = list(accumulate(len(w) for w in words))
+        typed_ends = set(ends)
+        everyday = _everyday_spellings()
+        size = len(joined)
+        # a typed word that is itself a spelling of the list or of asking is not cut inside
+        # ("biyesheng hui": 毕业生, not 毕业 + 省会)
+        starts = [0, *ends[:-1]]
+        inside_kept = {at for begin, stop in zip(starts, ends, strict=True)
+                       if joined[begin:stop] in self._spellings for at in range(begin + 1, stop)}
+        # best[p]: (characters read, -cuts inside typed words, -pieces) from p on, the piece's end
+        # and its words; of moves as good, the first (the longest spelling)
+        best: list[tuple[tuple[int, int, int], int, list[str]]] = [((0, 0, 0), size, [])] * (size + 1)
+        for start in range(size - 1, -1, -1):
+            moves: list[tuple[int, list[str], bool]] = []
+            for stop in range(min(size, start + MAX_SPELT), start + 1, -1):
+                if joined[start:stop] in self._spellings and stop not in inside_kept and start not in inside_kept:
+                    moves.append((stop, self._spellings[joined[start:stop]], True))
+            if not moves:
+                moves += [(stop, [everyday[joined[start:stop]]], True) for stop in reversed(ends)
+                          if start < stop <= start + MAX_SPELT and joined[start:stop] in everyday
+                          and _syllable_count(joined[start:stop]) == len(everyday[joined[start:stop]])]
+            rest_of_word = next(stop for stop in ends if stop > start)
+            moves.append((rest_of_word, [joined[start:rest_of_word]], False))
+            chosen = None
+            for stop, candidates, read in moves:
+                (covered, cuts, pieces), _, _ = best[stop]
+                value = (covered + (len(candidates[0]) if read else 0), cuts - (stop not in typed_ends), pieces - 1)
+                if chosen is None or value > chosen[0]:
+                    chosen = (value, stop, candidates)
+            best[start] = chosen
+        out: list[list[str]] = []
+        at = 0
+        while at < size:
+            _, stop, candidates = best[at]
+            out.append(candidates)
+            at = stop
+        return out
+
+    def _spell_out(self, letters: str, context: str = "") -> str:
+        """Words typed in pinyin read as characters (see _pieces). A spelling two words share is
+        the one the message's other words hold ("shiye" beside "shiyejin" 失业金: 失业, not 事业),
+        else the one the list writes after the word before, else the one it writes most."""
+        pieces = self._pieces(letters)
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            joined = "".join(words[i:])
-            # the longest known spelling that ends where a typed word ends or inside one
-            best, used = None, 0
-            for end in range(min(len(joined), MAX_SPELT), 1, -1):
-                if joined[:end] in self._spellings:
-                    best, used = joined[:end], end
-                    break
-            if best is not None:
-                candidates = self._spellings[best]
-                before = out[-1] if out else ""
-                word = next((w for w in candidates if before and before + w in self.corpus), candidates[0])
-            else:
-                # no word of the list or of asking: the commonest word of the language so spelt,
-                # of whole typed words ("yue le" is no 余额)
-                everyday = _everyday_spellings()
-                ends = list(accumulate(len(w) for w in words[i:]))
-                used = next((end for end in reversed(ends) if end <= MAX_SPELT and joined[:end] in everyday
-                             and _syllable_count(joined[:end]) == len(everyday[joined[:end]])), 0)
-                if not used:
-                    out.append(words[i])
-                    i += 1
-                    continue
-                word = everyday[joined[:used]]
+        for index, candidates in enumerate(pieces):
+            before = out[-1] if out else ""
+            others = context + "".join(p[0] for i, p in enumerate(pieces) if i != index)
+            word = next((w for w in candidates if len(candidates) > 1 and w in others),
+                        next((w for w in candidates if before and before + w in self.corpus), candidates[0]))
             out.append(word)
-            # consume the letters used; a typed word cut inside keeps its rest
-            while used > 0:
-                if used >= len(words[i]):
-                    used -= len(words[i])
-                    i += 1
-                else:
-                    words[i] = words[i][used:]
-                    used = 0
-        # (a word with no spelling known, mostly a particle or a verb of one syllable, is left out:
-        # its letters would only blur the sense of the words read)
+        # (letters no word spells are left out: they would only blur the sense of the words read)
         return "".join(w for w in out if _CJK.match(w))
 
     def spell_out(self, text: str) -> str:
         """``text`` read as characters when it is typed in pinyin (see typed_in_pinyin)."""
         if not typed_in_pinyin(text):
             return text
-        return _LATIN_WORDS.sub(lambda m: self._spell_out(m.group()), text)
+        groups = list(_LATIN_WORDS.finditer(text))
+        first = [self._spell_out(m.group()) for m in groups]
+        # each group read beside the rest of the message as first read
+        text_around = _LATIN_WORDS.sub("", text)
+        readings = iter([self._spell_out(m.group(), text_around + "".join(first[:i] + first[i + 1:]))
+                         for i, m in enumerate(groups)])
+        return _LATIN_WORDS.sub(lambda m: next(readings), text)
 
     def _compound(self, stretch: str) -> bool:
         """Whether the stretch is words said together ("等级证书": 等级 + 证书), not a typo."""

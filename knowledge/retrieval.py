@@ -41,6 +41,9 @@ from .question_forms import says
 from .sectors import SectorReader
 from .store import KnowledgeStore
 
+# the clauses of a message, between its marks
+_CLAUSES = re.compile(r"[^，,。！!？?；;]+")
+
 RRF_K = 60
 CANDIDATES = 50
 RERANK = 20  # fused candidates re-ranked by the calibrated score
@@ -384,6 +387,12 @@ class HybridRetriever:
         # (a place the story happens in is no matter: "吴官营乡", "曹庄镇", "北关村")
         places = "".join(PLACE_NAME.findall(self.said(query)))
         whole = [t for t in whole if t not in places]
+        # (nor is a word a clause that tells, not asks, says: "这不是踢皮球嘛，到底谁收？")
+        clauses = _CLAUSES.findall(self.said(query))
+        told = [c for c in clauses if says(c, "rhetorical")]
+        if told:
+            asked = "".join(c for c in clauses if c not in told)
+            whole = [t for t in whole if t in asked or not any(t in c for c in told)]
         named = self._content_word if strict else self.names_a_thing
         # a word that asks for a kind of fact ("号码", "座机", "比例") names what is asked of the
         # matter, not a matter

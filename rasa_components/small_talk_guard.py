@@ -3,7 +3,7 @@
 The classifier may call "那要是停下来了，啥时候再接着查？" goodbye (0.49, above the fallback's
 0.4): its words look like a farewell ("停下来了"). The bot then says 再见 to a caller in the middle
 of a question. A greeting, thanks or a goodbye that also asks something, with words beyond the
-courtesy ("谢谢，那农保中心电话呢？"), is read by the next intent of the ranking that is not small
+courtesy ("谢谢，那农保中心电话呢？"), or typed in pinyin in as many syllables, is read by the next intent of the ranking that is not small
 talk; the FallbackClassifier after this component sends it to retrieval when that intent is
 unsure. "好的谢谢，再见" and "你好" keep their intents.
 """
@@ -26,15 +26,20 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def asks_beyond_courtesy(text: str, min_chars: int) -> bool:
     """Whether ``text`` asks something in at least ``min_chars`` Chinese characters besides the
-    courtesy it opens with ("谢谢。再问下，…")."""
+    courtesy it opens with ("谢谢。再问下，…"), or, typed in pinyin, in as many syllables."""
     # imported here, as the tokenizer does: a missing knowledge/ fails where the component is made
     from knowledge.aspects import asks
     from knowledge.courtesy import after_courtesy, only_courtesy
+    from knowledge.homophones import syllables_typed, typed_in_pinyin
     from knowledge.normalize import clean
 
     text = clean(text)
     if not text or only_courtesy(text):
         return False
+    if typed_in_pinyin(text):
+        # letters the classifier was not trained on ("zhicheng shenbao … na ge ke" read as goodbye):
+        # a message of as many syllables is no courtesy ("xie xie, zai jian" is one)
+        return syllables_typed(text) >= min_chars
     rest = after_courtesy(text)
     return asks(rest) and len(_CJK.findall(rest)) >= min_chars
 

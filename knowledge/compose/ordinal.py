@@ -12,10 +12,12 @@ import re
 from ..aspects import asking_clause
 from ..normalize import clean
 from ..records import Clause
-from .base import Answer, Kit
+from .base import QUOTE_LINE, Answer, Kit
 from .parts import NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
 from .service import ServiceComposer
 
+# a mark and the start of another clause
+CLAUSE_FOLLOWS = re.compile(r"[，,；;。]\s*[\u4e00-\u9fff]")
 # A step's short title: "1、立案。", "（五）执行阶段。", "3、法制审核。"
 STEP_TITLE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*([^。，,；;：:（(]{1,8})。")
 
@@ -91,8 +93,38 @@ class OrdinalPart:
             stage = at.subsection if at is not None else ""
             at = (self._step_named(done, named_done, context.get("system") or "", stage) if named_done
                   else self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "", stage))
+            if at is None and named_done:
+                # what is done next told in the sentence that names the thing done ("填完那个登记单以后呢？":
+                # the paragraph where the form is filled in says who signs it and who approves)
+                return self._told_after(done, named_done, context)
             after = self.groups.next_step(at) if at is not None else None
         return self._step_after(at, after, context)
+
+    def _told_after(self, done: str, named: list[str], context: dict) -> Answer | None:
+        """The passage of the conversation's system, no step of a numbered procedure, that holds
+        every thing ``named`` as done and goes on after it; None when there is none."""
+        store, retriever = self.kit.store, self.kit.retriever
+        system = context.get("system") or ""
+        told = frozenset(c.id for c in store.clauses if c.system_id == system and c.id in store.passage_by_id
+                         and self.groups.next_step(c) is None and not c.marker)
+        hits = retriever.search(done, k=1, only=told) if told else []
+        if not hits or not hits[0].found:
+            return None
+        part = store.passage_by_id[hits[0].id]
+        if any(not retriever.holds_word(retriever.words_of([part.id]), w) for w in named):
+            return None
+        # (a clause follows the first mention of what is done)
+        first = min((at for w in named if (at := part.text.find(w)) >= 0), default=-1)
+        if first < 0 or not CLAUSE_FOLLOWS.search(part.text[first:]):
+            return None
+        lines = [f"{QUOTE_LINE}{part.text}"]
+        if office_line := self.kit.office_line(part.office, part.phone):
+            lines.append(office_line)
+        lines.append(f"出处：{part.citation}。")
+        offices = [o for o in part.office.split("、") if o]
+        return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
+                      {**context, "ids": [part.id], "cited": [part.id],
+                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
 
     def _step_after(self, at: Clause | None, after: Clause | None, context: dict) -> Answer | None:
         """The answer telling the step ``after`` (the one after ``at``)."""

@@ -216,3 +216,19 @@ def test_an_out_of_scope_call_on_a_word_typed_by_sound_is_doubted(real_kb):
     # list's 养老保险 (of a mother in the countryside: 城乡居民养老保险), it is the 农保中心's
     answer = real_kb.answer("俺娘在农村 养劳保险交哪 电话多少啊啊啊", intent="out_of_scope", confidence=0.98)
     assert answer.found and "农保中心" in answer.text and "7591916" in answer.text
+
+
+def test_a_pinyin_question_is_read_with_its_words_typed_whole_and_answered_as_characters(real_kb):
+    # "wo shiye" is no 我市 + "ye": "shiye" is a word typed whole, and 失业 (not 事业) is the one the
+    # message's "shiyejin" holds
+    assert real_kb.retriever.homophones.spell_out("wo shiye le xiang ling shiyejin").startswith("失业")
+    # the NLU's call on letters says nothing: the question is answered as its reading in characters
+    answer = real_kb.answer("wo shiye le xiang ling shiyejin da na ge dianhua", intent="out_of_scope", confidence=0.8)
+    assert answer.found and "社会保障中心" in answer.text.split("\n")[0]
+    assert "8565682" not in answer.text
+
+
+def test_a_word_of_a_clause_that_tells_is_no_matter_to_refuse(real_kb):
+    # "这不是踢皮球吗" tells what the caller thinks; the question is the clause after it
+    answer = real_kb.answer("窗口让俺去别处问，这不是踢皮球吗，失业保险到底归谁管？", intent="ask_office", confidence=0.7)
+    assert "踢皮球" not in answer.text

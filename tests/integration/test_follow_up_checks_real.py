@@ -198,3 +198,19 @@ def test_a_word_before_next_that_names_no_step_asks_no_step_after_it(real_kb):
     answer = real_kb.answer("投诉以后谁来处理？", intent="ask_procedure", confidence=0.94)
     assert answer.found and "立案" in answer.text.split("\n")[0]
     assert not answer.text.startswith("接下来是")
+
+
+def test_what_sets_an_unscheduled_check_off_is_no_legal_basis(real_kb):
+    # "根据什么进行" asks what the check follows (complaints, reports), not the rules it applies
+    first = real_kb.answer("医保定点药店的定期检查多长时间查一回？", intent="ask_procedure", confidence=0.9)
+    assert "每年一次" in first.text
+    then = real_kb.answer("那不定期检查是根据啥开展的", intent="follow_up", confidence=0.6, context=first.context)
+    # the pharmacies' own unscheduled check, not the labour inspectors' campaigns sharing its words
+    assert then.found and "投诉、举报" in then.text.split("\n")[0]
+
+
+def test_what_follows_a_form_filled_in_is_told_by_the_paragraph_that_names_it(real_kb):
+    first = real_kb.answer("单位被人举报少缴社保，社保稽核头一步干啥？", intent="ask_procedure", confidence=0.9)
+    assert first.found
+    then = real_kb.answer("那个登记单填好了以后呢？", intent="follow_up", confidence=0.6, context=first.context)
+    assert then.found and "分管领导审批" in then.text

@@ -333,7 +333,8 @@ def test_small_talk_that_asks_something_takes_the_next_intent():
         guard = make(SmallTalkGuard)
         ranking = [{"name": "goodbye", "confidence": 0.49}, {"name": "thanks", "confidence": 0.2},
                    {"name": "ask_procedure", "confidence": 0.18}, {"name": "follow_up", "confidence": 0.1}]
-        texts = ["那要是停下来了，啥时候再接着查？", "好的谢谢，再见", "谢谢啊？", "你好，请问社保中心电话多少"]
+        texts = ["那要是停下来了，啥时候再接着查？", "好的谢谢，再见", "谢谢啊？", "你好，请问社保中心电话多少",
+                 "gongshang baoxian dengji qu na ge ke ban", "xie xie ni, zai jian"]
         messages = []
         for text in texts:
             m = Message(data={"text": text})
@@ -351,3 +352,7 @@ def test_small_talk_that_asks_something_takes_the_next_intent():
     # a farewell, and thanks asking nothing beyond courtesy, keep theirs
     assert out["好的谢谢，再见"][0] == "goodbye"
     assert out["谢谢啊？"][0] == "goodbye"
+    # typed in pinyin, the classifier's call is on letters it never saw: a question's syllables are
+    # a question, a farewell's are not
+    assert out["gongshang baoxian dengji qu na ge ke ban"][0] == "ask_procedure"
+    assert out["xie xie ni, zai jian"][0] == "goodbye"

@@ -154,3 +154,23 @@ def test_a_name_the_neighbour_makes_by_chance_does_not_explain_the_pair():
     # a word people use does explain it: 南方 of "困南方" stays
     fix = _pairs(["困难"], dictionary=["南方", "方向"], names=set(), cut_words=["方向"])
     assert fix.correct("困南方向") == "困南方向"
+
+
+def test_a_typed_word_that_spells_a_word_is_not_cut_and_a_shared_spelling_reads_by_the_message():
+    fix = HomophoneCorrector(["事业", "失业", "失业金", "我市", "电话", "毕业生", "毕业", "省会"],
+                             is_word=lambda w: False, corpus="事业单位 事业 我市 失业", asking=["哪个"])
+    # "woshi" would cut "shiye", a word's spelling typed whole; 失业 is the one "shiyejin" holds
+    assert fix.correct("wo shiye le, xiang ling shiyejin, da na ge dianhua") == "失业, 失业金, 哪个电话"
+    # without the message saying which, the one the list writes most
+    assert fix.correct("wo shiye le, da na ge dianhua") == "事业, 哪个电话"
+    # 毕业 + 省会 would read a character more, cutting the word typed whole
+    graduate = fix.correct("biyesheng hui xian na ge dianhua")
+    assert "毕业生" in graduate and "省会" not in graduate
+
+
+def test_every_reading_of_a_syllable_counts_as_pinyin():
+    from knowledge.homophones import syllables_typed, typed_in_pinyin
+
+    # 谁 is typed "shei" as often as its common reading "shui"
+    assert typed_in_pinyin("shebao shenji: shei shen? ji nian yi ci?")
+    assert syllables_typed("zhicheng shenbao na ge ke") == 7
