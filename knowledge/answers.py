@@ -117,6 +117,8 @@ CONTEXT_BOOST = 0.01
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
+# what the NLU reads when it cannot tell a message's kind (none, or its fallback)
+UNREAD = frozenset({None, "nlu_fallback"})
 
 
 class AnswerComposer:
@@ -564,10 +566,11 @@ class AnswerComposer:
                 with_topic = self._answer(f"{story} {question}", None, entities, told, threshold)
             if with_topic.found:
                 answer = with_topic
-        if (not answer.found and topic and topic != question and intent in FACTUAL_INTENTS
+        if (not answer.found and topic and topic != question and (intent in FACTUAL_INTENTS or intent in UNREAD)
                 and (REFERS_BACK.search(clean(question)) or leans_back(clean(question)))
                 and not self._unknown_beyond(question, topic)):
-            # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic
+            # "他一共介绍了4个孩子，总共得罚多少": not a matter of its own, it points back at the topic,
+            # whatever the NLU made of it ("那三春都是哪三个，各管啥？" after the spring campaigns)
             # ("那户口迁移找哪个部门" names a matter the list lacks: it is not read with the topic)
             with_topic = self._answer(f"{topic} {question}", intent, entities, context, threshold)
             if with_topic.found:
@@ -638,8 +641,10 @@ class AnswerComposer:
             # the words the list lacks are the story's ("…还挂着定点的牌子招生"), not what it asks
             # ("你们就不考核考核它吗")
             foreign = []
-        if foreign and topic and topic != question and self._points_back(clean(question)):
-            # "这学校这么弄…" after the story of a 培训学校: the school the story told of
+        if foreign and topic and topic != question and (
+                self._points_back(clean(question)) or REFERS_BACK.search(clean(question))):
+            # "这学校这么弄…", "这种学校你们咋处理？" after the story of a 培训学校: the school the story
+            # told of
             foreign = [w for w in foreign if w not in clean(topic)]
         if foreign and answer.context.get("ids") and self.retriever.rare_evidence(
                 question, answer.context["ids"][0]) < RARE_IDF:

@@ -214,3 +214,19 @@ def test_what_follows_a_form_filled_in_is_told_by_the_paragraph_that_names_it(re
     assert first.found
     then = real_kb.answer("那个登记单填好了以后呢？", intent="follow_up", confidence=0.6, context=first.context)
     assert then.found and "分管领导审批" in then.text
+
+
+def test_a_follow_up_pointing_back_that_the_nlu_cannot_read_is_read_with_its_topic(real_kb):
+    first = real_kb.answer("有个培训学校报上去说培训了四十个人，其实来上课的没几个，花名册是拿别人身份证凑的。",
+                           intent="nlu_fallback", confidence=0.4)
+    assert first.found
+    then = real_kb.answer("这种学校你们一般咋处理？", intent="nlu_fallback", confidence=0.4, context=first.context)
+    # the school is the story's training body, no matter the list lacks
+    assert then.found and "取消其培训资质" in then.text
+
+
+def test_a_follow_up_on_the_parts_of_a_campaign_is_read_with_its_topic_whatever_kind_the_nlu_doubts(real_kb):
+    first = real_kb.answer("劳动监察开春是不是搞个三春行动？", intent="ask_service", confidence=0.99)
+    assert first.found
+    then = real_kb.answer("那三春分别是哪三个，各管啥？", intent="ask_service", confidence=0.63, context=first.context)
+    assert then.found and all(name in then.text for name in ("春雷行动", "春暖行动", "春雨行动"))
