@@ -117,6 +117,8 @@ CONTEXT_BOOST = 0.01
 # threshold a little (the intent as a prior); out_of_scope, chit-chat and follow-ups do not.
 FACTUAL_INTENTS = frozenset({"ask_office", "ask_phone", "ask_complaint", "ask_penalty", "ask_boundary",
                              "ask_service", "ask_supervision", "ask_procedure"})
+# a word that names who does something in a clause ("专业审计部门（审计局）", "稽核人员", "考核小组")
+DOER = re.compile(r"部门|局|中心|大队|机构|科室|小组|人员|领导|负责人")
 # what the NLU reads when it cannot tell a message's kind (none, or its fallback)
 UNREAD = frozenset({None, "nlu_fallback"})
 
@@ -601,16 +603,19 @@ class AnswerComposer:
             if with_topic.found and ids and ids[0] != answer.context["ids"][0] and (
                     self.retriever.rare_evidence(topic, ids[0]) > self.retriever.rare_evidence(topic, answer.context["ids"][0])):
                 answer = with_topic
-        if not answer.found and len(clean(question)) >= LONG_MESSAGE:
-            # a long story the question is lost in: what its asking clauses ask, on their own
-            # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…")
+        if not answer.found and len(sentences(clean(question))) > 1:
+            # a story the question is lost in: what its asking clauses ask, on their own
+            # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…");
+            # a short story's only when the passage found holds a rare word they say ("…医院说没有岗位，
+            # 一直不聘。聘任这事人社局谁管？": 聘任)
             asking = asking_clauses(clean(question))
             if asking != clean(question) and self.retriever.query_tokens(self.retriever.normalize(asking)):
                 # the list's terms for what the story tells stay with it ("我怀孕五个多月了…" →
                 # 女职工), unless the asking clause names a party the list lacks ("这种房东该去哪告他")
                 told = "" if self.retriever.unknown_matter_words(asking) else story_terms(clean(question), asking)
                 focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
-                if focused.found:
+                if focused.found and (len(clean(question)) >= LONG_MESSAGE or self.retriever.rare_evidence(
+                        asking, (focused.context.get("ids") or [""])[0]) >= RARE_IDF):
                     answer = focused
         if (intent in ("ask_office", "ask_phone")
                 and (focused := self._rare_thing_focus(question, answer, intent, entities, context, threshold))):
@@ -737,7 +742,11 @@ class AnswerComposer:
         ids = focused.context.get("ids") or []
         if not (focused.found and ids and ids[0] != lead):
             return None
-        return focused if retriever.rare_evidence(" ".join(named), ids[0], things_only=True) >= RARE_IDF else None
+        # (it holds a rare thing the story names, or a rare word its asking clauses say: "…医院一直没给
+        # 俺聘，说没岗位。这聘任的事人社局谁管？" names 岗位, and asks of 聘任)
+        held = max(retriever.rare_evidence(" ".join(named), ids[0], things_only=True),
+                   retriever.rare_evidence(asking_clauses(cleaned), ids[0]))
+        return focused if held >= RARE_IDF else None
 
     def _asks_of_the_list(self, question: str) -> bool:
         """Whether a message that tells a story before it asks asks in the list's words only: its
@@ -911,7 +920,11 @@ class AnswerComposer:
         # a question on the policy ("最低工资标准谁定") that shares its words with a wrong the
         # complaint channel lists is the policy's office's
         policy = not violation and general.found and general.context["ids"][0] in acts
-        if duty.found and (not general.found or whole_bureau or policy
+        # a clause of a part of the list that names no office, nor says who does it, answers no "who"
+        # ("失业保险到底归谁管？": the funds' scope, which names the 失业保险基金 among the funds)
+        lead = self.store.passage_by_id[general.context["ids"][0]] if general.found else None
+        says_none = lead is not None and not department and not lead.office and not DOER.search(lead.text)
+        if duty.found and (not general.found or whole_bureau or policy or says_none
                            or duty.context.get("score", 0.0) >= general.context.get("score", 1.0) - DUTY_MARGIN):
             return duty
         return general

@@ -1405,3 +1405,18 @@ def test_who_heads_the_bureau_is_the_signature_on_the_seal_line(real_kb, questio
     answer = real_kb.answer(question)
     assert answer.found and "主要负责人签字：董增房" in answer.text and "责任清单落款（第302行）" in answer.text
 
+
+
+def test_a_clause_that_names_nobody_answers_no_office_question(real_kb):
+    # the funds' scope lists the 失业保险基金 and names no office: the duty table's row does
+    answer = real_kb.answer("失业保险到底归谁管？", intent="ask_office", confidence=0.97)
+    assert answer.found and "社会保障中心" in answer.text.split("\n")[0]
+    # a clause that names its doer still answers who ("专业审计部门（审计局）")
+    audit = real_kb.answer("社保基金是谁来审计？", intent="ask_office", confidence=0.9)
+    assert "审计局" in audit.text.split("\n")[0]
+
+
+def test_a_short_story_lost_question_is_asked_by_its_asking_clause(real_kb):
+    answer = real_kb.answer("俺在县医院干护士，主管护师评下来了，医院说没有岗位，一直不聘。聘任这事人社局谁管？",
+                            intent="ask_office", confidence=0.93)
+    assert answer.found and "职称科" in answer.text.split("\n")[0]
