@@ -9,9 +9,12 @@ sound is compared without tones and loosely where speakers of the north and the 
 A word spelt in pinyin ("zhicheng申报", when the input method was not switched on) is read
 as the one word of the list spelt so: letters only, two syllables or more, exact spelling. A
 message typed in pinyin altogether ("laodong jiancha li an yihou duojiu") is read word by word:
-the longest spelling of a word of the list or of the words questions are asked with, across the
-spaces the caller typed; a spelling two words share is the one the list writes after the word
-before ("laodong jiancha": 劳动监察, not 劳动检查), else the one it writes most.
+the reading of the most characters from spellings of words of the list or of the words questions
+are asked with, across the spaces the caller typed, never cutting a word typed whole that is such
+a spelling ("wo shiye": 事业 or 失业, not 我市 and a stray "ye"); a spelling two words share is the
+one the message's other words hold ("shiyejin": 失业金, so 失业), else the one the list writes
+after the word before ("laodong jiancha": 劳动监察, not 劳动检查), else the one it writes most.
+Every reading of a syllable counts ("shei", as 谁 is said, beside its dictionary "shui").
 """
 
 from __future__ import annotations

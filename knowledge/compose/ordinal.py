@@ -11,6 +11,7 @@ import re
 
 from ..aspects import asking_clause
 from ..normalize import clean
+from ..passages import Passage
 from ..records import Clause
 from .base import QUOTE_LINE, Answer, Kit
 from .parts import NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
@@ -117,14 +118,7 @@ class OrdinalPart:
         first = min((at for w in named if (at := part.text.find(w)) >= 0), default=-1)
         if first < 0 or not CLAUSE_FOLLOWS.search(part.text[first:]):
             return None
-        lines = [f"{QUOTE_LINE}{part.text}"]
-        if office_line := self.kit.office_line(part.office, part.phone):
-            lines.append(office_line)
-        lines.append(f"出处：{part.citation}。")
-        offices = [o for o in part.office.split("、") if o]
-        return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
-                      {**context, "ids": [part.id], "cited": [part.id],
-                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+        return self._telling(part, f"{QUOTE_LINE}{part.text}", context)
 
     def _step_after(self, at: Clause | None, after: Clause | None, context: dict) -> Answer | None:
         """The answer telling the step ``after`` (the one after ``at``)."""
@@ -134,7 +128,12 @@ class OrdinalPart:
         part = store.passage_by_id[after.id]
         # (a new stage says its name: "（二）调查阶段")
         stage = after.subsection.split(" / ")[-1] if after.subsection and after.subsection != at.subsection else ""
-        lines = [f"接下来是{stage}：{part.text}"]
+        return self._telling(part, f"接下来是{stage}：{part.text}", context)
+
+    def _telling(self, part: Passage, first_line: str, context: dict) -> Answer:
+        """The answer that tells ``part`` (its first line, its office, its citation); the conversation
+        moves to it."""
+        lines = [first_line]
         if office_line := self.kit.office_line(part.office, part.phone):
             lines.append(office_line)
         lines.append(f"出处：{part.citation}。")
