@@ -45,11 +45,12 @@ TOLD_FIGURE = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百
 UNIT_AS_LISTED = {"天": "日", "工作日": "日", "块": "元", "万": "元", "千": "元", "回": "次", "名": "人", "％": "%"}
 
 
-def told_unit_stated(question: str, passage_text: str) -> bool:
+def told_unit_stated(question: str, passage_text: str, checking: bool = False) -> bool:
     """Whether the question checks a figure (question_forms "checks_figure") whose unit the
-    passage states a number of."""
+    passage states a number of; ``checking``: the message is known to check what it tells (a
+    figure heard: "不是说得15天吗？")."""
     text = clean(question)
-    if not says(text, "checks_figure"):
+    if not (checking or says(text, "checks_figure")):
         return False
     units = {UNIT_AS_LISTED.get(m.group(1), m.group(1)) for m in TOLD_FIGURE.finditer(text)}
     return any(re.search(rf"[0-9零〇一二两三四五六七八九十百千万]\s*(?:个)?\s*(?:工作)?{re.escape(u)}", passage_text)
@@ -239,11 +240,17 @@ class PreviousPassageComposer:
         threshold = self.kit.retriever.found_threshold - FOLLOW_UP_MARGIN
         answer = self.passages.compose(f"{topic} {question}", context.get("intent"), aspects,
                                        boost={previous.id: PREVIOUS_BOOST}, threshold=threshold)
-        if not (answer.found and answer.context["ids"][0] == previous.id) and told_unit_stated(question, previous.text):
-            # "都80个工作日了，这算不算超期？": a figure checked against the rule given is checked against
-            # that rule, whatever passage its other words ("超期" → 逾期) lead to
+        if not (answer.found and answer.context["ids"][0] == previous.id) and told_unit_stated(
+                question, previous.text, checking=True):
+            # "都80个工作日了，这算不算超期？", "不是说得15天吗？": a figure checked against the rule given
+            # is checked against that rule, whatever passage its other words ("超期" → 逾期) lead to
             answer = self.passages.compose(topic, context.get("intent"), aspects,
                                            boost={previous.id: PREVIOUS_BOOST}, threshold=threshold)
+            if not (answer.found and answer.context["ids"][0] == previous.id):
+                # (the topic read again may lead elsewhere - the story's act, "不签劳动合同", beside
+                # the filing step it was answered with: the rule given, in its own words)
+                answer = self.passages.compose(previous.text, context.get("intent"), aspects,
+                                               boost={previous.id: PREVIOUS_BOOST}, threshold=threshold)
         return answer if answer.found and answer.context["ids"][0] == previous.id else None
 
     def pointed_at(self, question: str) -> set[str]:

@@ -230,3 +230,11 @@ def test_a_follow_up_on_the_parts_of_a_campaign_is_read_with_its_topic_whatever_
     assert first.found
     then = real_kb.answer("那三春分别是哪三个，各管啥？", intent="ask_service", confidence=0.63, context=first.context)
     assert then.found and all(name in then.text for name in ("春雷行动", "春暖行动", "春雨行动"))
+
+
+def test_a_figure_heard_is_checked_against_the_rule_given_though_the_topic_leads_elsewhere(real_kb):
+    # read again, the topic reaches the story's act (不签劳动合同); the caller checks the filing step's days
+    first = real_kb.answer("我去窗口投诉了单位不签劳动合同，多长时间能录进去？", intent="ask_complaint", confidence=0.52)
+    assert "5个工作日" in first.text
+    heard = real_kb.answer("不是说得15天吗？俺听别人讲的。", intent="nlu_fallback", confidence=0.4, context=first.context)
+    assert heard.found and "5个工作日" in heard.text
