@@ -603,19 +603,16 @@ class AnswerComposer:
             if with_topic.found and ids and ids[0] != answer.context["ids"][0] and (
                     self.retriever.rare_evidence(topic, ids[0]) > self.retriever.rare_evidence(topic, answer.context["ids"][0])):
                 answer = with_topic
-        if not answer.found and len(sentences(clean(question))) > 1:
-            # a story the question is lost in: what its asking clauses ask, on their own
-            # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…");
-            # a short story's only when the passage found holds a rare word they say ("…医院说没有岗位，
-            # 一直不聘。聘任这事人社局谁管？": 聘任)
+        if not answer.found and len(clean(question)) >= LONG_MESSAGE:
+            # a long story the question is lost in: what its asking clauses ask, on their own
+            # ("…听别人说村医的管理归到人社局了，…俺们村医这块的事在人社局到底是哪个科室在管，…")
             asking = asking_clauses(clean(question))
             if asking != clean(question) and self.retriever.query_tokens(self.retriever.normalize(asking)):
                 # the list's terms for what the story tells stay with it ("我怀孕五个多月了…" →
                 # 女职工), unless the asking clause names a party the list lacks ("这种房东该去哪告他")
                 told = "" if self.retriever.unknown_matter_words(asking) else story_terms(clean(question), asking)
                 focused = self._answer(f"{asking} {told}".strip(), intent, entities, context, threshold)
-                if focused.found and (len(clean(question)) >= LONG_MESSAGE or self.retriever.rare_evidence(
-                        asking, (focused.context.get("ids") or [""])[0]) >= RARE_IDF):
+                if focused.found:
                     answer = focused
         if (intent in ("ask_office", "ask_phone")
                 and (focused := self._rare_thing_focus(question, answer, intent, entities, context, threshold))):

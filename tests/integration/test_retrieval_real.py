@@ -1416,7 +1416,8 @@ def test_a_clause_that_names_nobody_answers_no_office_question(real_kb):
     assert "审计局" in audit.text.split("\n")[0]
 
 
-def test_a_short_story_lost_question_is_asked_by_its_asking_clause(real_kb):
-    answer = real_kb.answer("俺在县医院干护士，主管护师评下来了，医院说没有岗位，一直不聘。聘任这事人社局谁管？",
-                            intent="ask_office", confidence=0.93)
+def test_a_story_whose_asking_clause_names_the_duty_is_answered_by_that_duty(real_kb):
+    # the story names 主治医师 and 岗位, the question asks of 聘任: the row that holds it answers
+    answer = real_kb.answer("俺在县医院当医生，去年就评上主治医师了，可医院一直没给俺聘，说没岗位。这聘任的事人社局谁管？",
+                            intent="ask_office", confidence=0.94)
     assert answer.found and "职称科" in answer.text.split("\n")[0]
