@@ -739,11 +739,7 @@ class AnswerComposer:
         ids = focused.context.get("ids") or []
         if not (focused.found and ids and ids[0] != lead):
             return None
-        # (it holds a rare thing the story names, or a rare word its asking clauses say: "…医院一直没给
-        # 俺聘，说没岗位。这聘任的事人社局谁管？" names 岗位, and asks of 聘任)
-        held = max(retriever.rare_evidence(" ".join(named), ids[0], things_only=True),
-                   retriever.rare_evidence(asking_clauses(cleaned), ids[0]))
-        return focused if held >= RARE_IDF else None
+        return focused if retriever.rare_evidence(" ".join(named), ids[0], things_only=True) >= RARE_IDF else None
 
     def _asks_of_the_list(self, question: str) -> bool:
         """Whether a message that tells a story before it asks asks in the list's words only: its

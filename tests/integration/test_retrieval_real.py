@@ -1406,7 +1406,6 @@ def test_who_heads_the_bureau_is_the_signature_on_the_seal_line(real_kb, questio
     assert answer.found and "主要负责人签字：董增房" in answer.text and "责任清单落款（第302行）" in answer.text
 
 
-
 def test_a_clause_that_names_nobody_answers_no_office_question(real_kb):
     # the funds' scope lists the 失业保险基金 and names no office: the duty table's row does
     answer = real_kb.answer("失业保险到底归谁管？", intent="ask_office", confidence=0.97)
@@ -1415,9 +1414,3 @@ def test_a_clause_that_names_nobody_answers_no_office_question(real_kb):
     audit = real_kb.answer("社保基金是谁来审计？", intent="ask_office", confidence=0.9)
     assert "审计局" in audit.text.split("\n")[0]
 
-
-def test_a_story_whose_asking_clause_names_the_duty_is_answered_by_that_duty(real_kb):
-    # the story names 主治医师 and 岗位, the question asks of 聘任: the row that holds it answers
-    answer = real_kb.answer("俺在县医院当医生，去年就评上主治医师了，可医院一直没给俺聘，说没岗位。这聘任的事人社局谁管？",
-                            intent="ask_office", confidence=0.94)
-    assert answer.found and "职称科" in answer.text.split("\n")[0]
