@@ -11,7 +11,6 @@ import re
 
 from ..aspects import asked_aspects, asks, without_asking
 from ..courtesy import announces_another_matter
-from ..homophones import typed_in_pinyin
 from ..normalize import clean
 from ..question_forms import kind_of, says
 from ..retrieval import HybridRetriever
@@ -85,10 +84,6 @@ class IntentReading:
     def read(self, question: str, intent: str | None, confidence: float | None, context: dict) -> str | None:
         """The intent to answer ``question`` as (None: no kind, retrieval alone)."""
         text = clean(question)
-        if typed_in_pinyin(text):
-            # the NLU read letters it was not trained on: its call says nothing; the question's
-            # form, read in characters, may
-            return kind_of(self.retriever.said(question))
         topic = context.get("topic")
         weak = confidence is not None and confidence < self.weak_intent
         unsure = intent is None or (intent != "out_of_scope" and weak)
