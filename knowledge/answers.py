@@ -233,6 +233,15 @@ class AnswerComposer:
         told = clean(topic)
         return [w for w in self.retriever.unknown_matter_words(question) if w not in told]
 
+    def _in_part_at(self, answer: Answer, context: dict) -> bool:
+        """Whether ``answer``'s passage is of the part of the list the conversation is at: the same
+        supervision system, or the same item of a table (a boundary item's rows)."""
+        def part(pid: str) -> str:
+            passage = self.store.passage_by_id.get(pid)
+            return "" if passage is None else passage.system_id or pid.rsplit(".", 1)[0]
+        mine, at = (answer.context.get("ids") or [""])[0], (context.get("ids") or [""])[0]
+        return answer.found and bool(part(mine)) and part(mine) == part(at)
+
     def _points_back(self, cleaned: str) -> bool:
         """Whether a follow-up points back at the act or the party the story told of."""
         return ACT_BACK.search(cleaned) is not None or self._party_back().search(cleaned) is not None
@@ -566,7 +575,9 @@ class AnswerComposer:
                 # shares 用人单位 with it)
                 told = {**context, "subject": context.get("subject") or context.get("system")}
                 with_topic = self._answer(f"{story} {question}", None, entities, told, threshold)
-            if with_topic.found:
+            if with_topic.found and not (self._in_part_at(answer, context) and not self._in_part_at(with_topic, context)):
+                # (the question alone reaching the part of the list the conversation is at answers:
+                # "那你们人社局在这个事儿里头管哪一块？" after the boundary row on 职业病防治)
                 answer = with_topic
         if (not answer.found and topic and topic != question and (intent in FACTUAL_INTENTS or intent in UNREAD)
                 and (REFERS_BACK.search(clean(question)) or leans_back(clean(question)))

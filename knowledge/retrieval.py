@@ -111,6 +111,12 @@ LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(][一二三四五六七八九�
 # list does, unquoted ("不需要行政处理的，发个啥"): a caller reading from a notice or repeating
 # an answer.
 LITERAL_CHARS = 7
+# A document a question names by the end of its title ("处理报批表", "立案审批表"), and the fewest
+# characters of it that name one
+DOCUMENT_MADE = re.compile(r"(?:写|填|做|制作|开)(?:好|完|了)*([\u4e00-\u9fff]{0,12}(?:通知书|意见书|决定书|告知书|登记单|"
+                           r"登记表|审批表|报批表|记录表|记录))")
+DOCUMENT_MAKING = "(?:制作|填写|填报|出具|下达)"
+DOCUMENT_CHARS = 4
 # A verb-object word split by an aspect particle or a measure word: 立了案, 签过字, 交完钱, 创个业
 # (not a number or a pointing word before 个: "两个人", "这个事" are no 两人, 这事).
 SEPARATED = re.compile(r"([\u4e00-\u9fff])(?:(?:了|过|完|好)(?:个|了)?|(?<![一二两三四五六七八九十百千几每这那哪某各整半多])个)"
@@ -343,7 +349,8 @@ class HybridRetriever:
         return list(self._query_tokens(normalized))
 
     def _tokenize(self, normalized: str) -> tuple[str, ...]:
-        found = [part for t in tokens(normalized, self.office_words) for part in self._unglued(t)]
+        found = self._reglued([part for t in tokens(normalized, self.office_words) for part in self._unglued(t)],
+                              normalized)
         # A separable word said apart ("立了案", "签过字") is the list's word ("立案", "签字")
         # when the list uses it.
         said = {m.group(): m.group(1) + m.group(2) for m in SEPARATED.finditer(normalized)}
@@ -351,6 +358,22 @@ class HybridRetriever:
         # (the word said apart is no word of its own the list lacks: "创个业" is 创业)
         return tuple([t for t in found if t not in said]
                      + [w for w in dict.fromkeys(said.values()) if w not in found])
+
+    def _reglued(self, found: list[str], normalized: str) -> list[str]:
+        """A list's word that jieba's HMM split, gluing its last character to the next one
+        ("村医是" → 村 + 医是): the single character before, joined to the made-up word's first
+        character, is the list's word ("村医"); the made-up word's other character is dropped."""
+        import jieba
+
+        out: list[str] = []
+        for token in found:
+            before = out[-1] if out else ""
+            if (len(token) == 2 and len(before) == 1 and token not in self.idf and token not in jieba.dt.FREQ
+                    and _CJK_WORD.match(token) and before + token[0] in self.idf and before + token in normalized):
+                out[-1] = before + token[0]
+                continue
+            out.append(token)
+        return out
 
     def _unglued(self, token: str) -> list[str]:
         """A word jieba's HMM made up of a word of the list and what goes before or after it
@@ -724,6 +747,16 @@ class HybridRetriever:
             holders = [pid for pid, text in self._clean_texts.items() if name in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:
                 held.update(holders)
+        for said in DOCUMENT_MADE.findall(asked):
+            # a document said made, named without its full title ("写好处理报批表" of 《劳动保障监察
+            # 案件处理报批表》): the passages that make it, by the longest end of its name they hold
+            for start in range(len(said) - DOCUMENT_CHARS + 1):
+                made = re.compile(f"{DOCUMENT_MAKING}《?[^》。；]{{0,24}}{re.escape(said[start:])}")
+                holders = [pid for pid, text in self._clean_texts.items() if made.search(text)]
+                if holders:
+                    if len(holders) <= QUOTED_PASSAGES:
+                        held.update(holders)
+                    break
         for stretch in self._literal_stretches(asked):
             holders = [pid for pid, text in self._clean_texts.items() if stretch in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:

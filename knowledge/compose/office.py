@@ -149,6 +149,19 @@ class OfficeComposer:
         """The office's first row of the duty table (its citation), or None."""
         return next((d for d in self.kit.store.duties if d.id in record.duty_ids), None)
 
+    def _office_of_thing_named(self, question: str) -> str | None:
+        """The office of the passage a question leads to when it holds a rare thing of the list the
+        question names (not the bureau's own name); None otherwise."""
+        retriever = self.kit.retriever
+        if not [w for w in retriever.rare_things(question) if not retriever.names_the_bureau(w)]:
+            return None
+        hits = retriever.search(question, k=1)
+        if not hits or not hits[0].found or not hits[0].office:
+            return None
+        if retriever.rare_evidence(question, hits[0].id, things_only=True, said_only=True) < RARE_IDF:
+            return None
+        return hits[0].office.split("、")[0]
+
     def several_offices(self, question: str) -> list[str]:
         """The offices a phone question asks about when it joins two ("社保中心和农保中心的电话",
         "城乡居民养老保险的电话和就业局的电话"): each named office, and the office of a matter
@@ -247,6 +260,10 @@ class OfficeComposer:
             hits = kit.retriever.search(question, k=5)
             if (printed := self._printed_among(hits, question)) is not None:
                 return printed
+        if office is None and context.get("office") and not short:
+            # "仲裁这块归人社局哪个科？电话多少？" after a dismissal the labour inspectors take: a
+            # rare thing of the list named is a matter of its own, with its own office's number
+            office = self._office_of_thing_named(question)
         if office is None and context.get("office"):
             office = context["office"].split("、")[0]  # (a context kept from before may name two)
         if office is None:

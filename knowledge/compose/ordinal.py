@@ -14,10 +14,15 @@ from ..normalize import clean
 from ..passages import Passage
 from ..records import Clause
 from .base import QUOTE_LINE, Answer, Kit
-from .parts import NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
+from .parts import DOCUMENT_NAME, DOCUMENT_VERB, NEXT_STEP, ORDINAL, ClauseGroups, ordinal_asked
 from .service import ServiceComposer
 
 # a mark and the start of another clause
+# Something told as not done ("也没去申请复议"), and a clause's condition of it ("既不履行又不申请…的")
+NOT_DONE = re.compile(r"(没|没有|不|未|也没)(去|来|再)?(申请|履行|交|缴|改|起诉|告|提|理)")
+NOT_DONE_CONDITION = re.compile(r"(不|未)[^，,。；;]{0,16}的")
+# A follow-up on a document once it is in hand: "收到以后", "拿到这个之后"
+RECEIVED = re.compile(r"(收到|接到|拿到|领到)(了|这个|那个)?(以后|之后|后)")
 CLAUSE_FOLLOWS = re.compile(r"[，,；;。]\s*[\u4e00-\u9fff]")
 # A step's short title: "1、立案。", "（五）执行阶段。", "3、法制审核。"
 STEP_TITLE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*([^。，,；;：:（(]{1,8})。")
@@ -70,13 +75,21 @@ class OrdinalPart:
         step, names words of the list the next clause lacks, or the clause is its section's last."""
         text = clean(question)
         if (m := NEXT_STEP.search(text)) is None:
-            return None
+            return self._after_received(text, context)
         store, retriever = self.kit.store, self.kit.retriever
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         after = self.groups.next_step(at) if at is not None else None
         # (the things it names: "报上去以后先是谁审" names no unit, "那稽核下一步呢" names one)
         named = self._things_named(NEXT_STEP.sub(" ", text))
         named_done = self._things_named(text[:m.start()])
+        told_undone = ([t for t in retriever.query_tokens(retriever.normalize(text[:m.start()]))
+                        if len(t) > 1 and t in retriever.idf] if NOT_DONE.search(text[:m.start()]) else [])
+        if (at is not None and told_undone and NOT_DONE_CONDITION.search(store.passage_by_id[at.id].text)
+                and any(retriever.holds_word(retriever.words_of([at.id]), w) for w in told_undone)):
+            # "他也没去申请复议，也没去法院告。那下一步咋办？" at the enforcement stage: what it
+            # says happens when that is not done, not the stage after it
+            part = store.passage_by_id[at.id]
+            return self._telling(part, f"{QUOTE_LINE}{part.text}", context)
         if (after is not None and named_done and self.groups.next_step(after) is not None
                 and not any(retriever.holds_word(retriever.words_of([at.id]), w) for w in named_done)
                 and all(retriever.holds_word(retriever.words_of([after.id]), w) for w in named_done)):
@@ -92,14 +105,31 @@ class OrdinalPart:
             # (of the stage the conversation is at first: "大队长审完以后呢" at the approval stage is
             # its review by the brigade's head, not the filing stage's)
             stage = at.subsection if at is not None else ""
-            at = (self._step_named(done, named_done, context.get("system") or "", stage) if named_done
-                  else self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "", stage))
-            if at is None and named_done:
+            if not named_done:
+                # "下一步法制审核是谁来做？": the step it names after the cue is the one asked
+                asked = self._step_named(NEXT_STEP.sub(" ", text), named, context.get("system") or "", stage)
+                return self._step_after(at or asked, asked, context)
+            at = self._step_named(done, named_done, context.get("system") or "", stage)
+            if at is None:
                 # what is done next told in the sentence that names the thing done ("填完那个登记单以后呢？":
                 # the paragraph where the form is filled in says who signs it and who approves)
                 return self._told_after(done, named_done, context)
             after = self.groups.next_step(at) if at is not None else None
         return self._step_after(at, after, context)
+
+    def _after_received(self, text: str, context: dict) -> Answer | None:
+        """What a party does once it has the document the conversation's passage issues, when the
+        follow-up names no document ("收到以后我们单位得干啥？" after 下达处理意见书): the paragraph
+        that names the document received and goes on after it; None otherwise."""
+        if RECEIVED.search(text) is None or DOCUMENT_NAME.search(text):
+            return None
+        at = self.kit.store.passage_by_id.get((context.get("ids") or [""])[0])
+        found = DOCUMENT_NAME.search(at.text) if at is not None else None
+        if found is None:
+            return None
+        # (the verb that issues it is no part of its name: "下达处理意见书")
+        document = DOCUMENT_VERB.sub("", found.group(1) or found.group(2))
+        return self._told_after(f"接到{document}后 {text}", [document], context)
 
     def _told_after(self, done: str, named: list[str], context: dict) -> Answer | None:
         """The passage of the conversation's system, no step of a numbered procedure, that holds

@@ -17,6 +17,8 @@ from ..retrieval import HybridRetriever
 # and one that goes back to the first.
 # ("刚才第一个那个部门电话多少？": the first topic, pointed at)
 RETURN = re.compile(r"回到|说回|再回|返回到?|(头一个|第一个|一开始|最开始|最早)(问|说|提)的|(头一个|第一个|最开始|一开始)(那个|那)")
+# "前面那个要是案子复杂…": an earlier one, or the one just answered; the words said decide
+EARLIER_ONE = re.compile(r"(前面|前头|之前|先前|上一个|上个)(那个|问的|说的|那)")
 FIRST_TOPIC = re.compile(r"头一个|第一个|一开始|最开始|最早")
 # How many topics before the current one a conversation keeps.
 MAX_EARLIER = 3
@@ -50,7 +52,8 @@ class TopicHistory:
         the one before the current topic on a tie. It keeps the topics before it. None when the
         message goes back to none (or the conversation has had one topic)."""
         text = clean(question)
-        if not context.get("earlier") or not RETURN.search(text):
+        weak = RETURN.search(text) is None
+        if not context.get("earlier") or (weak and not EARLIER_ONE.search(text)):
             return None
         candidates = [context, *context["earlier"]]
         if FIRST_TOPIC.search(text):
@@ -59,13 +62,15 @@ class TopicHistory:
             retriever = self.retriever
             # (every word the message says counts: "俺娘" names the topic though the list lacks it;
             # the words said, not the list's terms the synonym table adds: "那个单位" is no 用人单位)
-            words = {t for t in self._said(RETURN.sub(" ", text)) if len(t) > 1 and t not in STOPWORDS}
+            words = {t for t in self._said(EARLIER_ONE.sub(" ", RETURN.sub(" ", text))) if len(t) > 1 and t not in STOPWORDS}
 
             def overlap(ctx: dict) -> int:
                 ids = [*(ctx.get("ids") or []), *(ctx.get("cited") or [])]
                 return len(words & (retriever.words_of(ids) | self._said(ctx.get("topic", ""))))
 
             chosen = max(candidates[1:], key=overlap)
-            if overlap(context) > overlap(chosen):
-                return None  # the current topic it is
+            if overlap(context) > overlap(chosen) or (weak and overlap(context) >= overlap(chosen)):
+                # the current topic it is ("前面那个" may be the answer just given, unless the words
+                # said are an earlier topic's)
+                return None
         return {**chosen, "earlier": candidates[candidates.index(chosen) + 1:]}

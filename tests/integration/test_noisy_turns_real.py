@@ -30,6 +30,13 @@ def test_a_word_glued_to_what_follows_it_is_the_lists_word(real_kb):
     assert answer.found and "人事科" in answer.text
 
 
+def test_a_word_whose_last_character_jieba_glues_to_the_next_is_the_lists_word(real_kb):
+    # "村医是" is cut 村 + 医是 by jieba's HMM; the word announcing another matter ("事儿") names none
+    answer = talk(real_kb, ("有没有创业孵化基地？", None, None),
+                   ("换个事儿，俺们村的村医是人社局哪个科管？", None, None))
+    assert answer.found and "人事科" in answer.text and "不在" not in answer.text
+
+
 def test_the_storys_party_pointed_back_at_is_no_matter_the_list_lacks(real_kb):
     # "这学校" is the story's 培训学校, not a school the list does not cover
     answer = talk(real_kb, ("镇上有家培训学校找了一帮人冒充学员签到，一节课也没开过。", None, None),
