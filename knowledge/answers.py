@@ -185,6 +185,8 @@ class AnswerComposer:
             return nth  # "第三步是啥？" after a step of a procedure
         if not context.get("topic") and (after := self.passages.ordinal.after_named(question)) is not None:
             return self._begun(question, after)  # "俺们厂被立案调查了，调查完了下一步是啥？"
+        if not context.get("topic") and (nth := self.passages.ordinal.nth_of_stage_named(question)) is not None:
+            return self._begun(question, nth)  # "进入审批阶段了，第一步是干啥？"
         if context.get("topic") and (again := self._basis_given(question, context)) is not None:
             return again  # "这是根据哪条规定罚的？" after the rule's answer, which gave its 依据
         if context.get("topic") and (rest := self.passages.rest_of_unit(question, context)) is not None:
@@ -684,7 +686,7 @@ class AnswerComposer:
             answer = self.kit.not_found(question, [], UNSTATED["sum"].format(bureau=self.kit.bureau), foreign=[],
                                         phone=False)
         if answer.found and (totals := self._totals(question, answer)):
-            answer.text = "\n".join([*totals, answer.text])
+            answer.text = "\n".join([*totals, self._band_quoted(question, answer)])
         stays = (answer.found and topic and intent == "ask_phone" and elliptical and context.get("ids")
                  and answer.context.get("office") == context.get("office"))
         if stays:
@@ -769,6 +771,16 @@ class AnswerComposer:
         texts = [self.store.passage_by_id[s["id"]].text for s in answer.sources
                  if s.get("id") in self.store.passage_by_id]
         return self.totals.lines(clean(question), texts) or self.bands.lines(clean(question), texts)
+
+    def _band_quoted(self, question: str, answer: Answer) -> str:
+        """``answer``'s text with a passage that grades by bands quoted for the band of the score
+        the question tells only (the other bands are not the caller's)."""
+        text = answer.text
+        for source in answer.sources:
+            passage = self.store.passage_by_id.get(source.get("id"))
+            if passage is not None and passage.text in text and (said := self.bands.excerpt(clean(question), passage.text)):
+                text = text.replace(passage.text, said)
+        return text
 
     def _score_alone(self, question: str, answer: Answer) -> float:
         """The answer's score, or its passage's for the follow-up read alone when higher: a few

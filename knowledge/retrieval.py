@@ -742,7 +742,7 @@ class HybridRetriever:
         科"), or whose label the question names ("不定期检查" of "2、不定期检查。根据…"), when at most
         QUOTED_PASSAGES do (a common word names nothing in particular)."""
         held: set[str] = set()
-        asked = clean(query)
+        asked = self.said(query)  # (a name typed by sound is the list's: "内部机核")
         for name in QUOTED.findall(asked):
             holders = [pid for pid, text in self._clean_texts.items() if name in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:

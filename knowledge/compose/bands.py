@@ -14,6 +14,7 @@ from ..numerals import number_in
 # (a numeral of tens: "一分加班费不给" tells no score)
 _TOLD = re.compile(r"(\d+|[一二两三四五六七八九]?[十百][一二三四五六七八九]?)\s*(几|多)?\s*分(?![钟之])")
 # the list's bands: "90 分以上的，为…", "60 分-90 分的，为…", "60 分以下的，为…"
+_CLAUSE_SEPARATORS = ("；", ";", "，", ",", "。")
 _BAND = re.compile(r"(\d+)\s*分\s*(以上|以下|[-—－~～至到]\s*(\d+)\s*分)的?[，,]\s*(为|是|评为|定为)([^；;。，,]+)")
 
 
@@ -25,20 +26,40 @@ def told_score(question: str) -> float | None:
 
 
 class BandComposer:
+    def excerpt(self, question: str, text: str) -> str | None:
+        """``text`` as quoted for the band of the score ``question`` tells: what leads to its bands,
+        and that band's clause only ("考核得分在 90 分以上的，为…优秀单位"), not the bands the
+        score is not in; None when it tells no score or ``text`` has no band that holds it."""
+        bands = list(_BAND.finditer(text))
+        band = self._band(question, bands)
+        if band is None:
+            return None
+        def clause_start(m: re.Match) -> int:
+            return max(text.rfind(sep, 0, m.start()) for sep in _CLAUSE_SEPARATORS) + 1
+        lead = text[:clause_start(bands[0])]
+        gap = "" if band is bands[0] else "……"
+        return f"{lead}{gap}{text[clause_start(band):band.end()].strip()}。"
+
+    @staticmethod
+    def _band(question: str, bands: list[re.Match]) -> re.Match | None:
+        score = told_score(question)
+        if score is None:
+            return None
+        for m in bands:
+            low = int(m.group(1))
+            if m.group(3):
+                holds = low <= score <= int(m.group(3))
+            else:
+                holds = score >= low if m.group(2) == "以上" else score < low
+            if holds:
+                return m
+        return None
+
     def lines(self, question: str, texts: list[str]) -> list[str]:
         """The band of the score ``question`` tells, from the first of ``texts`` that grades by
         score bands; [] when it tells none or no passage has bands that hold it."""
-        score = told_score(question)
-        if score is None:
-            return []
         for text in texts:
-            for m in _BAND.finditer(text):
-                low = int(m.group(1))
-                if m.group(3):
-                    holds = low <= score <= int(m.group(3))
-                else:
-                    holds = score >= low if m.group(2) == "以上" else score < low
-                if holds:
-                    said = "".join(_TOLD.search(question).group(0).split())
-                    return [f"按清单，{said}属于：{m.group(0).strip()}。"]
+            if (m := self._band(question, list(_BAND.finditer(text)))) is not None:
+                said = "".join(_TOLD.search(question).group(0).split())
+                return [f"按清单，{said}属于：{m.group(0).strip()}。"]
         return []

@@ -63,7 +63,11 @@ class OrdinalPart:
             return None
         lines, citation, sources = self._part_at(title, parts, index)
         lines.append(f"出处：{citation}。")
-        part = store.passage_by_id[parts[index]]
+        return self._telling_lines(lines, sources, store.passage_by_id[parts[index]], context)
+
+    @staticmethod
+    def _telling_lines(lines: list[str], sources: list[dict], part: Passage, context: dict) -> Answer:
+        """The answer of ``lines`` that tells ``part``; the conversation moves to it."""
         offices = [o for o in part.office.split("、") if o]
         return Answer("\n".join(lines), sources, [], True,
                       {**context, "ids": [part.id], "cited": [part.id],
@@ -171,6 +175,32 @@ class OrdinalPart:
         return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
                       {**context, "ids": [part.id], "cited": [part.id],
                        "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+
+    def nth_of_stage_named(self, question: str) -> Answer | None:
+        """"审批阶段第一步是干啥？" asked with no conversation before it: the step at the place asked
+        of the one stage the message names, in the supervision system of the passage it finds; None
+        when it asks no place, names no stage or several, or finds nothing."""
+        text = clean(question)
+        if (place := ordinal_asked(text)) is None:
+            return None
+        store, retriever = self.kit.store, self.kit.retriever
+        hits = retriever.search(text, k=1)
+        if not hits or not hits[0].found:
+            return None
+        system = store.passage_by_id[hits[0].id].system_id
+        named = {c.subsection: c for c in store.clauses
+                 if system and c.system_id == system and c.subsection and c.marker and c.id in store.passage_by_id
+                 and self.groups.title(c) in text and self.groups.siblings(c)}
+        if len(named) != 1:
+            return None
+        clause = next(iter(named.values()))
+        parts = [c.id for c in self.groups.siblings(clause) if c.id in store.passage_by_id]
+        index = place - 1 if place > 0 else len(parts) - 1
+        if not 0 <= index < len(parts):
+            return None
+        lines, citation, sources = self._part_at(self.groups.title(clause), parts, index)
+        lines.append(f"出处：{citation}。")
+        return self._telling_lines(lines, sources, store.passage_by_id[parts[index]], {"system": system})
 
     def after_named(self, question: str) -> Answer | None:
         """"调查完了下一步是啥？" asked with no conversation before it: the step after the one its

@@ -187,7 +187,7 @@ class PassageComposer:
             lines = self.boundaries.lines(p, question)
             sources.append(kit.source(p.id))
         elif p.kind == "service":
-            lines, citation = self.services.lines(p)
+            lines, citation = self.services.lines(p, kit.retriever.said(question))
             sources.append(kit.source(p.id))
         elif (clause is not None and STAGES_ASKED.search(clean(question))
               and (stages := self.groups.stages(clause)) and not self._names_a_stage(question, stages)):
@@ -204,7 +204,9 @@ class PassageComposer:
         # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
         # by the clause on what is done "对有举报的", not by the system's part on what it checks)
         elif (clause is not None and decisive is None and not states
+              and top.id not in kit.retriever.quoted_holders(question)
               and (part := self._heading_part(question, clause, hits)) is not None):
+            # (not for a clause the question names by its label: "内部稽核每个月查啥")
             lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
         elif (clause is not None and decisive is None and not states
               and self._parts_asked(question, clause, top.id, aspects, hits)):

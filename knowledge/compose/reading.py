@@ -70,8 +70,9 @@ class IntentReading:
         matter the list lacks): "顶格能罚到多少？", "一年几次？", "找谁管？电话多少？"."""
         text = clean(question)
         rest = without_asking(text)
-        return (bool(asked_aspects(text)) and not self.retriever.list_words(rest)
-                and not self.retriever.unknown_matter_words(rest))
+        # (the bureau named as where to ask is no matter: "该联系县人社局哪个单位？")
+        named = [w for w in self.retriever.list_words(rest) if not self.retriever.names_the_bureau(w)]
+        return bool(asked_aspects(text)) and not named and not self.retriever.unknown_matter_words(rest)
 
     def asks_amid_chatter(self, text: str) -> bool:
         """Whether a message asks in its first clause only, of no matter the list lacks, and the

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ..passages import Passage
 from .base import Kit
 
+# A part's own name in an item of named parts: 1.…“春雷行动”。
+QUOTED_NAME = re.compile(r"“([^”]{2,12})”")
 # A service item is composed whole when it is this short; a longer one shows the part found.
 WHOLE_ITEM_CHARS = 700
 
@@ -14,12 +18,16 @@ class ServiceComposer:
         self.kit = kit
         self.by_id = {s.id: s for s in kit.store.services}
 
-    def lines(self, p: Passage) -> tuple[list[str], str]:
-        """Answer lines and the citation for the service passage ``p``."""
+    def lines(self, p: Passage, question: str = "") -> tuple[list[str], str]:
+        """Answer lines and the citation for the service passage ``p``; of an item of named parts,
+        the part ``question`` names alone ("春雷行动是弄啥的" of the three spring campaigns)."""
         record = self.by_id[p.record_id]
         paragraphs = [x.strip() for x in record.content.split("\n") if x.strip()]
         whole = len(record.content) <= WHOLE_ITEM_CHARS
-        if whole or len(paragraphs) == 1:
+        named = [x for x in paragraphs if any(n in question for n in QUOTED_NAME.findall(x))]
+        if len(paragraphs) > 1 and len(named) == 1:
+            body, citation = named[0], record.citation
+        elif whole or len(paragraphs) == 1:
             body, citation = "\n".join(paragraphs), record.citation
         else:
             body, citation = p.text.removeprefix(f"{record.item}："), p.citation

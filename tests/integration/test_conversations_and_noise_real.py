@@ -56,6 +56,15 @@ def test_a_campaign_asked_by_its_name_is_the_service(real_kb):
     assert "春雷行动" in answer.text
 
 
+def test_one_campaign_named_of_the_three_is_that_campaign_alone(real_kb):
+    # "纯雷" typed by sound is 春雷行动: its own paragraph, not the other two spring campaigns
+    answer = real_kb.answer("纯雷行动具体是干啥的？", intent="ask_service", confidence=0.6)
+    assert answer.found and "春雷行动" in answer.text and "取缔非法人力资源服务机构" in answer.text
+    assert "春暖行动" not in answer.text and "春雨行动" not in answer.text
+    whole = real_kb.answer("三春行动都是哪三个？", intent="ask_service", confidence=0.9)
+    assert all(name in whole.text for name in ("春雷行动", "春暖行动", "春雨行动"))
+
+
 def test_a_bare_phone_question_takes_the_number_of_the_matter_reported(real_kb):
     first = real_kb.answer("我发现社保经办机构有人挤占挪用基金，想反映一下。")
     assert first.found

@@ -238,3 +238,14 @@ def test_a_figure_heard_is_checked_against_the_rule_given_though_the_topic_leads
     assert "5个工作日" in first.text
     heard = real_kb.answer("不是说得15天吗？俺听别人讲的。", intent="nlu_fallback", confidence=0.4, context=first.context)
     assert heard.found and "5个工作日" in heard.text
+
+
+def test_a_score_told_is_quoted_with_its_band_only(real_kb):
+    # the yearly assessment's clause is quoted up to its bands and the told score's band, not the
+    # bands the school is not in
+    first = real_kb.answer("定点培训机构年度考核，我们考了93分，算什么等次？", intent="ask_supervision", confidence=0.9)
+    assert first.found and "优秀单位" in first.text
+    assert "不合格" not in first.text and "60 分-90 分" not in first.text
+    second = real_kb.answer("那要是考了七十分呢？", intent="follow_up", confidence=0.9, context=first.context)
+    assert second.found and "合格单位" in second.text.splitlines()[0]
+    assert "不合格" not in second.text and "优秀" not in second.text

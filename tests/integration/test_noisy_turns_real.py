@@ -100,3 +100,10 @@ def test_an_office_the_nlu_found_in_one_question_is_not_the_next_ones(real_kb):
     answer = real_kb.answer("农保中心电话多少？还有社保基金的举报电话是哪个？", intent="ask_phone",
                             confidence=0.97, entities={"office": ["农保中心"]}, context={})
     assert answer.found and "7591916" in answer.text and FUND_HOTLINE in answer.text
+
+
+def test_a_clause_named_by_its_label_typed_by_sound_is_that_clause_not_its_systems_contents(real_kb):
+    # "内部机核" is the audit's 内部稽核 (每月…稽核面不低于 20%), not the system's part on what it checks
+    answer = real_kb.answer("内部机核 每个月查啥 查多大比例", intent="ask_supervision", confidence=0.6, context={})
+    assert answer.found and answer.context["ids"][0] == "sup-6.10"
+    assert "20%" in answer.text and "征缴稽核" not in answer.text

@@ -111,3 +111,21 @@ def test_a_question_alone_in_the_conversations_part_is_not_read_with_the_story(r
                    ("厂里从来没申报过职业危害，这事谁查？", "ask_boundary", 0.91),
                    ("这事里头人社局具体负责啥？", "ask_office", 0.86))
     assert answer.found and "工伤保险" in answer.text and "职业病人保障" in answer.text
+
+
+def test_a_place_asked_of_a_stage_named_is_that_stages_step(real_kb):
+    # "审批阶段…第一步" asked first: the approval stage's first step (提出建议), not the closing stage
+    # that shares 调查 and 审批; the steps after it count on within that stage
+    first = real_kb.answer("案子调查结束了，进到审批阶段，第一步做什么？", intent="ask_procedure", confidence=0.99, context={})
+    assert first.found and first.context["ids"][0] == "sup-7.20"
+    third = talk(real_kb, ("案子调查结束了，进到审批阶段，第一步做什么？", "ask_procedure", 0.99),
+                  ("第二步呢？", "follow_up", 0.96), ("那第三步是谁审？", "ask_procedure", 0.57))
+    assert third.context["ids"][0] == "sup-7.22" and "局办公室负责人" in third.text
+
+
+def test_the_bureau_named_as_where_to_ask_leaves_the_office_of_the_service_asked(real_kb):
+    # "县人社局" is where to ask, not a matter: the office of the service just given (社保政策咨询)
+    answer = talk(real_kb, ("想请县里来村里讲讲社保政策，有这个服务吗？", "ask_service", 0.93),
+                   ("好的，我记一下。", "out_of_scope", 0.8),
+                   ("该联系县人社局哪个单位？", "ask_office", 0.83))
+    assert answer.found and "社会保障中心" in answer.text

@@ -37,3 +37,20 @@ def test_no_band_without_a_score_or_without_bands():
 def test_a_cent_is_no_score():
     assert told_score("一分加班费不给") is None
     assert told_score("两分钱") is None
+
+
+LED = "在年度考核中，由考核小组进行考核验收，" + BANDS + "考核结果作为资质认定的依据。"
+
+
+@pytest.mark.parametrize("question,quoted", [
+    ("打了92分", "在年度考核中，由考核小组进行考核验收，考核得分在 90 分以上的，为年度工作优秀单位。"),
+    ("考了75分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分-90 分的，为年度工作合格单位。"),
+    ("只考了五十几分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分以下的，为年度工作不合格单位。"),
+])
+def test_the_passage_is_quoted_for_the_told_scores_band_only(question, quoted):
+    assert BandComposer().excerpt(question, LED) == quoted
+
+
+def test_no_excerpt_without_a_score_or_without_bands():
+    assert BandComposer().excerpt("考核多少分算优秀", LED) is None
+    assert BandComposer().excerpt("打了92分", "每年考核一次。") is None
