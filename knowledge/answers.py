@@ -40,7 +40,7 @@ from .compose.previous import PreviousPassageComposer
 from .compose.reading import ELLIPTICAL_TOKENS, NARROW_INTENTS, REFERS_BACK, IntentReading, leans_back
 from .compose.topics import TopicHistory
 from .compose.totals import TotalComposer
-from .courtesy import after_courtesy, announces_another_matter, only_courtesy
+from .courtesy import after_courtesy, announces_another_matter, only_courtesy, without_denied
 from .homophones import typed_in_pinyin, written_in_english
 from .normalize import clean, fix_typos, has_content, parties, story_terms
 from .passages import Passage
@@ -156,6 +156,10 @@ class AnswerComposer:
             return Answer("请输入您想咨询的问题，例如“农保中心电话是多少”。", [], [], False, {})
         # "知道了谢谢。再问下，…": the thanks answer nothing, the question after them does
         question = after_courtesy(question[:500])
+        if (corrected := without_denied(question)) != question:
+            # a correction denies the party the conversation was about ("不是中介，是厂子自己招工
+            # 的时候收了押金" after an agency's check): its system is no longer the subject
+            question, context = corrected, {**context, "subject": None}
         if written_in_english(question):
             # an English message is read in the list's words (typos.tsv: "how many" → 几, "officers"
             # → 执法人员); the NLU, trained on Chinese, refusing it or unsure of it says nothing

@@ -51,3 +51,14 @@ _ANOTHER_MATTER = re.compile(r"^(?:另外|还有(?:一)?件事|还有个事|换�
 def announces_another_matter(text: str) -> bool:
     """Whether the message opens by announcing a question on another matter."""
     return _ANOTHER_MATTER.match(clean(text).strip()) is not None
+
+
+# A correction that denies what was said before naming what is meant ("哦不对，不是中介，是厂子自己
+# 招的"): the denied thing is no word of the question
+_DENIED = re.compile(r"(?:(?:哦|噢|啊)?(?:不对|说错了|说岔了|搞错了)[，,。！!\s]*)?不是([^，,。？?！!\s]{1,8})[，,]?\s*(?:而)?是(?=[\u4e00-\u9fff])")
+
+
+def without_denied(text: str) -> str:
+    """``text`` without the thing a correction denies before the one it names ("不是中介，是厂子自己
+    招工…" → "是厂子自己招工…"); ``text`` itself when it denies nothing."""
+    return _DENIED.sub("是", text)

@@ -119,10 +119,8 @@ def _age_rows() -> tuple[tuple[int, int, tuple[str, ...]], ...]:
 
 @lru_cache(maxsize=1)
 def _synonyms() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    # longest phrases first, so "不签劳动合同" wins over "合同"
-    pairs = sorted((p for p in load_pairs(SYNONYMS) if not _AGE_ROW.fullmatch(p[0])), key=lambda p: -len(p[0]))
     return tuple(
-        (re.compile(SYNONYM_GAP.join(re.escape(part) for part in a.split("*"))), tuple(b)) for a, b in pairs
+        (re.compile(SYNONYM_GAP.join(re.escape(part) for part in a.split("*"))), tuple(b)) for a, b in _synonym_rows()
     )
 
 
@@ -155,6 +153,22 @@ def names_a_person(word: str) -> bool:
 def synonym_targets() -> frozenset[str]:
     """The list's terms the synonym table maps everyday phrases to ("拖欠工资")."""
     return frozenset(t for _, targets in load_pairs(SYNONYMS) for t in targets)
+
+
+def phrase_parts_said(text: str) -> frozenset[str]:
+    """The parts of the synonym table's phrases that ``text`` says whole ("小买卖" of "想在县里干点小
+    买卖" by 想*小买卖): words the table reads as the list's, though alone they are not."""
+    parts: set[str] = set()
+    for (phrase, _), (raw, _) in zip(_synonyms(), _synonym_rows(), strict=True):
+        if "*" in raw and phrase.search(text):
+            parts.update(part for part in raw.split("*") if part)
+    return frozenset(parts)
+
+
+@lru_cache(maxsize=1)
+def _synonym_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The synonym table's rows, longest phrases first (so "不签劳动合同" wins over "合同")."""
+    return tuple(sorted((p for p in load_pairs(SYNONYMS) if not _AGE_ROW.fullmatch(p[0])), key=lambda p: -len(p[0])))
 
 
 def everyday_phrases() -> tuple[str, ...]:

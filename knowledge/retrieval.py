@@ -32,6 +32,7 @@ from .normalize import (
     names_a_person,
     normalize_passage,
     parties,
+    phrase_parts_said,
     synonym_targets,
     tokenizer,
     tokens,
@@ -423,10 +424,12 @@ class HybridRetriever:
         # (a word the list's text holds is no matter it lacks, though the list's own words cut it
         # otherwise: "城乡居民" in 城乡居民养老保险)
         party_names = {phrase for phrase, _ in parties()}
+        # (nor a word of a phrase the synonym table reads whole: "小买卖" of "想…干点小买卖" is 创业)
+        read_whole = phrase_parts_said(self.said(query))
         # (a word of a party's everyday name the query says: "学校" of "定点培训学校")
         said_parties = [phrase for phrase in party_names if phrase in normalized]
         return [t for t in whole if t not in self.idf and named(t) and t not in STOPWORDS
-                and not any(t in phrase for phrase in said_parties)
+                and not any(t in phrase for phrase in said_parties) and not any(t in part for part in read_whole)
                 and not any(t in u for u in words if u in self.idf) and expand(t) == t
                 and not aspects_of(t) and t not in self.corpus
                 # (nor a term the synonym table gives for the list's, "拖欠工资", nor a party's

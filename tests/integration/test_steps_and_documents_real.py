@@ -129,3 +129,22 @@ def test_the_bureau_named_as_where_to_ask_leaves_the_office_of_the_service_asked
                    ("好的，我记一下。", "out_of_scope", 0.8),
                    ("该联系县人社局哪个单位？", "ask_office", 0.83))
     assert answer.found and "社会保障中心" in answer.text
+
+
+def test_a_correction_to_an_employer_leaves_the_agencies_system(real_kb):
+    # "不是中介，是厂子…": the employer's wrong the labour inspectors file (sup-7.4), not the agencies'
+    # check of the same act
+    answer = talk(real_kb, ("俺通过中介找的活，中介把俺身份证扣了，你们平时检查管不管？", "nlu_fallback", 0.4),
+                   ("不对不对，不是中介，是厂子招工时收了俺五百块押金，身份证也扣着。", "ask_complaint", 0.87))
+    assert answer.found and answer.context["ids"][0] == "sup-7.4"
+    assert "劳动监察保障大队" in answer.text
+
+
+def test_a_small_business_told_before_an_everyday_name_of_the_incubator(real_kb):
+    # "干点小买卖" is no matter the list lacks; the cheap space for beginners is 创业孵化基地 (就业局)
+    first = real_kb.answer("俺从外地回来了，想在县里干点小买卖。", intent="ask_office", confidence=0.42, context={})
+    assert "不在" not in first.text
+    answer = talk(real_kb, ("俺从外地回来了，想在县里干点小买卖。", "ask_office", 0.42),
+                   ("听说有专门给刚起步的小老板用的场地，还有人指导。", "ask_office", 0.6),
+                   ("咱县有没有？归哪个单位管？", "ask_office", 0.93))
+    assert answer.found and "就业局" in answer.text and "孵化" in answer.text

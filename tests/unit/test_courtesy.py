@@ -36,3 +36,14 @@ def test_a_question_announced_as_another_matter():
     assert announces_another_matter("换个问题：职称评审找谁")
     assert not announces_another_matter("那另外一家中介呢？")
     assert not announces_another_matter("再问下，那要是介绍了4个呢")
+
+
+def test_a_thing_a_correction_denies_is_no_word_of_the_question():
+    from knowledge.courtesy import without_denied
+
+    assert without_denied("哦不对，不是中介，是厂子自己招工时收的押金") == "是厂子自己招工时收的押金"
+    assert without_denied("那要不是中介，是厂子自己直接招的呢？") == "那要是厂子自己直接招的呢？"
+    # (a question that asks whether, or a figure heard, denies nothing)
+    assert without_denied("不是说得15天吗？") == "不是说得15天吗？"
+    assert without_denied("是不是审计局来查的？") == "是不是审计局来查的？"
+    assert without_denied("这不是踢皮球嘛，到底谁收？") == "这不是踢皮球嘛，到底谁收？"

@@ -130,3 +130,12 @@ def test_wanting_a_small_business_is_starting_one_running_one_is_not():
     assert "创业" in expand("想自己干点小买卖 有培训不").split(" ", 1)[1]
     # an employer who runs one already ("雇了仨服务员") asks of its workers, not of starting out
     assert "创业" not in expand("俺是个体户开了个小饭馆，雇了仨服务员，没给他们弄社保登记")
+
+
+def test_the_parts_of_a_phrase_read_whole_are_known():
+    from knowledge.normalize import phrase_parts_said
+
+    # "想*小买卖" reads the whole phrase as 创业: its 小买卖 is no matter of its own
+    assert "小买卖" in phrase_parts_said("刚回来，想在县里自己干点小买卖。")
+    # alone, no phrase of the table holds it
+    assert "小买卖" not in phrase_parts_said("隔壁小买卖的老板")
