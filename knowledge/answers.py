@@ -239,6 +239,17 @@ class AnswerComposer:
         told = clean(topic)
         return [w for w in self.retriever.unknown_matter_words(question) if w not in told]
 
+    def _opens_a_list(self, answer: Answer, part: Answer) -> bool:
+        """Whether ``answer``'s passage is a sentence that opens a list of parts (the complaint
+        channel's "…发现用人单位存在以下劳动保障违法行为的，进行立案调查："), and ``part``'s one of
+        them: a question the NLU cannot read that points back ("这种情况厂子算不算违法？
+        能找监察管不？") asks of the story's part, not of the sentence."""
+        opening = self.store.clause_by_id.get((answer.context.get("ids") or [""])[0]) if answer.found else None
+        if opening is None or not self.passages.groups.opened_by(opening):
+            return False
+        clause = self.store.clause_by_id.get((part.context.get("ids") or [""])[0])
+        return clause is not None and self.passages.groups.lead_in(clause) is opening
+
     def _in_part_at(self, answer: Answer, context: dict) -> bool:
         """Whether ``answer``'s passage is of the part of the list the conversation is at: the same
         supervision system, or the same item of a table (a boundary item's rows)."""
@@ -566,7 +577,8 @@ class AnswerComposer:
                 # another part of the list that states a ratio holds no more of the question's words
                 # ("情况复杂的能延长多久" after the filing step: the investigation's clause holds 延长)
                 answer = previous
-        if (topic and topic != question and intent in FACTUAL_INTENTS and self._points_back(clean(question))
+        if (topic and topic != question and self._points_back(clean(question))
+                and (intent in FACTUAL_INTENTS or intent in UNREAD)
                 and not self._unknown_beyond(question, topic)):
             # "中介这么干罚不罚？" after the story of an agency that placed a girl of fifteen: the act
             # asked about is the story's, not whatever act of the agencies the words reach (what the
@@ -581,7 +593,11 @@ class AnswerComposer:
                 # shares 用人单位 with it)
                 told = {**context, "subject": context.get("subject") or context.get("system")}
                 with_topic = self._answer(f"{story} {question}", None, entities, told, threshold)
-            if with_topic.found and not (self._in_part_at(answer, context) and not self._in_part_at(with_topic, context)):
+            if (with_topic.found and not (self._in_part_at(answer, context) and not self._in_part_at(with_topic, context))
+                    and (intent not in UNREAD or self._opens_a_list(answer, with_topic)
+                         or (self._in_part_at(with_topic, context) and not self._in_part_at(answer, context)))):
+                # (a question the NLU cannot read is read with the story when that finds the story's
+                # part of the list and the question alone does not)
                 # (the question alone reaching the part of the list the conversation is at answers:
                 # "那你们人社局在这个事儿里头管哪一块？" after the boundary row on 职业病防治)
                 answer = with_topic

@@ -745,7 +745,7 @@ class HybridRetriever:
         科"), or whose label the question names ("不定期检查" of "2、不定期检查。根据…"), when at most
         QUOTED_PASSAGES do (a common word names nothing in particular)."""
         held: set[str] = set()
-        asked = self.said(query)  # (a name typed by sound is the list's: "内部机核")
+        asked = clean(query)
         for name in QUOTED.findall(asked):
             holders = [pid for pid, text in self._clean_texts.items() if name in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:
@@ -764,11 +764,16 @@ class HybridRetriever:
             holders = [pid for pid, text in self._clean_texts.items() if stretch in text]
             if 0 < len(holders) <= QUOTED_PASSAGES:
                 held.update(holders)
+        return frozenset(held | self.labelled(query))
+
+    def labelled(self, query: str) -> frozenset[str]:
+        """The passages whose label the question names ("不定期检查" of "2、不定期检查。根据…"; a
+        label typed by sound is the list's: "内部机核")."""
+        asked = self.said(query)
         named = [label for label in self._labels if label in asked]
-        for label in named:
-            if not any(label in other for other in named if other != label):  # ("不定期检查" is no 定期检查)
-                held.update(self._labels[label])
-        return frozenset(held)
+        # ("不定期检查" is no 定期检查)
+        return frozenset(pid for label in named if not any(label in other for other in named if other != label)
+                         for pid in self._labels[label])
 
     def _literal_stretches(self, asked: str) -> list[str]:
         """The longest stretches of ``asked`` (LITERAL_CHARS characters or more) that the list's

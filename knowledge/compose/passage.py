@@ -204,7 +204,7 @@ class PassageComposer:
         # (nor is a clause that states what else the question asks: "举报了会去查些啥" is answered
         # by the clause on what is done "对有举报的", not by the system's part on what it checks)
         elif (clause is not None and decisive is None and not states
-              and top.id not in kit.retriever.quoted_holders(question)
+              and top.id not in kit.retriever.labelled(question)
               and (part := self._heading_part(question, clause, hits)) is not None):
             # (not for a clause the question names by its label: "内部稽核每个月查啥")
             lines, citation, sources = self._part_lines(part, p, ordinal_asked(clean(question)))
@@ -425,6 +425,12 @@ class PassageComposer:
         if not REST_OF_UNIT.search(text):
             return None
         store, retriever = self.kit.store, self.kit.retriever
+        told = store.passage_by_id.get((context.get("ids") or [""])[0])
+        if told is not None and told.kind == "service":
+            # "另外俩是啥？" after one campaign of the three: the whole item
+            lines, citation = self.services.lines(told)
+            return Answer("\n".join([*lines, f"出处：{citation}。"]), [self.kit.source(told.id)], [], True,
+                          {**context, "ids": [told.id], "cited": [told.id], "question": question})
         at = store.clause_by_id.get((context.get("ids") or [""])[0])
         # (a clause that opens a list, "…有下列情形之一的，…可取消培训资格：", is answered by its
         # parts: "除了这个，还有啥情况也会这样？")

@@ -24,7 +24,8 @@ class ServiceComposer:
         record = self.by_id[p.record_id]
         paragraphs = [x.strip() for x in record.content.split("\n") if x.strip()]
         whole = len(record.content) <= WHOLE_ITEM_CHARS
-        named = [x for x in paragraphs if any(n in question for n in QUOTED_NAME.findall(x))]
+        # (a part is named by its own name, the first it quotes: "春雷行动", not the "黑中介" it fights)
+        named = [x for x in paragraphs if (title := QUOTED_NAME.search(x)) and title.group(1) in question]
         if len(paragraphs) > 1 and len(named) == 1:
             body, citation = named[0], record.citation
         elif whole or len(paragraphs) == 1:

@@ -148,3 +148,12 @@ def test_a_small_business_told_before_an_everyday_name_of_the_incubator(real_kb)
                    ("听说有专门给刚起步的小老板用的场地，还有人指导。", "ask_office", 0.6),
                    ("咱县有没有？归哪个单位管？", "ask_office", 0.93))
     assert answer.found and "就业局" in answer.text and "孵化" in answer.text
+
+
+def test_a_story_pointed_back_at_that_the_nlu_cannot_read_is_the_storys_act(real_kb):
+    # read alone, "这种情况…监察管不管" finds the complaint channel's opening sentence; pointing
+    # back, it asks of the story's act, one of its parts (女职工特殊劳动保护)
+    answer = talk(real_kb, ("俺媳妇在厂里上班，怀孕八个月了。", "out_of_scope", 0.54),
+                   ("厂里还让她天天上夜班搬重东西。", "nlu_fallback", 0.4),
+                   ("这种情况厂子算违法不？监察能管不？", "nlu_fallback", 0.4))
+    assert answer.found and answer.context["ids"][0] == "sup-7.11" and "女职工" in answer.text

@@ -43,9 +43,9 @@ LED = "在年度考核中，由考核小组进行考核验收，" + BANDS + "考
 
 
 @pytest.mark.parametrize("question,quoted", [
-    ("打了92分", "在年度考核中，由考核小组进行考核验收，考核得分在 90 分以上的，为年度工作优秀单位。"),
-    ("考了75分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分-90 分的，为年度工作合格单位。"),
-    ("只考了五十几分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分以下的，为年度工作不合格单位。"),
+    ("打了92分", "在年度考核中，由考核小组进行考核验收，考核得分在 90 分以上的，为年度工作优秀单位。考核结果作为资质认定的依据。"),
+    ("考了75分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分-90 分的，为年度工作合格单位。考核结果作为资质认定的依据。"),
+    ("只考了五十几分呢", "在年度考核中，由考核小组进行考核验收，……考核得分在 60 分以下的，为年度工作不合格单位。考核结果作为资质认定的依据。"),
 ])
 def test_the_passage_is_quoted_for_the_told_scores_band_only(question, quoted):
     assert BandComposer().excerpt(question, LED) == quoted
@@ -54,3 +54,19 @@ def test_the_passage_is_quoted_for_the_told_scores_band_only(question, quoted):
 def test_no_excerpt_without_a_score_or_without_bands():
     assert BandComposer().excerpt("考核多少分算优秀", LED) is None
     assert BandComposer().excerpt("打了92分", "每年考核一次。") is None
+
+
+@pytest.mark.parametrize("question,band", [
+    ("年度考核没到60分，会怎样", "不合格单位"), ("那不到60分呢", "不合格单位"), ("60分以下算什么", "不合格单位"),
+    ("六十分以下 算啥", "不合格单位"), ("90分以上算什么", "优秀单位"), ("考了60分", "合格单位"),
+])
+def test_a_score_said_under_or_over_a_figure_is_on_its_side_of_it(question, band):
+    lines = BandComposer().lines(question, [BANDS])
+    assert lines and lines[0].endswith(f"{band}。")
+    if band == "合格单位":
+        assert "不合格" not in lines[0]
+
+
+def test_a_check_of_several_bands_is_quoted_whole():
+    # two figures told: the caller checks the bands, every band is quoted
+    assert BandComposer().excerpt("考过80分就算优秀，60分往下算不合格，是这样吧？", LED) is None
