@@ -239,6 +239,20 @@ class AnswerComposer:
         told = clean(topic)
         return [w for w in self.retriever.unknown_matter_words(question) if w not in told]
 
+    def _story_reading_answers(self, alone: Answer, with_story: Answer, intent: str | None, context: dict) -> bool:
+        """Whether a follow-up that points back at the story is answered as read with it
+        (``with_story``) rather than alone: not when only the one alone reaches the part of the list
+        the conversation is at ("那你们人社局在这个事儿里头管哪一块？" after the boundary row on
+        职业病防治); and a message the NLU cannot read only when the story's reading finds the
+        conversation's part and the one alone does not, or the one alone is the sentence that opens
+        the list the story's act is part of."""
+        if not with_story.found:
+            return False
+        alone_at, story_at = self._in_part_at(alone, context), self._in_part_at(with_story, context)
+        if alone_at and not story_at:
+            return False
+        return intent not in UNREAD or (story_at and not alone_at) or self._opens_a_list(alone, with_story)
+
     def _opens_a_list(self, answer: Answer, part: Answer) -> bool:
         """Whether ``answer``'s passage is a sentence that opens a list of parts (the complaint
         channel's "…发现用人单位存在以下劳动保障违法行为的，进行立案调查："), and ``part``'s one of
@@ -593,13 +607,7 @@ class AnswerComposer:
                 # shares 用人单位 with it)
                 told = {**context, "subject": context.get("subject") or context.get("system")}
                 with_topic = self._answer(f"{story} {question}", None, entities, told, threshold)
-            if (with_topic.found and not (self._in_part_at(answer, context) and not self._in_part_at(with_topic, context))
-                    and (intent not in UNREAD or self._opens_a_list(answer, with_topic)
-                         or (self._in_part_at(with_topic, context) and not self._in_part_at(answer, context)))):
-                # (a question the NLU cannot read is read with the story when that finds the story's
-                # part of the list and the question alone does not)
-                # (the question alone reaching the part of the list the conversation is at answers:
-                # "那你们人社局在这个事儿里头管哪一块？" after the boundary row on 职业病防治)
+            if self._story_reading_answers(answer, with_topic, intent, context):
                 answer = with_topic
         if (not answer.found and topic and topic != question and (intent in FACTUAL_INTENTS or intent in UNREAD)
                 and (REFERS_BACK.search(clean(question)) or leans_back(clean(question)))
