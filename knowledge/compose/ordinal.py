@@ -171,10 +171,7 @@ class OrdinalPart:
         if office_line := self.kit.office_line(part.office, part.phone):
             lines.append(office_line)
         lines.append(f"出处：{part.citation}。")
-        offices = [o for o in part.office.split("、") if o]
-        return Answer("\n".join(lines), [self.kit.source(part.id)], [], True,
-                      {**context, "ids": [part.id], "cited": [part.id],
-                       "office": offices[0] if offices else context.get("office"), "system": part.system_id})
+        return self._telling_lines(lines, [self.kit.source(part.id)], part, context)
 
     def nth_of_stage_named(self, question: str) -> Answer | None:
         """"审批阶段第一步是干啥？" asked with no conversation before it: the step at the place asked
